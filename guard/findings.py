@@ -50,7 +50,7 @@ class Finding:
     end: int
     score: float
     detector: str
-    metadata: Mapping[str, Any] = field(default=_EMPTY, compare=False, hash=False)
+    metadata: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.label not in LABELS:
