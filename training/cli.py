@@ -1,0 +1,103 @@
+"""`guard train` and `guard eval`: registered on guard's CLI when the `train` extra is installed.
+
+Heavy imports (torch, transformers) happen inside the commands, so `guard scan` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+_DEFAULT_WORK = Path.home() / ".cache" / "guard" / "runs"
+
+
+def train(
+    output: Annotated[Path, typer.Option(help="model directory to write (ONNX, tokenizer, manifest, card)")],
+    base_model: Annotated[str, typer.Option(help="e5-small | minilm | HF directory | hub id")] = "e5-small",
+    from_model: Annotated[
+        str | None, typer.Option("--from", help="continue from a trained torch model dir, or 'default'")
+    ] = None,
+    domain: Annotated[Path | None, typer.Option(help="company domain pack (YAML)")] = None,
+    docs: Annotated[Path | None, typer.Option(help="folder of company documents (text files)")] = None,
+    data: Annotated[list[Path] | None, typer.Option(help="extra annotated JSONL training files")] = None,
+    generate: Annotated[int, typer.Option(help="generated generic training examples")] = 40000,
+    work_dir: Annotated[Path | None, typer.Option(help="checkpoints and data (outside the work tree)")] = None,
+    epochs: Annotated[float, typer.Option()] = 3.0,
+    max_steps: Annotated[int, typer.Option(help="stop after this many steps (-1: epochs)")] = -1,
+    batch_size: Annotated[int, typer.Option()] = 32,
+    learning_rate: Annotated[float, typer.Option()] = 5e-5,
+    layers: Annotated[int, typer.Option(help="encoder layers of the shipped (student) model; 0 keeps all")] = 6,
+    distill: Annotated[bool, typer.Option(help="distil the shallow student from the full-depth teacher")] = True,
+    trim_vocab: Annotated[bool, typer.Option(help="trim the vocabulary to the training languages")] = True,
+    seed: Annotated[int, typer.Option()] = 13,
+    version: Annotated[str, typer.Option()] = "0.1.0",
+) -> None:
+    """Train a guard model: generate data, fine-tune, export to ONNX (int8), calibrate, evaluate."""
+    from training.pipeline import DEFAULT_TORCH_DIR, PipelineConfig, run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if from_model == "default":
+        from_model = str(DEFAULT_TORCH_DIR)
+    if from_model and not (Path(from_model) / "config.json").exists():
+        typer.echo(f"error: --from {from_model}: not a trained model directory (no config.json)", err=True)
+        raise typer.Exit(2)
+    cfg = PipelineConfig(
+        output=output,
+        work_dir=work_dir or _DEFAULT_WORK / output.name,
+        base_model=base_model,
+        from_model=from_model,
+        train_files=list(data or []),
+        generate_train=generate,
+        domain=domain,
+        docs=docs,
+        epochs=epochs,
+        max_steps=max_steps,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        layers=layers or None,
+        distill=distill,
+        trim_vocab=trim_vocab,
+        seed=seed,
+        version=version,
+        name="guard-" + (domain.stem if domain else "multilingual"),
+    )
+    command = "guard " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    out = run(cfg, command)
+    typer.echo(f"model written to {out}")
+
+
+def evaluate(
+    model: Annotated[Path, typer.Option(help="model directory")],
+    data: Annotated[list[Path], typer.Option(help="annotated JSONL files (char spans)")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the full report as JSON")] = False,
+) -> None:
+    """Entity-level P/R/F1 per label and language, block recall and false-block rate."""
+    from guard.model import load_manifest
+    from training.pipeline import evaluate_model_dir, load_records
+
+    manifest = load_manifest(model)
+    report = evaluate_model_dir(model, load_records(data), manifest.thresholds)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    micro = report["micro"]
+    typer.echo(f"micro F1 {micro['f1']:.4f}  P {micro['precision']:.4f}  R {micro['recall']:.4f}")
+    for label, row in report["by_label"].items():
+        typer.echo(f"  {label:<14} F1 {row['f1']:.4f}  (support {row['support']})")
+    for lang, row in report["by_lang"].items():
+        typer.echo(f"  lang {lang:<9} F1 {row['f1']:.4f}")
+    typer.echo(f"block recall {report['block_recall']:.4f}  false-block rate {report['false_block_rate']:.4f}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `train` and `eval` to guard's CLI."""
+    app.command("train")(train)
+    app.command("eval")(evaluate)

@@ -1,0 +1,161 @@
+"""Export a trained guard torch model to a guard model directory (ONNX + tokenizer + manifest).
+
+Steps, each checked: export fp32 ONNX with dynamic batch/sequence axes, assert it matches
+the PyTorch logits within ``atol`` (as optimum's ``validate_model_outputs`` does), quantize
+to int8 weights with uint8 activations (onnxruntime dynamic quantization), check the int8
+graph still agrees with fp32 on the predicted tags, and write ``guard_model.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+import torch
+from onnxruntime.quantization import QuantType, quantize_dynamic
+from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+from training.features import TAGS
+
+__all__ = ["ExportReport", "OnnxSpec", "export_model_dir", "write_manifest"]
+
+
+@dataclass(frozen=True)
+class OnnxSpec:
+    """Inputs, outputs and dynamic axes of the exported graph, declared as data."""
+
+    inputs: tuple[str, ...] = ("input_ids", "attention_mask")
+    outputs: tuple[str, ...] = ("logits",)
+    dynamic_axes: Mapping[str, Mapping[int, str]] = field(
+        default_factory=lambda: {
+            "input_ids": {0: "batch", 1: "sequence"},
+            "attention_mask": {0: "batch", 1: "sequence"},
+            "logits": {0: "batch", 1: "sequence"},
+        }
+    )
+    opset: int = 17
+    atol: float = 1e-3
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What the export checked: fp32 vs torch, int8 vs fp32."""
+
+    fp32_max_abs_diff: float
+    int8_tag_agreement: float
+    fp32_bytes: int
+    int8_bytes: int
+
+
+def _sample_inputs(tokenizer: Any, texts: Sequence[str], max_length: int) -> dict[str, np.ndarray]:
+    enc = tokenizer(list(texts), padding=True, truncation=True, max_length=max_length, return_tensors="np")
+    return {"input_ids": enc["input_ids"].astype(np.int64), "attention_mask": enc["attention_mask"].astype(np.int64)}
+
+
+def _export_fp32(model: torch.nn.Module, path: Path, spec: OnnxSpec, sample: dict[str, np.ndarray]) -> None:
+    args = tuple(torch.from_numpy(sample[name][:1, :16]) for name in spec.inputs)
+    torch.onnx.export(
+        model,
+        args,
+        str(path),
+        input_names=list(spec.inputs),
+        output_names=list(spec.outputs),
+        dynamic_axes={k: dict(v) for k, v in spec.dynamic_axes.items()},
+        opset_version=spec.opset,
+        dynamo=False,
+    )
+
+
+def export_model_dir(
+    torch_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    validation_texts: Sequence[str],
+    max_length: int = 256,
+    spec: OnnxSpec | None = None,
+    quantize: bool = True,
+) -> ExportReport:
+    """Write ``model.onnx`` (int8 when ``quantize``) and ``tokenizer.json`` into ``out_dir``.
+
+    Raises:
+        ValueError: the ONNX graph disagrees with PyTorch beyond ``spec.atol``.
+    """
+    spec = spec or OnnxSpec()
+    torch_dir, out_dir = Path(torch_dir), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = AutoTokenizer.from_pretrained(torch_dir)
+    model = AutoModelForTokenClassification.from_pretrained(torch_dir, attn_implementation="eager").eval()
+    model.float()
+    sample = _sample_inputs(tokenizer, validation_texts, max_length)
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "model.fp32.onnx"
+        _export_fp32(model, fp32, spec, sample)
+        with torch.no_grad():
+            reference = model(**{k: torch.from_numpy(v) for k, v in sample.items()}).logits.numpy()
+        session = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"])
+        fp32_logits = session.run(None, sample)[0]
+        mask = sample["attention_mask"].astype(bool)
+        diff = float(np.abs(fp32_logits - reference)[mask].max())
+        if diff > spec.atol:
+            raise ValueError(f"ONNX export differs from PyTorch: max abs diff {diff:.2e} > atol {spec.atol}")
+        target = out_dir / "model.onnx"
+        if quantize:
+            int8 = Path(tmp) / "model.int8.onnx"
+            quantize_dynamic(
+                str(fp32),
+                str(int8),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                extra_options={"ActivationSymmetric": False, "WeightSymmetric": True},
+            )
+            q_logits = ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"]).run(None, sample)[0]
+            agreement = float((q_logits.argmax(-1) == fp32_logits.argmax(-1))[mask].mean())
+            shutil.copyfile(int8, target)
+            int8_bytes = int8.stat().st_size
+        else:
+            shutil.copyfile(fp32, target)
+            agreement, int8_bytes = 1.0, 0
+        fp32_bytes = fp32.stat().st_size
+    tokenizer.backend_tokenizer.save(str(out_dir / "tokenizer.json"))
+    return ExportReport(diff, agreement, fp32_bytes, int8_bytes)
+
+
+def write_manifest(
+    out_dir: str | Path,
+    *,
+    name: str,
+    version: str,
+    base_model: str,
+    max_length: int,
+    stride: int,
+    temperature: float,
+    thresholds: Mapping[str, float],
+    metrics: Mapping[str, Any],
+    export: ExportReport | None = None,
+) -> Path:
+    """Write ``guard_model.json`` (the format of docs/architecture.md)."""
+    manifest = {
+        "format": 1,
+        "name": name,
+        "version": version,
+        "base_model": base_model,
+        "tags": list(TAGS),
+        "max_length": max_length,
+        "stride": stride,
+        "lowercase": False,
+        "temperature": temperature,
+        "thresholds": dict(thresholds),
+        "metrics": dict(metrics) | ({"export": asdict(export)} if export else {}),
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    path = Path(out_dir) / "guard_model.json"
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

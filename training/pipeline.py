@@ -1,0 +1,327 @@
+"""The whole training job as named steps: data → base model → fine-tune (→ distil) → package.
+
+`run(config)` is what `guard train` calls. Each step can also be run on its own, which is
+how the shipped default model was trained: data and base model prepared on a CPU box,
+the fine-tuning steps on a GPU, packaging (ONNX export, int8, calibration, evaluation,
+model card) on the CPU box again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import logging
+import shutil
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from guard.findings import LABELS
+
+__all__ = [
+    "PipelineConfig",
+    "evaluate_model_dir",
+    "load_records",
+    "package",
+    "predict_spans",
+    "prepare_base",
+    "prepare_data",
+    "run",
+    "train_models",
+    "write_records",
+]
+
+log = logging.getLogger(__name__)
+
+#: Where the torch weights of the shipped default model live (for `--from default`).
+DEFAULT_TORCH_DIR = Path(__file__).resolve().parent / "checkpoints" / "default"
+
+
+@dataclass
+class PipelineConfig:
+    """Everything one training job needs; defaults reproduce the shipped model's recipe."""
+
+    output: Path
+    work_dir: Path
+    base_model: str = "e5-small"
+    from_model: str | None = None
+    train_files: list[Path] = field(default_factory=list)
+    dev_files: list[Path] = field(default_factory=list)
+    test_files: list[Path] = field(default_factory=list)
+    generate_train: int = 40000
+    generate_dev: int = 2000
+    generate_test: int = 3000
+    domain: Path | None = None
+    docs: Path | None = None
+    domain_train: int = 6000
+    domain_test: int = 1500
+    trim_vocab: bool = True
+    layers: int | None = 6
+    distill: bool = True
+    epochs: float = 3.0
+    max_steps: int = -1
+    learning_rate: float = 5e-5
+    batch_size: int = 32
+    max_length: int = 256
+    stride: int = 64
+    freeze_embeddings: bool = False
+    seed: int = 13
+    name: str = "guard-multilingual"
+    version: str = "0.1.0"
+    quantize: bool = True
+
+
+# ---------------------------------------------------------------- data
+
+
+def _as_record(example: Any) -> dict[str, Any]:
+    record = dataclasses.asdict(example) if dataclasses.is_dataclass(example) else dict(example)
+    record["spans"] = [dict(s) if not dataclasses.is_dataclass(s) else dataclasses.asdict(s) for s in record["spans"]]
+    return record
+
+
+def write_records(records: Iterable[Mapping[str, Any]], path: Path) -> int:
+    """Write records as JSONL (gzip when the name ends in .gz); return the count."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    opener = gzip.open if path.suffix == ".gz" else open
+    n = 0
+    with opener(path, "wt", encoding="utf-8") as fh:  # type: ignore[operator]
+        for record in records:
+            fh.write(json.dumps(_as_record(record), ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def load_records(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """Load validated records from JSONL files (plain or .gz) with the trainer's loader."""
+    from training.data.loaders import load_jsonl
+
+    records: list[dict[str, Any]] = []
+    for path in paths:
+        records.extend(_as_record(r) for r in load_jsonl(path))
+    return records
+
+
+def _generated(split: str, n: int, seed: int, domain: Path | None, docs: Path | None) -> Iterator[Any]:
+    from training.data.generate import generate
+
+    yield from generate(n, seed=seed, split=split)
+
+
+def prepare_data(cfg: PipelineConfig) -> dict[str, Path]:
+    """Write train/dev/test JSONL into the work dir (generated and/or given files, plus domain data)."""
+    from training.data.domain import generate_domain
+
+    data_dir = cfg.work_dir / "data"
+    out: dict[str, Path] = {}
+    plan = {
+        "train": ("train", cfg.generate_train, cfg.seed, cfg.train_files, cfg.domain_train),
+        "dev": ("train", cfg.generate_dev, cfg.seed + 1000, cfg.dev_files, cfg.domain_train // 10),
+        "test": ("heldout", cfg.generate_test, cfg.seed + 2000, cfg.test_files, cfg.domain_test),
+    }
+    for name, (split, n_generic, seed, files, n_domain) in plan.items():
+        records = load_records(files) if files else []
+        if n_generic:
+            records += [_as_record(x) for x in _generated(split, n_generic, seed, None, None)]
+        if cfg.domain is not None:
+            records += [
+                _as_record(x)
+                for x in generate_domain(cfg.domain, n_domain, seed=seed + 7, split=split, docs_dir=cfg.docs)
+            ]
+        rng = np.random.default_rng(seed)
+        order = rng.permutation(len(records))
+        out[name] = data_dir / f"{name}.jsonl.gz"
+        write_records((records[i] for i in order), out[name])
+        log.info("%s: %d records -> %s", name, len(records), out[name])
+    if cfg.domain is not None:
+        out["domain_test"] = data_dir / "domain_test.jsonl.gz"
+        write_records(
+            generate_domain(cfg.domain, cfg.domain_test, seed=cfg.seed + 2007, split="heldout", docs_dir=cfg.docs),
+            out["domain_test"],
+        )
+    return out
+
+
+# ---------------------------------------------------------------- base model
+
+
+def prepare_base(cfg: PipelineConfig, corpus: Sequence[str]) -> tuple[Path, Path | None]:
+    """Resolve the base encoder, trim its vocabulary to the corpus, and cut layers for the student.
+
+    Returns:
+        (teacher_base, student_base): the full-depth base and, when ``cfg.layers`` asks for fewer
+        layers, the shallower copy (None otherwise).
+    """
+    from training.base_models import resolve_base_model
+    from training.shrink import drop_layers, trim_vocab
+
+    base = resolve_base_model(cfg.base_model)
+    if cfg.trim_vocab:
+        trimmed = cfg.work_dir / "base-trim"
+        if not (trimmed / "config.json").exists():
+            trim_vocab(base, corpus, trimmed, keep_single_chars=True)
+        base = trimmed
+    student = None
+    if cfg.layers:
+        config = json.loads((base / "config.json").read_text())
+        total = int(config["num_hidden_layers"])
+        if cfg.layers < total:
+            student = cfg.work_dir / f"base-{cfg.layers}l"
+            if not (student / "config.json").exists():
+                keep = sorted({round(i * (total - 1) / (cfg.layers - 1)) for i in range(cfg.layers)})
+                drop_layers(base, keep, student)
+    return base, student
+
+
+# ---------------------------------------------------------------- fine-tuning
+
+
+def train_models(
+    cfg: PipelineConfig, data: Mapping[str, Path], teacher_base: Path, student_base: Path | None
+) -> Path:
+    """Fine-tune (teacher, then distilled student when asked); return the torch dir to package."""
+    from training.train import FinetuneArguments, finetune
+
+    train, dev = load_records([data["train"]]), load_records([data["dev"]])
+    common = {
+        "max_length": cfg.max_length,
+        "stride": cfg.stride,
+        "epochs": cfg.epochs,
+        "max_steps": cfg.max_steps,
+        "learning_rate": cfg.learning_rate,
+        "batch_size": cfg.batch_size,
+        "seed": cfg.seed,
+        "freeze_embeddings": cfg.freeze_embeddings,
+    }
+    start = str(cfg.from_model or teacher_base)
+    teacher = finetune(
+        FinetuneArguments(base_model=start, output_dir=str(cfg.work_dir / "teacher"), **common), train, dev
+    )
+    if student_base is None or not cfg.distill or cfg.from_model:
+        return teacher
+    return finetune(
+        FinetuneArguments(
+            base_model=str(student_base),
+            output_dir=str(cfg.work_dir / "student"),
+            teacher=str(teacher),
+            **common | {"learning_rate": cfg.learning_rate * 2},
+        ),
+        train,
+        dev,
+    )
+
+
+# ---------------------------------------------------------------- packaging
+
+
+def predict_spans(model_dir: Path, texts: Sequence[str]) -> list[list[dict[str, Any]]]:
+    """All model candidate spans with scores, per text (no thresholds applied)."""
+    from guard.model import OnnxTokenClassifier
+
+    clf = OnnxTokenClassifier.load(model_dir, provider="cpu")
+    out: list[list[dict[str, Any]]] = []
+    for i in range(0, len(texts), 256):
+        for analysis in clf.analyze_many(texts[i : i + 256]):
+            out.append(
+                [{"start": f.start, "end": f.end, "label": f.label, "score": f.score} for f in analysis.findings]
+            )
+    return out
+
+
+def evaluate_model_dir(
+    model_dir: Path, records: Sequence[Mapping[str, Any]], thresholds: Mapping[str, float]
+) -> dict[str, Any]:
+    """Entity/document scores of a packaged model on records, with its thresholds applied."""
+    from training.evaluate import score_documents
+
+    scored = predict_spans(model_dir, [r["text"] for r in records])
+    kept = [[s for s in doc if s["score"] >= thresholds.get(s["label"], 0.5)] for doc in scored]
+    return score_documents(records, kept).as_dict()
+
+
+def _dev_temperature(torch_dir: Path, dev: Sequence[Mapping[str, Any]], cfg: PipelineConfig) -> float:
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    from training.calibrate import fit_temperature
+    from training.train import FinetuneArguments, encode_records
+
+    tok = AutoTokenizer.from_pretrained(torch_dir)
+    model = AutoModelForTokenClassification.from_pretrained(torch_dir).eval()
+    args = FinetuneArguments(base_model=str(torch_dir), output_dir="", max_length=cfg.max_length, stride=cfg.stride)
+    feats = encode_records(dev[:600], tok, args)
+    logits, labels = [], []
+    with torch.no_grad():
+        for f in feats:
+            out = model(input_ids=torch.tensor([f["input_ids"]])).logits[0].numpy()
+            lab = np.array(f["labels"])
+            logits.append(out[lab != -100])
+            labels.append(lab[lab != -100])
+    return fit_temperature(np.concatenate(logits), np.concatenate(labels))
+
+
+def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], command: str) -> Path:
+    """Export, quantize, calibrate, evaluate and document the model into ``cfg.output``."""
+    from training.calibrate import choose_thresholds
+    from training.export import export_model_dir, write_manifest
+    from training.model_card import write_model_card
+
+    dev, test = load_records([data["dev"]]), load_records([data["test"]])
+    out = cfg.output
+    if out.exists():
+        shutil.rmtree(out)
+    report = export_model_dir(
+        torch_dir, out, validation_texts=[r["text"] for r in dev[:32]], max_length=cfg.max_length,
+        quantize=cfg.quantize,
+    )
+    temperature = _dev_temperature(torch_dir, dev, cfg)
+    base_name = json.loads((torch_dir / "config.json").read_text()).get("_name_or_path", cfg.base_model)
+    meta = {"name": cfg.name, "version": cfg.version, "base_model": cfg.base_model, "max_length": cfg.max_length,
+            "stride": cfg.stride, "temperature": temperature}
+    write_manifest(out, thresholds={label: 0.5 for label in LABELS}, metrics={}, export=report, **meta)
+    scored = predict_spans(out, [r["text"] for r in dev])
+    thresholds = choose_thresholds(dev, scored, LABELS)
+    evaluations = {"held-out generator split (templates and seeds unseen in training)":
+                   evaluate_model_dir(out, test, thresholds)}
+    if "domain_test" in data:
+        evaluations["held-out domain split"] = evaluate_model_dir(out, load_records([data["domain_test"]]), thresholds)
+    metrics = {"heldout": evaluations}
+    manifest_path = write_manifest(out, thresholds=thresholds, metrics=metrics, export=report, **meta)
+    config = json.loads((torch_dir / "config.json").read_text())
+    write_model_card(
+        out,
+        manifest=json.loads(manifest_path.read_text()),
+        data={"train records": sum(1 for _ in load_records([data["train"]])), "dev records": len(dev),
+              "test records": len(test), "domain pack": str(cfg.domain) if cfg.domain else "none"},
+        evaluations=evaluations,
+        training={"base": base_name, "layers": config.get("num_hidden_layers"),
+                  "vocabulary": config.get("vocab_size"), "epochs": cfg.epochs, "batch size": cfg.batch_size,
+                  "learning rate": cfg.learning_rate, "seed": cfg.seed, "distilled": cfg.distill},
+        limits=[
+            "Trained on synthetic text from guard's generator; hand-written text is harder (see bench/results).",
+            "Character spans come from token boundaries; in CJK text a span may include or miss one character "
+            "when a token straddles the boundary.",
+            "CODENAME and CUSTOMER need a company domain pack and `guard train --domain` to know the company's names.",
+        ],
+        command=command,
+    )
+    return out
+
+
+def run(cfg: PipelineConfig, command: str) -> Path:
+    """The whole job: data, base, fine-tune (and distil), package."""
+    cfg.work_dir.mkdir(parents=True, exist_ok=True)
+    data = prepare_data(cfg)
+    teacher_base: Path
+    student_base: Path | None = None
+    if cfg.from_model:
+        teacher_base = Path(cfg.from_model)
+    else:
+        corpus = [r["text"] for r in load_records([data["train"]])]
+        teacher_base, student_base = prepare_base(cfg, corpus)
+    torch_dir = train_models(cfg, data, teacher_base, student_base)
+    return package(cfg, torch_dir, data, command)
