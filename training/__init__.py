@@ -1,0 +1,1 @@
+"""guard training: data, fine-tuning, evaluation, ONNX export (needs the `train` extra)."""
