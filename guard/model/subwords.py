@@ -39,10 +39,15 @@ def strip_offsets(text: str, offsets: Sequence[tuple[int, int]]) -> list[tuple[i
     """Shrink each (start, end) so it covers no leading/trailing whitespace.
 
     Sentencepiece tokenizers report the ``▁`` space marker as part of a token; the
-    spans guard reports never start or end with whitespace. Special tokens keep (0, 0).
+    spans guard reports never start or end with whitespace. A bare ``▁`` token (before
+    CJK text) is reported with the same span as the token after it: it becomes empty,
+    like special tokens, so each character belongs to one token only.
     """
     out: list[tuple[int, int]] = []
-    for start, end in offsets:
+    for i, (start, end) in enumerate(offsets):
+        if i + 1 < len(offsets) and tuple(offsets[i + 1]) == (start, end) and start < end:
+            out.append((start, start))
+            continue
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
