@@ -1,0 +1,37 @@
+# guard: one place for every install and test step (README and .ci/run call these targets).
+PYTHON ?= python3
+VENV ?= .venv
+PIP := $(VENV)/bin/pip
+# torch first and pinned: a bare requirement would pull a multi-GB CUDA build.
+TORCH := torch==2.13.0
+
+.PHONY: install dev test test-quick lint bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+## install: the core (scan, redact, audit) — onnxruntime + tokenizers, no torch.
+install: $(VENV)/.core
+$(VENV)/.core: $(VENV)/bin/python pyproject.toml
+	$(PIP) install -q -e .
+	touch $@
+
+## dev: everything (training, serving, proxy, spark, test tools).
+dev: $(VENV)/.dev
+$(VENV)/.dev: $(VENV)/bin/python pyproject.toml
+	$(PIP) install -q $(TORCH)
+	$(PIP) install -q -e '.[dev]'
+	touch $@ $(VENV)/.core
+
+## test: the whole suite; heavy end-to-end tests (Squid, Chromium, Spark, training) run when GUARD_TEST_HEAVY=1.
+test: dev
+	@if [ "$$GUARD_TEST_HEAVY" = "1" ]; then bash scripts/install-system-deps.sh; fi
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: dev
+	$(VENV)/bin/ruff check guard training serving tests bench
+	$(VENV)/bin/mypy guard serving
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
