@@ -1,0 +1,182 @@
+"""Turn per-token tag probabilities into character spans (BIO decoding).
+
+Inputs are the tokens of one text (special tokens excluded), their character offsets
+as returned by ``tokenizers`` (Python ``str`` indices; the XLM-R Metaspace
+pre-tokenizer includes the leading ``▁`` space in a token's offsets) and the
+temperature-scaled tag probabilities of each token.
+
+Decoding contract:
+
+1. Offsets are stripped of surrounding whitespace (`guard.model.subwords.strip_offsets`);
+   tokens left empty (a lone ``▁``) carry no characters and are ignored.
+2. Words: a token that continues a word of a space-separated script is a
+   *continuation* (`guard.model.subwords.word_starts`, the rule training uses for its
+   loss mask). A continuation takes the probabilities of its word-start token, so a span
+   always covers whole words in Latin-like scripts. CJK tokens are words of their own,
+   so spans there are never widened.
+3. Tolerant BIO over words, by the arg-max tag: ``B-X`` opens a span, ``I-X`` continues
+   an open ``X`` span and otherwise opens one, ``O`` closes.
+4. Score of a span: mean over its tokens of ``P(B-X) + P(I-X)``, i.e. the same quantity
+   as `TokenAnalysis.span_score` over the span. Spans under the floor are dropped;
+   policy thresholds apply later, outside the runtime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from guard.findings import LABELS, Finding
+from guard.model.subwords import strip_offsets, word_starts
+
+__all__ = ["TokenAnalysis", "decode", "softmax"]
+
+DETECTOR = "model"
+
+
+def softmax(logits: npt.NDArray[np.float32], temperature: float) -> npt.NDArray[np.float32]:
+    """Temperature-scaled softmax over the last axis (numerically stable, float32)."""
+    scaled = logits.astype(np.float32) / np.float32(temperature)
+    scaled -= scaled.max(axis=-1, keepdims=True)
+    np.exp(scaled, out=scaled)
+    scaled /= scaled.sum(axis=-1, keepdims=True)
+    return scaled
+
+
+@dataclass(frozen=True, eq=False)
+class TokenAnalysis:
+    """The model's view of one text.
+
+    Attributes:
+        findings: decoded spans (detector ``model``), score at or above the runtime floor,
+            in text order, non-overlapping.
+        offsets: ``int64 [n_tokens, 2]`` whitespace-stripped character offsets per token
+            (``start == end`` for tokens without characters). Read-only.
+        probs: ``float32 [n_tokens, n_tags]`` tag probabilities per token after
+            temperature scaling, continuations already given their word's row. Read-only.
+        tags: the manifest tags (column order of ``probs``).
+        num_windows: model windows the text needed.
+        text_length: ``len(text)`` of the analysed text.
+    """
+
+    findings: list[Finding]
+    offsets: npt.NDArray[np.int64]
+    probs: npt.NDArray[np.float32]
+    tags: tuple[str, ...]
+    num_windows: int
+    text_length: int
+
+    @property
+    def num_tokens(self) -> int:
+        """Number of content tokens (special tokens excluded)."""
+        return int(self.offsets.shape[0])
+
+    def span_score(self, start: int, end: int, label: str) -> float:
+        """Probability that characters ``[start, end)`` are ``label``.
+
+        The mean, over the tokens whose (stripped) characters overlap the range, of
+        ``P(B-label) + P(I-label)``. 0.0 when no token overlaps or the model does not
+        emit ``label``. Used by fusion to ask the model about spans other detectors found.
+
+        Raises:
+            ValueError: ``label`` is not one of `LABELS`, or the range is empty or
+                outside the text.
+        """
+        if label not in LABELS:
+            raise ValueError(f"unknown label {label!r}")
+        if not 0 <= start < end <= self.text_length:
+            raise ValueError(f"bad range [{start}, {end}) for a text of length {self.text_length}")
+        b_tag, i_tag = f"B-{label}", f"I-{label}"
+        if b_tag not in self.tags or i_tag not in self.tags or self.num_tokens == 0:
+            return 0.0
+        tok_start, tok_end = self.offsets[:, 0], self.offsets[:, 1]
+        hit = (tok_start < end) & (tok_end > start) & (tok_end > tok_start)
+        if not hit.any():
+            return 0.0
+        mass = self.probs[hit, self.tags.index(b_tag)] + self.probs[hit, self.tags.index(i_tag)]
+        return min(1.0, float(mass.mean()))
+
+
+def decode(
+    text: str,
+    offsets: Sequence[tuple[int, int]],
+    probs: npt.NDArray[np.float32],
+    tags: tuple[str, ...],
+    *,
+    num_windows: int,
+    floor: float,
+) -> TokenAnalysis:
+    """Decode one text's token probabilities into a `TokenAnalysis`.
+
+    Args:
+        text: the text the offsets index into.
+        offsets: raw tokenizer character offsets, one per token.
+        probs: ``[len(offsets), len(tags)]`` temperature-scaled probabilities.
+        tags: BIO tags in column order.
+        num_windows: windows used (reported as is).
+        floor: spans scoring below it are dropped.
+    """
+    n = len(offsets)
+    if probs.shape != (n, len(tags)):
+        raise ValueError(f"probs shape {probs.shape} != ({n}, {len(tags)})")
+    stripped = strip_offsets(text, offsets)
+    starts = np.asarray(word_starts(text, stripped), dtype=bool)
+    spans = np.asarray(stripped, dtype=np.int64).reshape(n, 2)
+    filled = (spans[:, 1] > spans[:, 0]) if n else np.zeros(0, dtype=bool)
+    # a continuation takes the row of the word-start token before it (training labels
+    # word starts only); rows of empty tokens are left as they are and never decoded
+    leader = np.maximum.accumulate(np.where(starts, np.arange(n), -1)) if n else np.zeros(0, int)
+    eff = probs.copy()
+    cont = filled & ~starts & (leader >= 0)
+    eff[cont] = probs[leader[cont]]
+    findings = _bio_spans(spans, starts, filled, eff, tags, floor)
+    spans.setflags(write=False)
+    eff.setflags(write=False)
+    return TokenAnalysis(findings, spans, eff, tags, num_windows, len(text))
+
+
+def _bio_spans(
+    spans: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.bool_],
+    filled: npt.NDArray[np.bool_],
+    probs: npt.NDArray[np.float32],
+    tags: tuple[str, ...],
+    floor: float,
+) -> list[Finding]:
+    """Tolerant BIO decoding over words; see the module docstring."""
+    best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=np.int64)
+    kinds = [tag.partition("-") for tag in tags]  # ("B", "-", "PERSON") / ("O", "", "")
+    pair = {label: (tags.index(f"B-{label}"), tags.index(f"I-{label}")) for _, _, label in kinds if label}
+    findings: list[Finding] = []
+    open_label: str | None = None
+    first = last = 0  # token indices of the open span
+
+    def close() -> None:
+        if open_label is None:
+            return
+        members = filled[first : last + 1]
+        b_col, i_col = pair[open_label]
+        rows = probs[first : last + 1][members]
+        score = min(1.0, float((rows[:, b_col] + rows[:, i_col]).mean()))
+        if score >= floor:
+            chars = spans[first : last + 1][members]
+            findings.append(Finding(open_label, int(chars[0, 0]), int(chars[-1, 1]), score, DETECTOR))
+
+    for i in np.flatnonzero(filled):
+        if not starts[i]:
+            last = int(i)  # a continuation belongs to whatever its word belongs to
+            continue
+        prefix, _, label = kinds[best[i]]
+        if prefix == "I" and label == open_label:
+            last = int(i)
+            continue
+        close()
+        if prefix == "O":
+            open_label = None
+            continue
+        open_label, first, last = label, int(i), int(i)
+    close()
+    return findings
