@@ -1,0 +1,115 @@
+"""HTTP routes: each parses its schema, calls `Runtime.score`, and maps the result.
+
+Authentication happens in `AuthMiddleware` before the body is read; the routes only see an
+authenticated (or, when keys are off, per-address) `Principal` in ``request.state``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+
+from serving.api.metrics import CONTENT_TYPE_LATEST
+from serving.api.runtime import ApiError, Runtime
+from serving.api.schemas import (
+    BatchItem,
+    BatchScanRequest,
+    BatchScanResponse,
+    ErrorResponse,
+    HealthResponse,
+    RedactRequest,
+    RedactResponse,
+    ScanRequest,
+    ScanResponse,
+    scan_response_fields,
+)
+
+__all__ = ["router"]
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in {
+        400: "invalid JSON, non-UTF-8 body, or unscannable input",
+        401: "missing or invalid API key",
+        408: "request body arrived too slowly",
+        413: "body larger than GUARD_MAX_BODY_BYTES",
+        415: "Content-Type is not UTF-8 JSON",
+        422: "well-formed JSON that does not match the schema",
+        429: "per-key rate limit exceeded (see Retry-After)",
+        503: "not ready, overloaded or draining (see Retry-After)",
+    }.items()
+}
+
+router = APIRouter()
+
+
+@router.post("/v1/scan", response_model=ScanResponse, responses=_ERRORS, tags=["scan"])
+async def scan(body: ScanRequest, request: Request, runtime: RuntimeDep) -> ScanResponse:
+    """Scan one text: findings (labels and offsets, never values) and the policy verdict."""
+    [result] = await runtime.score(request.state, "/v1/scan", "scan", [body.text], body)
+    return ScanResponse(
+        request_id=request.state.request_id, model_version=_version(runtime), **scan_response_fields(result)
+    )
+
+
+@router.post("/v1/redact", response_model=RedactResponse, responses=_ERRORS, tags=["scan"])
+async def redact(body: RedactRequest, request: Request, runtime: RuntimeDep) -> RedactResponse:
+    """Scan one text and return it with each finding replaced as the policy says."""
+    [redacted] = await runtime.score(request.state, "/v1/redact", "redact", [body.text], body)
+    return RedactResponse(
+        request_id=request.state.request_id,
+        model_version=_version(runtime),
+        text=redacted.text,
+        **scan_response_fields(redacted.result),
+    )
+
+
+@router.post("/v1/scan/batch", response_model=BatchScanResponse, responses=_ERRORS, tags=["scan"])
+async def scan_batch(body: BatchScanRequest, request: Request, runtime: RuntimeDep) -> BatchScanResponse:
+    """Scan many texts with one shared context; results are in input order."""
+    limit = runtime.settings.max_batch_texts
+    if len(body.texts) > limit:
+        raise ApiError(422, "too_many_texts", f"{len(body.texts)} texts; at most {limit} per batch")
+    results = await runtime.score(request.state, "/v1/scan/batch", "scan", body.texts, body)
+    return BatchScanResponse(
+        request_id=request.state.request_id,
+        model_version=_version(runtime),
+        results=[BatchItem(**scan_response_fields(result)) for result in results],
+    )
+
+
+@router.get("/healthz", response_model=HealthResponse, tags=["ops"])
+async def healthz(runtime: RuntimeDep) -> JSONResponse:
+    """Liveness: the process serves HTTP (503 only when the model failed to load for good)."""
+    status = 503 if runtime.status == "failed" else 200
+    body = HealthResponse(status="failed" if status == 503 else "ok")
+    return JSONResponse(body.model_dump(), status_code=status)
+
+
+@router.get("/readyz", response_model=HealthResponse, responses={503: {"model": HealthResponse}}, tags=["ops"])
+async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    """Readiness: 200 once the model is loaded and warmed up; 503 while loading or draining."""
+    ready = runtime.status == "ready"
+    body = HealthResponse(status=runtime.status, model_version=_version(runtime) if ready else None)
+    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+
+
+@router.get("/metrics", tags=["ops"], response_class=Response)
+async def metrics(runtime: RuntimeDep) -> Response:
+    """Prometheus text format: requests, verdicts, labels, latencies, batch sizes, queue depth."""
+    runtime.metrics.queue_depth.set(runtime.batcher.depth)
+    return Response(runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _version(runtime: Runtime) -> str:
+    return runtime.engine.model_version if runtime.engine is not None else "unknown"
