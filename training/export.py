@@ -92,7 +92,9 @@ def export_model_dir(
     torch_dir, out_dir = Path(torch_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tokenizer = AutoTokenizer.from_pretrained(torch_dir)
-    model = AutoModelForTokenClassification.from_pretrained(torch_dir, attn_implementation="eager").eval()
+    model = AutoModelForTokenClassification.from_pretrained(
+        torch_dir, attn_implementation="eager", dtype=torch.float32
+    ).eval()
     model.float()
     sample = _sample_inputs(tokenizer, validation_texts, max_length)
     with tempfile.TemporaryDirectory() as tmp:

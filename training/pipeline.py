@@ -251,7 +251,7 @@ def _dev_temperature(torch_dir: Path, dev: Sequence[Mapping[str, Any]], cfg: Pip
     from training.train import FinetuneArguments, encode_records
 
     tok = AutoTokenizer.from_pretrained(torch_dir)
-    model = AutoModelForTokenClassification.from_pretrained(torch_dir).eval()
+    model = AutoModelForTokenClassification.from_pretrained(torch_dir, dtype=torch.float32).eval()
     args = FinetuneArguments(base_model=str(torch_dir), output_dir="", max_length=cfg.max_length, stride=cfg.stride)
     feats = encode_records(dev[:600], tok, args)
     logits, labels = [], []

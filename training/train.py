@@ -95,6 +95,7 @@ def build_model(base_model: str, *, freeze_embeddings: bool = False) -> PreTrain
         id2label=id2label,
         label2id={tag: i for i, tag in id2label.items()},
         ignore_mismatched_sizes=True,
+        dtype=torch.float32,
     )
     if freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
@@ -200,7 +201,7 @@ def finetune(
         "compute_metrics": seqeval_metrics,
     }
     if args.teacher:
-        teacher = AutoModelForTokenClassification.from_pretrained(args.teacher)
+        teacher = AutoModelForTokenClassification.from_pretrained(args.teacher, dtype=torch.float32)
         teacher.to(cuda_device() or torch.device("cpu"))
         trainer: Trainer = DistillTrainer(
             **common, teacher=teacher, alpha=args.distill_alpha, temperature=args.distill_temperature
