@@ -1,0 +1,140 @@
+"""Entropy-based secret candidates: random-looking tokens, boosted by secret context words nearby.
+
+A candidate is a run of base64/hex/alphanumeric characters of at least ``min_length`` (20). It is
+scored by its Shannon entropy relative to what its alphabet allows and by its character-class mix,
+then boosted when a context word (key, token, secret, Passwort, mot de passe, 密码, パスワード...) occurs
+just before it. Rejected outright: UUIDs, hex digests of 32/40/64 characters (MD5/SHA-1/SHA-256,
+git SHAs) without secret context, file paths, code identifiers, data URIs, base64 that decodes to
+plain low-entropy text, and tokens without both letters and digits.
+
+Scores: without context the best candidates stay at ``NO_CONTEXT_MAX`` (0.6); with context up to 0.9.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from collections.abc import Iterator
+from types import MappingProxyType
+
+from guard.detect.validators import shannon_entropy
+from guard.findings import Finding
+
+__all__ = ["CONTEXT_WORDS", "EntropyDetector", "NO_CONTEXT_MAX"]
+
+NO_CONTEXT_MAX = 0.6
+
+#: Words that announce a secret just before a token (any language of the taxonomy).
+CONTEXT_WORDS: tuple[str, ...] = (
+    "key", "token", "secret", "password", "passwd", "pwd", "passphrase", "credential", "auth", "api",
+    "bearer", "private", "signature", "salt", "session", "cookie",
+    "passwort", "kennwort", "schlüssel", "zugangsdaten",
+    "mot de passe", "mdp", "clé", "jeton",
+    "密码", "密钥", "令牌", "口令", "凭证",
+    "パスワード", "トークン", "秘密鍵", "暗証",
+)  # fmt: skip
+
+_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
+_CONTEXT = re.compile("|".join(re.escape(w) for w in CONTEXT_WORDS), re.IGNORECASE)
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_IDENTIFIER = re.compile(r"(?:[A-Z]?[a-z]{2,}|[A-Z]{2,})(?:[_-]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|\d{1,4}))*")
+_WORDY_SEGMENT = re.compile(r"[A-Za-z][a-z]*(?:[_-][A-Za-z][a-z]*)*\d{0,2}")
+
+
+def _looks_like_path(token: str) -> bool:
+    segments = [s for s in token.split("/") if s]
+    return len(segments) >= 2 and sum(bool(_WORDY_SEGMENT.fullmatch(s)) for s in segments) >= len(segments) - 1
+
+
+def _decodes_to_text(token: str) -> bool:
+    """Whether ``token`` is base64 of printable, low-entropy text (an encoded sentence, not a key)."""
+    if len(token) % 4 != 0:
+        return False
+    try:
+        raw = base64.b64decode(token, validate=True)
+        decoded = raw.decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return False
+    return decoded.isprintable() and shannon_entropy(decoded) < 4.2 and " " in decoded
+
+
+def _alphabet_bits(token: str) -> float:
+    if _HEX.fullmatch(token):
+        return 4.0
+    size = 0
+    size += 26 if re.search(r"[a-z]", token) else 0
+    size += 26 if re.search(r"[A-Z]", token) else 0
+    size += 10 if re.search(r"\d", token) else 0
+    size += 4 if re.search(r"[+/_=-]", token) else 0
+    return math.log2(max(size, 2))
+
+
+class EntropyDetector:
+    """Finds high-entropy secret candidates (a :class:`~guard.detect.base.Detector`, named ``entropy``).
+
+    Args:
+        min_length: shortest candidate, in characters.
+        max_length: longest candidate without context (longer runs are data blobs, not keys).
+        context_window: how many characters before a token are searched for context words.
+    """
+
+    name = "entropy"
+
+    def __init__(self, min_length: int = 20, max_length: int = 256, context_window: int = 32) -> None:
+        if min_length < 8 or max_length < min_length or context_window < 0:
+            raise ValueError("need 8 <= min_length <= max_length and context_window >= 0")
+        self.min_length = min_length
+        self.max_length = max_length
+        self.context_window = context_window
+
+    def detect(self, text: str) -> list[Finding]:
+        """Return scored candidates sorted by offset."""
+        return list(self._iter(text))
+
+    def _iter(self, text: str) -> Iterator[Finding]:
+        for m in _TOKEN.finditer(text):
+            token = m.group()
+            if len(token) < self.min_length:
+                continue
+            before = text[max(0, m.start() - self.context_window) : m.start()]
+            context = _CONTEXT.search(before) is not None
+            score = self.score(token, context, before)
+            if score > 0.0:
+                meta = MappingProxyType({"kind": "high_entropy", "context": context})
+                yield Finding("SECRET", m.start(), m.end(), round(score, 4), self.name, meta)
+
+    def score(self, token: str, context: bool, before: str = "") -> float:
+        """Score one token in ``[0, 1]``; 0 means rejected. Pure: depends only on its arguments."""
+        if len(token) > self.max_length and not context:
+            return 0.0
+        if before.rstrip().endswith(("base64,", "://", "/", "\\", "sha256:", "sha1:", "sha512:", "md5:")):
+            return 0.0
+        if _UUID.fullmatch(token) or _UUID.search(token):
+            return 0.0
+        is_hex = _HEX.fullmatch(token) is not None
+        if is_hex and len(token) in (32, 40, 64, 128) and not context:
+            return 0.0
+        has_digit = any(c.isdigit() for c in token)
+        has_alpha = any(c.isalpha() for c in token)
+        if not (has_digit and has_alpha):
+            return 0.0
+        if "/" in token and _looks_like_path(token):
+            return 0.0
+        if _IDENTIFIER.fullmatch(token) and not context:
+            return 0.0
+        if _decodes_to_text(token):
+            return 0.0
+        entropy = shannon_entropy(token)
+        # The best a token of this length can reach with its alphabet: random keys get close to it.
+        ceiling = min(_alphabet_bits(token), math.log2(len(token)))
+        ratio = entropy / ceiling if ceiling > 0 else 0.0
+        if ratio < 0.7:
+            return 0.0
+        classes = sum(bool(re.search(p, token)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[+/_=-]"))
+        base = 0.3 + 0.25 * min(1.0, (ratio - 0.7) / 0.25) + 0.05 * (classes - 2)
+        if context:
+            return min(0.9, base + 0.35)
+        return min(NO_CONTEXT_MAX, base)

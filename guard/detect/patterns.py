@@ -1,0 +1,294 @@
+"""Regex detectors loaded from a data table (``patterns.yaml``), compiled and validated at load.
+
+:func:`load_patterns` reads the table and checks every entry (the regex compiles, the score is in
+``[0, 1]``, the label is one of ``LABELS``, the validator exists, names are unique); a bad table raises
+:class:`~guard.errors.ConfigError` naming the file and the entry. :class:`PatternDetector` (named
+``regex``) runs the compiled table over a text.
+
+A ``SECRET`` hit whose value is a placeholder (``AKIAIOSFODNN7EXAMPLE``, ``<password>``, ``${VAR}``,
+``xxxx``, ``****``, eight repeated characters...) is dropped; the placeholder rules are data too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from guard.detect.validators import VALIDATORS
+from guard.errors import ConfigError
+from guard.findings import LABELS, Finding
+
+__all__ = [
+    "CompiledPattern",
+    "PatternDetector",
+    "PatternTable",
+    "Placeholders",
+    "default_patterns_path",
+    "load_patterns",
+]
+
+_FLAGS: Mapping[str, re.RegexFlag] = MappingProxyType(
+    {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL}
+)
+_MACRO = re.compile(r"\{([A-Z]{1,3})\}")
+
+
+class _ContextSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    words: tuple[Annotated[str, Field(min_length=1)], ...] = Field(min_length=1)
+    required: bool = False
+    boost: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    window: Annotated[int, Field(ge=1, le=500)] = 40
+
+
+class _PatternSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: str
+    kind: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    regex: Annotated[str, Field(min_length=1)]
+    score: Annotated[float, Field(ge=0.0, le=1.0)]
+    provider: str | None = None
+    validator: str | None = None
+    flags: tuple[Literal["ignorecase", "multiline", "dotall"], ...] = ()
+    context: _ContextSpec | None = None
+    keywords: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+
+
+class _PlaceholderSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    values: tuple[str, ...] = ()
+    regexes: tuple[str, ...] = ()
+
+
+class _TableSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    macros: dict[Annotated[str, Field(pattern=r"^[A-Z]{1,3}$")], str] = {}
+    placeholders: _PlaceholderSpec = _PlaceholderSpec()
+    patterns: tuple[_PatternSpec, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    """One compiled table entry."""
+
+    name: str
+    label: str
+    kind: str
+    regex: re.Pattern[str]
+    score: float
+    provider: str | None
+    validator: str | None
+    context_words: re.Pattern[str] | None
+    context_required: bool
+    context_boost: float
+    context_window: int
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholders:
+    """Rules that mark a secret-shaped value as a documentation placeholder."""
+
+    values: frozenset[str]
+    regexes: tuple[re.Pattern[str], ...]
+
+    def match(self, value: str) -> bool:
+        """Whether ``value`` is a placeholder (case-insensitive exact value or any rule regex)."""
+        if value.casefold() in self.values:
+            return True
+        return any(rx.search(value) for rx in self.regexes)
+
+
+@dataclass(frozen=True, slots=True)
+class PatternTable:
+    """A validated, compiled pattern table."""
+
+    source: str
+    patterns: tuple[CompiledPattern, ...]
+    placeholders: Placeholders
+
+    @property
+    def providers(self) -> frozenset[str]:
+        """Distinct credential providers covered by ``SECRET`` patterns."""
+        return frozenset(p.provider for p in self.patterns if p.label == "SECRET" and p.provider)
+
+
+def default_patterns_path() -> Path:
+    """The packaged ``guard/detect/patterns.yaml``."""
+    return Path(str(resources.files("guard.detect").joinpath("patterns.yaml")))
+
+
+def _loc(loc: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
+    """Render a pydantic error location, naming a pattern entry by its ``name`` when it has one."""
+    if len(loc) >= 2 and loc[0] == "patterns" and isinstance(loc[1], int):
+        entries = raw.get("patterns")
+        name = None
+        if isinstance(entries, list) and loc[1] < len(entries) and isinstance(entries[loc[1]], dict):
+            name = entries[loc[1]].get("name")
+        head = f"patterns[{loc[1]}]" + (f" ({name})" if name else "")
+        return ".".join([head, *map(str, loc[2:])])
+    return ".".join(map(str, loc)) or "<root>"
+
+
+def _expand(regex: str, macros: Mapping[str, str], where: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in macros:
+            raise ConfigError(f"{where}: unknown macro {{{m.group(1)}}}")
+        return macros[m.group(1)]
+
+    return _MACRO.sub(sub, regex)
+
+
+def _compile(spec: _PatternSpec, macros: Mapping[str, str], where: str) -> CompiledPattern:
+    if spec.label not in LABELS:
+        raise ConfigError(f"{where}: unknown label {spec.label!r} (expected one of {', '.join(LABELS)})")
+    if spec.validator is not None and spec.validator not in VALIDATORS:
+        raise ConfigError(f"{where}: unknown validator {spec.validator!r}")
+    flags = 0
+    for flag in spec.flags:
+        flags |= _FLAGS[flag]
+    try:
+        regex = re.compile(_expand(spec.regex, macros, where), flags)
+    except re.error as exc:
+        raise ConfigError(f"{where}: regex does not compile: {exc}") from None
+    context = None
+    if spec.context is not None:
+        words = "|".join(re.escape(w) for w in sorted(spec.context.words, key=len, reverse=True))
+        context = re.compile(words, re.IGNORECASE)
+    return CompiledPattern(
+        name=spec.name,
+        label=spec.label,
+        kind=spec.kind,
+        regex=regex,
+        score=spec.score,
+        provider=spec.provider,
+        validator=spec.validator,
+        context_words=context,
+        context_required=spec.context.required if spec.context else False,
+        context_boost=spec.context.boost if spec.context else 0.0,
+        context_window=spec.context.window if spec.context else 0,
+        keywords=tuple(k.casefold() for k in spec.keywords),
+    )
+
+
+def load_patterns(path: str | Path | None = None) -> PatternTable:
+    """Load, validate and compile a pattern table.
+
+    Args:
+        path: a YAML file in the ``patterns.yaml`` format; ``None`` → the packaged table.
+
+    Returns:
+        The compiled :class:`PatternTable`.
+
+    Raises:
+        ConfigError: the file is missing or invalid; the message names the file and the entry.
+    """
+    p = Path(path) if path is not None else default_patterns_path()
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: pattern table not found") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{p}: cannot read pattern table: {type(exc).__name__}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{p}: a pattern table must be a mapping with a 'patterns' list")
+    try:
+        spec = _TableSpec.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ConfigError(f"{p}: {_loc(err['loc'], raw)}: {err['msg']}") from None
+    compiled: list[CompiledPattern] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(spec.patterns):
+        where = f"{p}: patterns[{i}] ({entry.name})"
+        if entry.name in seen:
+            raise ConfigError(f"{where}: duplicate pattern name")
+        seen.add(entry.name)
+        compiled.append(_compile(entry, spec.macros, where))
+    rules: list[re.Pattern[str]] = []
+    for i, rule in enumerate(spec.placeholders.regexes):
+        try:
+            rules.append(re.compile(rule))
+        except re.error as exc:
+            raise ConfigError(f"{p}: placeholders.regexes[{i}]: regex does not compile: {exc}") from None
+    placeholders = Placeholders(frozenset(v.casefold() for v in spec.placeholders.values), tuple(rules))
+    return PatternTable(str(p), tuple(compiled), placeholders)
+
+
+class PatternDetector:
+    """Runs a compiled :class:`PatternTable` over a text (a :class:`~guard.detect.base.Detector`).
+
+    Metadata of each finding: ``kind``, ``pattern`` (entry name), ``provider`` and ``validator`` when
+    set. Spans are the ``value`` group when the regex has one, else the whole match.
+    """
+
+    name = "regex"
+
+    def __init__(self, table: PatternTable | None = None, only: Sequence[str] | None = None) -> None:
+        self.table = table if table is not None else load_patterns()
+        if only is not None:
+            unknown = set(only) - {p.name for p in self.table.patterns}
+            if unknown:
+                raise ValueError(f"unknown pattern names: {sorted(unknown)}")
+        self._patterns = tuple(p for p in self.table.patterns if only is None or p.name in only)
+
+    def detect(self, text: str) -> list[Finding]:
+        """Return every validated, non-placeholder hit (overlaps included; fusion resolves them)."""
+        if not text:
+            return []
+        folded = text.casefold() if any(p.keywords for p in self._patterns) else text
+        out: list[Finding] = []
+        for pattern in self._patterns:
+            if pattern.keywords and not any(k in folded for k in pattern.keywords):
+                continue
+            for m in pattern.regex.finditer(text):
+                finding = self._finding(pattern, text, m)
+                if finding is not None:
+                    out.append(finding)
+        out.sort(key=lambda f: (f.start, -f.end))
+        return out
+
+    def _finding(self, pattern: CompiledPattern, text: str, m: re.Match[str]) -> Finding | None:
+        group = "value" if "value" in pattern.regex.groupindex else 0
+        start, end = m.span(group)
+        if start < 0 or end <= start:
+            return None
+        value = text[start:end]
+        if pattern.validator is not None and not VALIDATORS[pattern.validator](value):
+            return None
+        if pattern.label == "SECRET" and (self.table.placeholders.match(value) or _is_identifier(pattern, value, m)):
+            return None
+        score = pattern.score
+        if pattern.context_words is not None:
+            w = pattern.context_window
+            window = text[max(0, m.start() - w) : m.end() + w]
+            present = pattern.context_words.search(window) is not None
+            if pattern.context_required and not present:
+                return None
+            if present:
+                score = min(1.0, score + pattern.context_boost)
+        meta: dict[str, Any] = {"kind": pattern.kind, "pattern": pattern.name}
+        if pattern.provider:
+            meta["provider"] = pattern.provider
+        if pattern.validator:
+            meta["validator"] = pattern.validator
+        return Finding(pattern.label, start, end, score, self.name, MappingProxyType(meta))
+
+
+_CODE_IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|(?:self|this|args|config|cfg|opts)\..+")
+
+
+def _is_identifier(pattern: CompiledPattern, value: str, m: re.Match[str]) -> bool:
+    """A bare password assignment whose value is a code identifier (``password = user_password``)."""
+    if pattern.kind != "password" or "q" in m.re.groupindex:
+        return False
+    return _CODE_IDENTIFIER.fullmatch(value) is not None
