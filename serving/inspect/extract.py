@@ -1,0 +1,214 @@
+"""Extract every text a request can leak through, as scannable views mapped back to their pieces.
+
+Pieces: the URL path (percent-decoded), query names and values, content-carrying headers, and the
+pieces of the body (see `serving.inspect.codecs`) after undoing gzip/deflate/br/zstd.
+
+Views (what is actually scanned, batched):
+    fields   all pieces joined by newlines (one pass gives the model context across fields)
+    joined   the body/query *values* concatenated with nothing in between, so a secret split across
+             JSON fields (``{"a": "AKIA...", "b": "...rest"}``) is seen whole
+    decoded  a base64-looking blob or a still-percent-encoded piece, decoded
+
+Each view keeps `Segment` s: view offsets → piece offsets (``exact``) or "somewhere in this piece"
+(decoded views), so a redaction lands in the same field it came from.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from serving.inspect.codecs import Document, FormDocument, Location, Piece, decode_text, parse_body
+from serving.inspect.http import HttpRequest, content_codings, decode_body, encode_body
+
+__all__ = ["Segment", "View", "Extraction", "extract", "DEFAULT_SKIP_HEADERS"]
+
+#: Headers that carry protocol data or credentials meant for the destination, not user content.
+DEFAULT_SKIP_HEADERS: frozenset[str] = frozenset(
+    {
+        "host", "content-length", "content-type", "content-encoding", "transfer-encoding", "connection",
+        "keep-alive", "proxy-connection", "proxy-authorization", "authorization", "cookie", "accept",
+        "accept-encoding", "accept-language", "accept-charset", "user-agent", "cache-control", "pragma",
+        "te", "trailer", "upgrade", "origin", "referer", "via", "x-forwarded-for", "x-forwarded-proto",
+        "dnt", "priority", "range", "expect", "if-match", "if-none-match", "if-modified-since",
+        "if-unmodified-since", "if-range", "upgrade-insecure-requests", "sec-websocket-key",
+        "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol",
+    }
+)  # fmt: skip
+
+_B64_BLOB = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_MAX_DECODED_VIEWS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """``view.text[start:end]`` comes from piece ``piece`` (at the same offsets if ``exact``)."""
+
+    piece: int
+    start: int
+    end: int
+    exact: bool
+    piece_offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A scanned text and the pieces it maps back to."""
+
+    kind: Literal["fields", "joined", "decoded"]
+    text: str
+    segments: tuple[Segment, ...]
+
+    def locate(self, start: int, end: int) -> list[tuple[int, int, int] | tuple[int, None, None]]:
+        """Map a view span to ``(piece, piece_start, piece_end)`` or ``(piece, None, None)`` (whole piece)."""
+        out: list[tuple[int, int, int] | tuple[int, None, None]] = []
+        for seg in self.segments:
+            lo, hi = max(start, seg.start), min(end, seg.end)
+            if lo >= hi:
+                continue
+            if seg.exact:
+                base = seg.piece_offset - seg.start
+                out.append((seg.piece, lo + base, hi + base))
+            else:
+                out.append((seg.piece, None, None))
+        return out
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What `extract` found in a request, and how to write redacted pieces back."""
+
+    request: HttpRequest
+    pieces: list[Piece]
+    views: list[View]
+    unscanned: list[str] = field(default_factory=list)
+    _query: FormDocument | None = None
+    _header_slots: list[int] = field(default_factory=list)
+    _body: Document | None = None
+    _codings: list[str] = field(default_factory=list)
+
+    def rebuild(self, texts: Sequence[str]) -> HttpRequest:
+        """Return the request with ``texts[i]`` written back in place of ``pieces[i]``.
+
+        The URL is re-quoted, the body re-serialised and re-compressed with the same codings, and
+        ``Content-Length`` updated.
+        """
+        if len(texts) != len(self.pieces):
+            raise ValueError("one text per piece expected")
+        req = self.request
+        parts = urlsplit(req.url)
+        pos = 0
+        path = parts.path if texts[0] == self.pieces[0].text else quote(texts[0], safe="/:@!$&'()*+,;=~")
+        pos = 1
+        query = parts.query
+        if self._query is not None:
+            n = len(self._query.pieces)
+            sub = texts[pos : pos + n]
+            if list(sub) != [p.text for p in self._query.pieces]:
+                query = self._query.rebuild_text(sub)
+            pos += n
+        url = urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+        headers = list(req.headers)
+        for slot in self._header_slots:
+            headers[slot] = (headers[slot][0], texts[pos])
+            pos += 1
+        out = HttpRequest(req.method, url, tuple(headers), req.body, req.client)
+        if self._body is not None and self._body.pieces:
+            sub = texts[pos:]
+            if list(sub) != [p.text for p in self._body.pieces]:
+                out = out.with_body(encode_body(self._body.rebuild(sub), self._codings))
+        return out
+
+
+def _decoded_b64(blob: str) -> str | None:
+    padded = blob.rstrip("=") + "=" * (-len(blob.rstrip("=")) % 4)
+    try:
+        raw = base64.b64decode(padded, altchars=b"-_" if ("-" in blob or "_" in blob) else None, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    text = decode_text(raw)
+    if not text or sum(c.isprintable() or c in "\r\n\t" for c in text) < 0.9 * len(text):
+        return None
+    return text
+
+
+def _decoded_views(pieces: list[Piece]) -> list[View]:
+    views: list[View] = []
+    for idx, piece in enumerate(pieces):
+        candidates: list[str] = []
+        if _PERCENT.search(piece.text):
+            candidates.append(unquote(piece.text))
+        for m in _B64_BLOB.finditer(piece.text):
+            decoded = _decoded_b64(m.group())
+            if decoded is not None:
+                candidates.append(decoded)
+        for text in candidates:
+            if len(views) >= _MAX_DECODED_VIEWS:
+                return views
+            views.append(View("decoded", text, (Segment(idx, 0, len(text), exact=False),)))
+    return views
+
+
+def _joined(kind: Literal["fields", "joined"], pieces: list[Piece], idxs: list[int], sep: str) -> View:
+    segs: list[Segment] = []
+    chunks: list[str] = []
+    pos = 0
+    for i in idxs:
+        text = pieces[i].text
+        segs.append(Segment(i, pos, pos + len(text), exact=True))
+        chunks.append(text)
+        pos += len(text) + len(sep)
+    return View(kind, sep.join(chunks), tuple(segs))
+
+
+def extract(
+    request: HttpRequest, *, max_body: int, skip_headers: frozenset[str] = DEFAULT_SKIP_HEADERS
+) -> Extraction:
+    """Split ``request`` into pieces and views.
+
+    Args:
+        request: the request as sent.
+        max_body: largest *decoded* body inspected; the caller blocks larger ones.
+        skip_headers: lower-case header names not scanned.
+
+    Raises:
+        serving.inspect.http.UnsupportedEncoding: unknown or corrupt Content-Encoding.
+        serving.inspect.http.DecodedTooLarge: decoded body over ``max_body``.
+        ValueError: malformed body framing (multipart without boundary).
+    """
+    parts = urlsplit(request.url)
+    pieces: list[Piece] = [Piece(Location("url.path", 0), unquote(parts.path))]
+    ext = Extraction(request, pieces, [])
+    if parts.query:
+        ext._query = FormDocument(parts.query, "url.query")
+        pieces.extend(ext._query.pieces)
+    for slot, (name, value) in enumerate(request.headers):
+        if name.lower() not in skip_headers and value:
+            ext._header_slots.append(slot)
+            pieces.append(Piece(Location("header", len(ext._header_slots) - 1), value))
+    n_before_body = len(pieces)
+    if request.body:
+        ext._codings = content_codings(request)
+        plain = decode_body(request.body, ext._codings, max_body)
+        ext._body = parse_body(plain, request.header("content-type"))
+        if not ext._body.pieces and plain:
+            ext.unscanned.append("binary body")
+        pieces.extend(ext._body.pieces)
+
+    nonempty = [i for i, p in enumerate(pieces) if p.text]
+    ext.views.append(_joined("fields", pieces, nonempty, "\n"))
+    values = [
+        i
+        for i in nonempty
+        if pieces[i].location.role == "value" and (i >= n_before_body or pieces[i].location.part == "url.query")
+    ]
+    if len(values) > 1:
+        ext.views.append(_joined("joined", pieces, values, ""))
+    ext.views.extend(_decoded_views(pieces))
+    return ext

@@ -1,0 +1,114 @@
+"""Build an `Inspector` from flat settings: the one place the ICAP CLI and the mitmproxy addon share.
+
+The scanner is the in-process `guard.Guard` unless ``server`` names a guard server. The fail mode is
+the explicit setting, else the policy's ``fail_mode`` (in-process), else ``closed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from guard.errors import ConfigError
+from serving.inspect.destinations import DEFAULT_STRICT, DestinationRules
+from serving.inspect.incidents import IncidentLog
+from serving.inspect.inspector import InspectConfig, Inspector
+from serving.inspect.scanner import LocalScanner, RemoteScanner, Scanner
+
+__all__ = ["InspectorSettings", "build_inspector"]
+
+
+@dataclass(frozen=True, slots=True)
+class InspectorSettings:
+    """Everything needed to build an inspector (validated in `build_inspector`).
+
+    Attributes:
+        model: model directory (None: the packaged default). Ignored with ``server``.
+        policy: policy YAML (None: the packaged default). Ignored with ``server``.
+        domains: domain pack files.
+        server: guard server base URL; when set, texts are scanned remotely.
+        server_timeout: seconds before a remote scan counts as failed.
+        api_key: the guard server API key.
+        fail_mode: ``closed``/``open``; None takes the policy's.
+        max_body: inspection limit in bytes.
+        incidents: incident log file (None: incidents are only logged by id).
+        incident_max_bytes: rotate the incident file at this size.
+        incident_backups: rotated incident files kept.
+        allow: approved destination host patterns (not inspected).
+        strict: paste/AI-chat host patterns (redact becomes block).
+        coach: offer confirm-with-justification on block pages.
+        help_text: how to get help, on block pages.
+        hash_key: HMAC key for incident hashes.
+    """
+
+    model: str | None = None
+    policy: str | None = None
+    domains: Sequence[str] = ()
+    server: str | None = None
+    server_timeout: float = 2.0
+    api_key: str | None = None
+    fail_mode: Literal["closed", "open"] | None = None
+    max_body: int = 1_048_576
+    incidents: str | None = None
+    incident_max_bytes: int = 10_000_000
+    incident_backups: int = 5
+    allow: Sequence[str] = ()
+    strict: Sequence[str] = field(default_factory=lambda: DEFAULT_STRICT)
+    coach: bool = False
+    help_text: str = "If you think this is a mistake, contact the security team and quote the incident id."
+    hash_key: str = "guard-incidents"
+
+
+def _policy_fail_mode(guard: object) -> Literal["closed", "open"]:
+    policy = getattr(guard, "policy", None)
+    mode = getattr(policy, "fail_mode", "closed")
+    return "open" if mode == "open" else "closed"
+
+
+def build_inspector(settings: InspectorSettings) -> Inspector:
+    """Load the scanner (model or server client) and wire the inspector.
+
+    Raises:
+        ConfigError: bad settings (or, from `guard.Guard.load`, a bad model/policy/domain pack).
+        guard.errors.ModelError: the model cannot be loaded.
+    """
+    if settings.fail_mode not in (None, "closed", "open"):
+        raise ConfigError(f"fail_mode must be 'closed' or 'open', not {settings.fail_mode!r}")
+    if settings.max_body <= 0:
+        raise ConfigError("max_body must be a positive number of bytes")
+    if settings.server_timeout <= 0:
+        raise ConfigError("server_timeout must be positive")
+    scanner: Scanner
+    fail_mode: Literal["closed", "open"]
+    if settings.server:
+        if not settings.server.startswith(("http://", "https://")):
+            raise ConfigError("server must be an http:// or https:// URL")
+        scanner = RemoteScanner(settings.server, timeout=settings.server_timeout, api_key=settings.api_key)
+        fail_mode = settings.fail_mode or "closed"
+    else:
+        from guard import Guard
+
+        guard = Guard.load(model=settings.model, policy=settings.policy, domains=list(settings.domains))
+        scanner = LocalScanner(guard)
+        fail_mode = settings.fail_mode or _policy_fail_mode(guard)
+    config = InspectConfig(
+        max_body=settings.max_body,
+        fail_mode=fail_mode,
+        destinations=DestinationRules(allow=tuple(settings.allow), strict=tuple(settings.strict)),
+        coach=settings.coach,
+        help_text=settings.help_text,
+        hash_key=settings.hash_key.encode(),
+    )
+    log = None
+    if settings.incidents:
+        try:
+            log = IncidentLog(
+                Path(settings.incidents),
+                max_bytes=settings.incident_max_bytes,
+                backups=settings.incident_backups,
+            )
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot open incident log {settings.incidents}: {exc}") from exc
+    return Inspector(scanner, config, log)

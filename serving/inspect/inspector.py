@@ -1,0 +1,285 @@
+"""The proxy-agnostic decision: pass a request unchanged, forward it redacted, or block it.
+
+`Inspector.inspect(request) -> Outcome` is all an adapter (ICAP server, mitmproxy addon) calls. It
+extracts every piece of the request (`serving.inspect.extract`), scans the views in one batch, applies
+destination rules, writes redactions back into the same fields, renders the block response and
+appends the incident. Failures follow the fail mode: ``closed`` (default) blocks, ``open`` passes; both
+are logged. Nothing here logs or stores a guarded value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import parse_qsl
+
+from guard.errors import GuardError
+from guard.findings import Finding
+from guard.redact import mask_preview, value_hash
+from serving.inspect.blockpage import COACH_HOST, BlockPages, BlockResponse
+from serving.inspect.destinations import DestinationRules
+from serving.inspect.extract import DEFAULT_SKIP_HEADERS, Extraction, View, extract
+from serving.inspect.http import DecodedTooLarge, HttpRequest, UnsupportedEncoding
+from serving.inspect.incidents import FindingRecord, Incident, IncidentLog, new_incident_id
+from serving.inspect.scanner import Scanner
+
+__all__ = ["InspectConfig", "Outcome", "Inspector"]
+
+log = logging.getLogger("guard.inspect")
+
+Action = Literal["pass", "redact", "block", "respond"]
+
+
+@dataclass(frozen=True, slots=True)
+class InspectConfig:
+    """Inspector settings (built once by the CLI or the addon's ``configure``).
+
+    Attributes:
+        max_body: largest body (wire and decoded) inspected; larger ones follow ``fail_mode``.
+        fail_mode: ``closed`` blocks when scanning is impossible, ``open`` forwards (always logged).
+        destinations: allow/strict host rules.
+        skip_headers: lower-case header names not scanned.
+        coach: block pages offer "confirm with a justification".
+        coach_minutes: how long a confirmation lets the same request through.
+        help_text: shown on block pages.
+        hash_key: HMAC key for incident value hashes.
+    """
+
+    max_body: int = 1_048_576
+    fail_mode: Literal["closed", "open"] = "closed"
+    destinations: DestinationRules = field(default_factory=DestinationRules)
+    skip_headers: frozenset[str] = DEFAULT_SKIP_HEADERS
+    coach: bool = False
+    coach_minutes: int = 10
+    help_text: str = "If you think this is a mistake, contact the security team and quote the incident id."
+    hash_key: bytes = b"guard-incidents"
+
+    def __post_init__(self) -> None:
+        if self.max_body <= 0:
+            raise ValueError("max_body must be positive")
+        if self.fail_mode not in ("closed", "open"):
+            raise ValueError("fail_mode must be 'closed' or 'open'")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the proxy must do.
+
+    ``pass``/``redact``: forward ``request`` (rewritten for ``redact``). ``block``/``respond``: answer
+    with ``response`` instead (``respond`` is the coach confirmation endpoint).
+    """
+
+    action: Action
+    request: HttpRequest
+    reason: str
+    response: BlockResponse | None = None
+    incident: Incident | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    view: View
+    finding: Finding
+    action: str
+
+
+class Inspector:
+    """Inspects requests with a `Scanner` under an `InspectConfig`.
+
+    Args:
+        scanner: in-process or remote scanner.
+        config: settings.
+        incidents: where incidents go (None: not recorded, only logged by id).
+    """
+
+    def __init__(self, scanner: Scanner, config: InspectConfig, incidents: IncidentLog | None = None) -> None:
+        self.scanner = scanner
+        self.config = config
+        self.incidents = incidents
+        self.pages = BlockPages(config.help_text, coach=config.coach, coach_minutes=config.coach_minutes)
+        self._lock = threading.Lock()
+        self._pending: dict[str, tuple[str, float]] = {}  # incident id -> (fingerprint, expiry)
+        self._approved: dict[str, float] = {}  # fingerprint -> expiry
+
+    # -- entry points -------------------------------------------------------------------------
+
+    def inspect(self, request: HttpRequest) -> Outcome:
+        """Decide about one request (blocking; call it off the event loop)."""
+        if self.config.coach and request.host == COACH_HOST:
+            return self._confirm(request)
+        if self.config.destinations.classify(request.host) == "allow":
+            return Outcome("pass", request, "allowlisted")
+        if len(request.body) > self.config.max_body:
+            return self.fail(request, "oversize")
+        try:
+            ext = extract(request, max_body=self.config.max_body, skip_headers=self.config.skip_headers)
+        except DecodedTooLarge:
+            return self.fail(request, "oversize")
+        except (UnsupportedEncoding, ValueError):
+            return self.fail(request, "uninspectable")
+        try:
+            results = self.scanner.scan_many([v.text for v in ext.views], request.host or None)
+        except GuardError as exc:
+            log.warning("scan failed (%s); fail mode %s", type(exc).__name__, self.config.fail_mode)
+            return self.fail(request, "scanner_error")
+        hits = [
+            _Hit(view, f, a)
+            for view, res in zip(ext.views, results, strict=True)
+            for f, a in zip(res.findings, res.actions, strict=True)
+        ]
+        return self._decide(request, ext, hits)
+
+    def inspect_text(self, request: HttpRequest, text: str) -> Outcome:
+        """Decide about one message sent on ``request``'s connection (WebSocket): pass or block."""
+        if self.config.destinations.classify(request.host) == "allow" or not text:
+            return Outcome("pass", request, "allowlisted" if text else "clean")
+        try:
+            (res,) = self.scanner.scan_many([text], request.host or None)
+        except GuardError as exc:
+            log.warning("scan failed (%s); fail mode %s", type(exc).__name__, self.config.fail_mode)
+            return self.fail(request, "scanner_error")
+        view = View("fields", text, ())
+        hits = [_Hit(view, f, a) for f, a in zip(res.findings, res.actions, strict=True) if a in ("block", "redact")]
+        if not hits:
+            return Outcome("pass", request, "clean")
+        # A message cannot be rewritten safely mid-protocol: any redact finding drops it.
+        return self._block(request, "findings", hits)
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    def _decide(self, request: HttpRequest, ext: Extraction, hits: list[_Hit]) -> Outcome:
+        strict = self.config.destinations.classify(request.host) == "strict"
+        blocking = [h for h in hits if h.action == "block" or (strict and h.action == "redact")]
+        redacting = [h for h in hits if h.action == "redact" and not strict]
+        for h in hits:
+            if h.action == "alert":
+                log.info("alert: %s in %s view", h.finding.label, h.view.kind)
+        if blocking:
+            fingerprint = self._fingerprint(request, blocking)
+            if self._approved_now(fingerprint):
+                return self._record(Outcome("pass", request, "coach_override"), "override", blocking)
+            return self._block(request, "findings", blocking, fingerprint)
+        if not redacting:
+            return Outcome("pass", request, "clean")
+        texts = [p.text for p in ext.pieces]
+        spans: dict[int, list[tuple[int, int, str]]] = {}
+        for h in redacting:
+            for piece, lo, hi in h.view.locate(h.finding.start, h.finding.end):
+                if lo is None or hi is None:
+                    lo, hi = 0, len(texts[piece])
+                spans.setdefault(piece, []).append((lo, hi, h.finding.label))
+        for piece, items in spans.items():
+            texts[piece] = _apply(texts[piece], items)
+        try:
+            rewritten = ext.rebuild(texts)
+        except (ValueError, UnsupportedEncoding):
+            return self._block(request, "uninspectable", redacting)
+        return self._record(Outcome("redact", rewritten, "findings"), "redact", redacting)
+
+    def _block(self, request: HttpRequest, reason: str, hits: list[_Hit], fingerprint: str | None = None) -> Outcome:
+        incident_id = new_incident_id()
+        response = self.pages.block(
+            incident_id=incident_id,
+            labels=[h.finding.label for h in hits],
+            reason=reason,
+            destination=request.destination,
+            accept=request.header("accept"),
+        )
+        if fingerprint is not None and self.config.coach:
+            with self._lock:
+                self._pending[incident_id] = (fingerprint, time.monotonic() + 3600)
+        return self._record(Outcome("block", request, reason, response), "block", hits, incident_id)
+
+    def fail(self, request: HttpRequest, reason: str) -> Outcome:
+        """Apply the fail mode: block (closed) or pass (open), recording an incident either way."""
+        if self.config.fail_mode == "open":
+            return self._record(Outcome("pass", request, reason), "fail_open", [])
+        return self._block(request, reason, [])
+
+    def _record(self, outcome: Outcome, action: str, hits: list[_Hit], incident_id: str | None = None) -> Outcome:
+        incident = Incident(
+            id=incident_id or new_incident_id(),
+            action=action,
+            reason=outcome.reason,
+            client=outcome.request.client,
+            method=outcome.request.method,
+            destination=outcome.request.destination,
+            findings=[self._finding_record(h) for h in hits],
+        )
+        log.warning(
+            "incident %s: %s (%s) %s %s labels=%s",
+            incident.id, action, outcome.reason, incident.method, incident.destination, incident.labels,
+        )  # fmt: skip
+        if self.incidents is not None:
+            self.incidents.write(incident)
+        return Outcome(outcome.action, outcome.request, outcome.reason, outcome.response, incident)
+
+    def _finding_record(self, hit: _Hit) -> FindingRecord:
+        value = hit.view.text[hit.finding.start : hit.finding.end]
+        where = hit.view.locate(hit.finding.start, hit.finding.end)
+        return FindingRecord(
+            label=hit.finding.label,
+            location=",".join(sorted({f"piece[{p}]" for p, _, _ in where})) or "message",
+            view=hit.view.kind,
+            detector=hit.finding.detector,
+            score=round(hit.finding.score, 3),
+            action=hit.action,
+            preview=mask_preview(value),
+            hash=value_hash(value, self.config.hash_key),
+        )
+
+    # -- coach mode ---------------------------------------------------------------------------
+
+    def _fingerprint(self, request: HttpRequest, hits: list[_Hit]) -> str:
+        h = hashlib.sha256(f"{request.client}|{request.host}".encode())
+        for value in sorted({hit.view.text[hit.finding.start : hit.finding.end] for hit in hits}):
+            h.update(hashlib.sha256(value.encode()).digest())
+        return h.hexdigest()
+
+    def _approved_now(self, fingerprint: str) -> bool:
+        if not self.config.coach:
+            return False
+        with self._lock:
+            expiry = self._approved.get(fingerprint)
+            return expiry is not None and expiry > time.monotonic()
+
+    def _confirm(self, request: HttpRequest) -> Outcome:
+        form = dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+        incident_id = form.get("incident", "")
+        justification = form.get("justification", "").strip()[:500]
+        with self._lock:
+            pending = self._pending.pop(incident_id, None) if justification else None
+            if pending is not None:
+                self._approved[pending[0]] = time.monotonic() + 60 * self.config.coach_minutes
+        response = self.pages.confirmed(incident_id, pending is not None)
+        if pending is None:
+            return Outcome("respond", request, "coach_unknown", response)
+        incident = Incident(
+            id=incident_id,
+            action="coach_confirm",
+            reason="justified",
+            client=request.client,
+            method=request.method,
+            destination=request.destination,
+            justification=justification,
+        )
+        if self.incidents is not None:
+            self.incidents.write(incident)
+        return Outcome("respond", request, "coach_confirm", response, incident)
+
+
+def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """Replace spans (merged when they overlap) by ``[LABEL]`` placeholders."""
+    merged: list[list[int | str]] = []
+    for lo, hi, label in sorted(spans):
+        if merged and lo < int(merged[-1][1]):
+            merged[-1][1] = max(int(merged[-1][1]), hi)
+        else:
+            merged.append([lo, hi, label])
+    for lo, hi, label in reversed(merged):
+        text = f"{text[: int(lo)]}[{label}]{text[int(hi) :]}"
+    return text

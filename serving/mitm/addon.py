@@ -1,0 +1,135 @@
+"""mitmproxy 11 addon: every request and client WebSocket message goes through the `Inspector`.
+
+Options (``--set guard_...=``) are parsed in ``configure`` (bad values raise ``OptionsError``). Hooks
+are thin: convert the flow to `HttpRequest`, inspect in a worker thread (never on the event loop),
+apply the outcome. ``stream_large_bodies`` is refused, because a streamed body would pass unseen; a
+body over ``guard_max_body`` is blocked (fail-closed) instead. HTTP/2 and the company CA (put it in
+the confdir as ``mitmproxy-ca.pem``) are mitmproxy's own features.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from mitmproxy import ctx, exceptions, http
+
+from guard.errors import GuardError
+from serving.inspect.destinations import DEFAULT_STRICT
+from serving.inspect.factory import InspectorSettings, build_inspector
+from serving.inspect.http import HttpRequest
+from serving.inspect.inspector import Inspector, Outcome
+
+__all__ = ["GuardAddon"]
+
+log = logging.getLogger("guard.mitm")
+
+_OPTIONS: list[tuple[str, Any, Any, str]] = [
+    ("guard_model", str | None, None, "model directory (default: the packaged model)"),
+    ("guard_policy", str | None, None, "policy YAML (default: the packaged policy)"),
+    ("guard_domains", Sequence[str], [], "domain pack files"),
+    ("guard_server", str | None, None, "scan through this guard server URL instead of in process"),
+    ("guard_server_timeout", float, 2.0, "seconds before a remote scan fails (then: fail mode)"),
+    ("guard_api_key", str | None, None, "guard server API key"),
+    ("guard_fail_mode", str, "", "closed | open (default: the policy's, else closed)"),
+    ("guard_max_body", int, 1_048_576, "largest body inspected; larger bodies follow the fail mode"),
+    ("guard_incidents", str | None, None, "incident log file (JSON lines, rotated)"),
+    ("guard_allow", Sequence[str], [], "approved destination hosts, not inspected"),
+    ("guard_strict", Sequence[str], list(DEFAULT_STRICT), "paste/AI-chat hosts: redact becomes block"),
+    ("guard_coach", bool, False, "coach mode: users may confirm with a justification"),
+    ("guard_help", str, "If you think this is a mistake, contact the security team and quote the incident id.",
+     "help text on block pages"),
+    ("guard_hash_key", str, "guard-incidents", "HMAC key for value hashes in incidents"),
+]  # fmt: skip
+
+
+def _to_request(flow: http.HTTPFlow) -> HttpRequest:
+    req = flow.request
+    headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in req.headers.fields)
+    peer = flow.client_conn.peername
+    return HttpRequest(req.method.upper(), req.pretty_url, headers, req.raw_content or b"", peer[0] if peer else None)
+
+
+def _response(outcome: Outcome) -> http.Response:
+    assert outcome.response is not None
+    resp = outcome.response
+    return http.Response.make(
+        resp.status, resp.body, http.Headers([(k.encode(), v.encode()) for k, v in resp.headers])
+    )
+
+
+class GuardAddon:
+    """Blocks or redacts leaking requests and drops leaking WebSocket messages."""
+
+    def __init__(self) -> None:
+        self.inspector: Inspector | None = None
+
+    def load(self, loader: Any) -> None:
+        for name, typespec, default, help_text in _OPTIONS:
+            loader.add_option(name, typespec, default, help_text)
+
+    def configure(self, updated: set[str]) -> None:
+        if ctx.options.stream_large_bodies:
+            raise exceptions.OptionsError("guard: stream_large_bodies would forward bodies unseen; unset it")
+        if not any(name.startswith("guard_") for name in updated):
+            return
+        opts = ctx.options
+        if opts.guard_fail_mode not in ("", "closed", "open"):
+            raise exceptions.OptionsError("guard_fail_mode must be 'closed' or 'open'")
+        settings = InspectorSettings(
+            model=opts.guard_model, policy=opts.guard_policy, domains=tuple(opts.guard_domains),
+            server=opts.guard_server, server_timeout=opts.guard_server_timeout, api_key=opts.guard_api_key,
+            fail_mode=opts.guard_fail_mode or None, max_body=opts.guard_max_body, incidents=opts.guard_incidents,
+            allow=tuple(opts.guard_allow), strict=tuple(opts.guard_strict), coach=opts.guard_coach,
+            help_text=opts.guard_help, hash_key=opts.guard_hash_key,
+        )  # fmt: skip
+        try:
+            self.inspector = build_inspector(settings)
+        except GuardError as exc:
+            raise exceptions.OptionsError(f"guard: {exc}") from exc
+
+    def requestheaders(self, flow: http.HTTPFlow) -> None:
+        # Refuse a declared oversize body before it is read: it would be blocked anyway.
+        if self.inspector is None or flow.response is not None:
+            return
+        length = flow.request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.inspector.config.max_body:
+            outcome = self.inspector.fail(_to_request(flow), "oversize")
+            if outcome.response is not None:
+                flow.response = _response(outcome)
+
+    async def request(self, flow: http.HTTPFlow) -> None:
+        if flow.response is not None or flow.error or not flow.live:
+            return
+        if self.inspector is None:
+            flow.response = http.Response.make(503, b"guard: not configured", {"Content-Type": "text/plain"})
+            return
+        outcome = await self._inspect(flow, _to_request(flow))
+        if outcome.response is not None:
+            flow.response = _response(outcome)
+        elif outcome.action == "redact":
+            new = outcome.request
+            flow.request.url = new.url
+            flow.request.headers = http.Headers([(k.encode(), v.encode()) for k, v in new.headers])
+            flow.request.raw_content = new.body
+
+    async def websocket_message(self, flow: http.HTTPFlow) -> None:
+        if self.inspector is None or flow.websocket is None:
+            return
+        message = flow.websocket.messages[-1]
+        if not message.from_client:
+            return
+        text = message.content.decode("utf-8", "replace")
+        outcome = await asyncio.to_thread(self.inspector.inspect_text, _to_request(flow), text)
+        if outcome.action == "block":
+            message.drop()  # only the leaking message; the connection stays up
+
+    async def _inspect(self, flow: http.HTTPFlow, request: HttpRequest) -> Outcome:
+        assert self.inspector is not None
+        try:
+            return await asyncio.to_thread(self.inspector.inspect, request)
+        except Exception as exc:  # noqa: BLE001 - any inspection failure follows the fail mode
+            log.error("inspection failed: %s", type(exc).__name__)
+            return self.inspector.fail(request, "scanner_error")

@@ -1,0 +1,134 @@
+"""``guard icap`` (ICAP server for Squid) and ``guard proxy`` (mitmproxy with the guard addon).
+
+`register(app)` adds both commands to the guard typer app. mitmproxy is imported only inside
+``guard proxy``, so ``guard scan`` stays fast and ``guard icap`` works without the proxy extra.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from guard.errors import GuardError
+from serving.inspect.destinations import DEFAULT_STRICT
+from serving.inspect.factory import InspectorSettings, build_inspector
+
+__all__ = ["register", "icap", "proxy"]
+
+Model = Annotated[str | None, typer.Option(help="model directory (default: packaged model)")]
+Policy = Annotated[str | None, typer.Option(help="policy YAML (default: packaged policy)")]
+Domains = Annotated[list[str] | None, typer.Option("--domains", help="domain pack file (repeatable)")]
+Server = Annotated[str | None, typer.Option(help="scan through this guard server URL instead of in process")]
+Timeout = Annotated[float, typer.Option(help="seconds before a remote scan fails (then: fail mode)")]
+ApiKey = Annotated[str | None, typer.Option(envvar="GUARD_API_KEY", help="guard server API key")]
+FailMode = Annotated[str | None, typer.Option(help="closed | open (default: the policy's, else closed)")]
+MaxBody = Annotated[int, typer.Option(help="largest body inspected, bytes; larger ones follow the fail mode")]
+Incidents = Annotated[str, typer.Option(help="incident log (JSON lines, rotated at 10 MB, 5 kept)")]
+Allow = Annotated[list[str] | None, typer.Option("--allow", help="approved destination host (repeatable)")]
+Strict = Annotated[list[str] | None, typer.Option("--strict", help="extra strict host, e.g. a paste site")]
+Coach = Annotated[bool, typer.Option(help="let users confirm a block with a justification")]
+Help = Annotated[str, typer.Option("--help-text", help="how to get help, shown on block pages")]
+HashKey = Annotated[str, typer.Option(envvar="GUARD_INCIDENT_HASH_KEY", help="HMAC key for incident hashes")]
+
+_DEFAULT_HELP = "If you think this is a mistake, contact the security team and quote the incident id."
+
+
+def _settings(
+    model: str | None, policy: str | None, domains: list[str] | None, server: str | None, timeout: float,
+    api_key: str | None, fail_mode: str | None, max_body: int, incidents: str, allow: list[str] | None,
+    strict: list[str] | None, coach: bool, help_text: str, hash_key: str,
+) -> InspectorSettings:  # fmt: skip
+    if fail_mode not in (None, "closed", "open"):
+        raise typer.BadParameter("must be 'closed' or 'open'", param_hint="--fail-mode")
+    mode: Literal["closed", "open"] | None = fail_mode  # type: ignore[assignment]
+    return InspectorSettings(
+        model=model, policy=policy, domains=tuple(domains or ()), server=server, server_timeout=timeout,
+        api_key=api_key, fail_mode=mode, max_body=max_body, incidents=incidents or None,
+        allow=tuple(allow or ()), strict=(*DEFAULT_STRICT, *(strict or ())), coach=coach, help_text=help_text,
+        hash_key=hash_key,
+    )  # fmt: skip
+
+
+def icap(
+    host: Annotated[str, typer.Option(help="listen address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="listen port")] = 1344,
+    service: Annotated[str, typer.Option(help="ICAP service path")] = "reqmod",
+    model: Model = None, policy: Policy = None, domains: Domains = None, server: Server = None,
+    timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
+    incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
+    coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = "guard-incidents",
+) -> None:  # fmt: skip
+    """Run the ICAP REQMOD server for Squid (``icap://HOST:PORT/SERVICE``)."""
+    from serving.icap.server import IcapServer
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
+                         allow, strict, coach, help_text, hash_key)  # fmt: skip
+    try:
+        inspector = build_inspector(settings)
+    except GuardError as exc:
+        typer.echo(f"guard icap: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    version = str(getattr(getattr(inspector.scanner, "guard", None), "model_version", "remote"))
+    server_obj = IcapServer(inspector, service=service, istag=f"guard-{version}"[:32].replace('"', ""))
+
+    async def run() -> None:
+        bound = await server_obj.start(host, port)
+        typer.echo(f"guard icap listening on icap://{host}:{bound}/{service}", err=True)
+        await server_obj.serve_forever()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+
+
+def proxy(
+    host: Annotated[str, typer.Option(help="listen address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="listen port")] = 8080,
+    confdir: Annotated[Path | None, typer.Option(help="mitmproxy confdir; put the company CA there as "
+                                                      "mitmproxy-ca.pem (key + cert)")] = None,
+    model: Model = None, policy: Policy = None, domains: Domains = None, server: Server = None,
+    timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
+    incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
+    coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = "guard-incidents",
+    mitm_option: Annotated[list[str] | None, typer.Option("--set", help="extra mitmproxy option k=v")] = None,
+) -> None:  # fmt: skip
+    """Run mitmproxy (mitmdump) with the guard addon as an explicit HTTP(S) proxy."""
+    try:
+        from mitmproxy.tools.main import mitmdump
+    except ImportError as exc:
+        typer.echo("guard proxy needs mitmproxy: pip install 'guard[proxy]'", err=True)
+        raise typer.Exit(2) from exc
+    s = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
+                  allow, strict, coach, help_text, hash_key)  # fmt: skip
+    sets = {
+        "guard_server_timeout": str(s.server_timeout), "guard_fail_mode": s.fail_mode or "",
+        "guard_max_body": str(s.max_body), "guard_coach": str(s.coach).lower(), "guard_help": s.help_text,
+        "guard_hash_key": s.hash_key,
+    }  # fmt: skip
+    for key, value in (("guard_model", s.model), ("guard_policy", s.policy), ("guard_server", s.server),
+                       ("guard_api_key", s.api_key), ("guard_incidents", s.incidents)):  # fmt: skip
+        if value:
+            sets[key] = value
+    args = ["-q", "--listen-host", host, "--listen-port", str(port), "-s", str(Path(__file__).parent / "mitm" / "script.py")]
+    if confdir is not None:
+        args += ["--set", f"confdir={confdir}"]
+    for key, value in sets.items():
+        args += ["--set", f"{key}={value}"]
+    for key, values in (("guard_domains", s.domains), ("guard_allow", s.allow), ("guard_strict", s.strict)):
+        for value in values:
+            args += ["--set", f"{key}={value}"]
+    for extra in mitm_option or ():
+        args += ["--set", extra]
+    mitmdump(args)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``guard icap`` and ``guard proxy`` to the guard CLI."""
+    app.command("icap")(icap)
+    app.command("proxy")(proxy)
