@@ -8,7 +8,9 @@ temperature-scaled tag probabilities of each token.
 Decoding contract:
 
 1. Offsets are stripped of surrounding whitespace (`guard.model.subwords.strip_offsets`);
-   tokens left empty (a lone ``▁``) carry no characters and are ignored.
+   tokens left empty (a lone ``▁``) carry no characters and are ignored. A token whose
+   characters overlap the next token's (a lone ``▁`` at the very start of a text is
+   reported over the first character) is emptied too, so each character has one token.
 2. Words: a token that continues a word of a space-separated script is a
    *continuation* (`guard.model.subwords.word_starts`, the rule training uses for its
    loss mask). A continuation takes the probabilities of its word-start token, so a span
@@ -16,7 +18,10 @@ Decoding contract:
    so spans there are never widened.
 3. Tolerant BIO over words, by the arg-max tag: ``B-X`` opens a span, ``I-X`` continues
    an open ``X`` span and otherwise opens one, ``O`` closes.
-4. Score of a span: mean over its tokens of ``P(B-X) + P(I-X)``, i.e. the same quantity
+4. A span that ends right before combining marks, variation selectors or emoji modifiers
+   (``e`` + U+0301 that NFKC folded into the token before, a skin tone) is extended over
+   them, so a span never splits a grapheme.
+5. Score of a span: mean over its tokens of ``P(B-X) + P(I-X)``, i.e. the same quantity
    as `TokenAnalysis.span_score` over the span. Spans under the floor are dropped;
    policy thresholds apply later, outside the runtime.
 """
@@ -25,6 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import unicodedata
 
 import numpy as np
 import numpy.typing as npt
@@ -123,6 +130,10 @@ def decode(
     if probs.shape != (n, len(tags)):
         raise ValueError(f"probs shape {probs.shape} != ({n}, {len(tags)})")
     stripped = strip_offsets(text, offsets)
+    for i in range(len(stripped) - 1):
+        start, end = stripped[i]
+        if start < end and stripped[i + 1][0] < end:
+            stripped[i] = (start, start)
     starts = np.asarray(word_starts(text, stripped), dtype=bool)
     spans = np.asarray(stripped, dtype=np.int64).reshape(n, 2)
     filled = (spans[:, 1] > spans[:, 0]) if n else np.zeros(0, dtype=bool)
@@ -132,10 +143,30 @@ def decode(
     eff = probs.copy()
     cont = filled & ~starts & (leader >= 0)
     eff[cont] = probs[leader[cont]]
-    findings = _bio_spans(spans, starts, filled, eff, tags, floor)
+    findings = [
+        _extend_marks(text, f) for f in _bio_spans(spans, starts, filled, eff, tags, floor)
+    ]
     spans.setflags(write=False)
     eff.setflags(write=False)
     return TokenAnalysis(findings, spans, eff, tags, num_windows, len(text))
+
+
+def _is_mark(char: str) -> bool:
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin tones
+    )
+
+
+def _extend_marks(text: str, finding: Finding) -> Finding:
+    end = finding.end
+    while end < len(text) and _is_mark(text[end]):
+        end += 1
+    return finding if end == finding.end else Finding(
+        finding.label, finding.start, end, finding.score, finding.detector
+    )
 
 
 def _bio_spans(

@@ -119,8 +119,17 @@ def create_session(
     provider: str,
     intra_op_threads: int | None,
     disabled_optimizers: Sequence[str],
+    save_optimized: Path | None = None,
 ) -> ort.InferenceSession:
     """Open ``model_file`` with onnxruntime.
+
+    Args:
+        model_file: the ONNX graph.
+        provider: ``"auto"``, ``"cpu"`` or ``"cuda"``.
+        intra_op_threads: intra-op threads, None for onnxruntime's default.
+        disabled_optimizers: graph transformers to skip.
+        save_optimized: where to write the optimised graph (benchmarks and tests inspect
+            which fusions ran), None to skip.
 
     Raises:
         ModelError: the file is missing or not a loadable ONNX graph, or CUDA was forced
@@ -138,6 +147,8 @@ def create_session(
     options.inter_op_num_threads = 1
     if intra_op_threads is not None:
         options.intra_op_num_threads = intra_op_threads
+    if save_optimized is not None:
+        options.optimized_model_filepath = str(save_optimized)
     options.log_severity_level = 3  # errors only: onnxruntime warnings are not ours to print
     try:
         session = ort.InferenceSession(
