@@ -22,10 +22,10 @@ _EXTRA_HINT = "the server needs the serve extra: pip install 'guard[serve]'"
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="bind address [env GUARD_HOST, default 127.0.0.1]")] = None,
-    port: Annotated[int | None, typer.Option(help="TCP port [env GUARD_PORT, default 8000]")] = None,
-    model: Annotated[Path | None, typer.Option(help="model directory [default: packaged model]")] = None,
-    policy: Annotated[Path | None, typer.Option(help="policy YAML [default: packaged policy]")] = None,
+    host: Annotated[str | None, typer.Option(help="bind address (env GUARD_HOST; default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (env GUARD_PORT; default 8000)")] = None,
+    model: Annotated[Path | None, typer.Option(help="model directory (default: the packaged model)")] = None,
+    policy: Annotated[Path | None, typer.Option(help="policy YAML (default: the packaged policy)")] = None,
     domain: Annotated[list[Path] | None, typer.Option(help="domain pack YAML (repeatable)")] = None,
     provider: Annotated[str | None, typer.Option(help="auto | cpu | cuda")] = None,
     batching: Annotated[bool | None, typer.Option("--batching/--no-batching", help="micro-batching")] = None,

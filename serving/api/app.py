@@ -23,10 +23,10 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from guard.errors import ConfigError
-from serving.api.engine import Engine
+from serving.api.inference import Engine
 from serving.api.middleware import AuthMiddleware, GuardMiddleware
 from serving.api.routes import router
-from serving.api.runtime import ApiError, Runtime
+from serving.api.scoring import ApiError, ScoringService
 from serving.api.schemas import ErrorBody, ErrorResponse
 from serving.api.settings import ServeSettings
 
@@ -74,17 +74,17 @@ def create_app(settings: ServeSettings | None = None, *, engine: Engine | None =
         ConfigError: invalid settings.
     """
     settings = settings if settings is not None else load_settings()
-    runtime = Runtime(settings, engine)
+    service = ScoringService(settings, engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        loader = asyncio.create_task(runtime.start(), name="guard-model-load")
+        loader = asyncio.create_task(service.start(), name="guard-model-load")
         try:
             yield
         finally:
             if not loader.done():
                 await asyncio.wait([loader], timeout=settings.drain_timeout_s)
-            await runtime.stop()
+            await service.stop()
 
     app = FastAPI(
         title="guard",
@@ -93,17 +93,17 @@ def create_app(settings: ServeSettings | None = None, *, engine: Engine | None =
         lifespan=lifespan,
         responses={500: {"model": ErrorResponse, "description": "unexpected server error"}},
     )
-    app.state.runtime = runtime
+    app.state.service = service
     app.include_router(router)
     open_paths = _OPEN_PATHS if settings.metrics_require_auth else _OPEN_PATHS | {"/metrics"}
     # Starlette runs the last-added middleware first: GuardMiddleware (request id, limits, access
     # log) wraps AuthMiddleware, which rejects bad keys before any body is read.
-    app.add_middleware(AuthMiddleware, keyring=runtime.keyring, open_paths=open_paths)
+    app.add_middleware(AuthMiddleware, keyring=service.keyring, open_paths=open_paths)
     app.add_middleware(
         GuardMiddleware,
         max_body_bytes=settings.max_body_bytes,
         body_timeout_s=settings.body_timeout_s,
-        metrics=runtime.metrics,
+        metrics=service.metrics,
     )
     _install_error_handlers(app)
     return app

@@ -1,4 +1,4 @@
-"""HTTP routes: each parses its schema, calls `Runtime.score`, and maps the result.
+"""HTTP routes: each parses its schema, calls `ScoringService.score`, and maps the result.
 
 Authentication happens in `AuthMiddleware` before the body is read; the routes only see an
 authenticated (or, when keys are off, per-address) `Principal` in ``request.state``.
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from serving.api.metrics import CONTENT_TYPE_LATEST
-from serving.api.runtime import ApiError, Runtime
+from serving.api.scoring import ApiError, ScoringService
 from serving.api.schemas import (
     BatchItem,
     BatchScanRequest,
@@ -29,12 +29,12 @@ from serving.api.schemas import (
 __all__ = ["router"]
 
 
-def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+def get_service(request: Request) -> ScoringService:
+    service: ScoringService = request.app.state.service
+    return service
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+ServiceDep = Annotated[ScoringService, Depends(get_service)]
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
@@ -54,62 +54,62 @@ router = APIRouter()
 
 
 @router.post("/v1/scan", response_model=ScanResponse, responses=_ERRORS, tags=["scan"])
-async def scan(body: ScanRequest, request: Request, runtime: RuntimeDep) -> ScanResponse:
+async def scan(body: ScanRequest, request: Request, service: ServiceDep) -> ScanResponse:
     """Scan one text: findings (labels and offsets, never values) and the policy verdict."""
-    [result] = await runtime.score(request.state, "/v1/scan", "scan", [body.text], body)
+    [result] = await service.score(request.state, "/v1/scan", "scan", [body.text], body)
     return ScanResponse(
-        request_id=request.state.request_id, model_version=_version(runtime), **scan_response_fields(result)
+        request_id=request.state.request_id, model_version=_version(service), **scan_response_fields(result)
     )
 
 
 @router.post("/v1/redact", response_model=RedactResponse, responses=_ERRORS, tags=["scan"])
-async def redact(body: RedactRequest, request: Request, runtime: RuntimeDep) -> RedactResponse:
+async def redact(body: RedactRequest, request: Request, service: ServiceDep) -> RedactResponse:
     """Scan one text and return it with each finding replaced as the policy says."""
-    [redacted] = await runtime.score(request.state, "/v1/redact", "redact", [body.text], body)
+    [redacted] = await service.score(request.state, "/v1/redact", "redact", [body.text], body)
     return RedactResponse(
         request_id=request.state.request_id,
-        model_version=_version(runtime),
+        model_version=_version(service),
         text=redacted.text,
         **scan_response_fields(redacted.result),
     )
 
 
 @router.post("/v1/scan/batch", response_model=BatchScanResponse, responses=_ERRORS, tags=["scan"])
-async def scan_batch(body: BatchScanRequest, request: Request, runtime: RuntimeDep) -> BatchScanResponse:
+async def scan_batch(body: BatchScanRequest, request: Request, service: ServiceDep) -> BatchScanResponse:
     """Scan many texts with one shared context; results are in input order."""
-    limit = runtime.settings.max_batch_texts
+    limit = service.settings.max_batch_texts
     if len(body.texts) > limit:
         raise ApiError(422, "too_many_texts", f"{len(body.texts)} texts; at most {limit} per batch")
-    results = await runtime.score(request.state, "/v1/scan/batch", "scan", body.texts, body)
+    results = await service.score(request.state, "/v1/scan/batch", "scan", body.texts, body)
     return BatchScanResponse(
         request_id=request.state.request_id,
-        model_version=_version(runtime),
+        model_version=_version(service),
         results=[BatchItem(**scan_response_fields(result)) for result in results],
     )
 
 
 @router.get("/healthz", response_model=HealthResponse, tags=["ops"])
-async def healthz(runtime: RuntimeDep) -> JSONResponse:
+async def healthz(service: ServiceDep) -> JSONResponse:
     """Liveness: the process serves HTTP (503 only when the model failed to load for good)."""
-    status = 503 if runtime.status == "failed" else 200
+    status = 503 if service.status == "failed" else 200
     body = HealthResponse(status="failed" if status == 503 else "ok")
     return JSONResponse(body.model_dump(), status_code=status)
 
 
 @router.get("/readyz", response_model=HealthResponse, responses={503: {"model": HealthResponse}}, tags=["ops"])
-async def readyz(runtime: RuntimeDep) -> JSONResponse:
+async def readyz(service: ServiceDep) -> JSONResponse:
     """Readiness: 200 once the model is loaded and warmed up; 503 while loading or draining."""
-    ready = runtime.status == "ready"
-    body = HealthResponse(status=runtime.status, model_version=_version(runtime) if ready else None)
+    ready = service.status == "ready"
+    body = HealthResponse(status=service.status, model_version=_version(service) if ready else None)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
 
 
 @router.get("/metrics", tags=["ops"], response_class=Response)
-async def metrics(runtime: RuntimeDep) -> Response:
+async def metrics(service: ServiceDep) -> Response:
     """Prometheus text format: requests, verdicts, labels, latencies, batch sizes, queue depth."""
-    runtime.metrics.queue_depth.set(runtime.batcher.depth)
-    return Response(runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+    service.metrics.queue_depth.set(service.batcher.depth)
+    return Response(service.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 
-def _version(runtime: Runtime) -> str:
-    return runtime.engine.model_version if runtime.engine is not None else "unknown"
+def _version(service: ScoringService) -> str:
+    return service.engine.model_version if service.engine is not None else "unknown"

@@ -1,6 +1,6 @@
-"""Per-app runtime: engine lifecycle, batcher, limits, and the one `score` call routes use.
+"""Per-app scoring service: engine lifecycle, batcher, limits, and the one `score` call routes use.
 
-`Runtime.score` is the shared path of every scoring route: readiness check, per-key rate limit,
+`ScoringService.score` is the shared path of every scoring route: readiness check, per-key rate limit,
 queueing through the micro-batcher, translation of failures to `ApiError`, metrics, and the
 access-log fields (verdicts, labels, counts; never text).
 """
@@ -16,16 +16,16 @@ from typing import Any, Literal
 from guard.errors import GuardError, InputError
 from serving.api.auth import KeyRing, Principal, TokenBucketLimiter
 from serving.api.batcher import JobKind, MicroBatcher, Overloaded, ShuttingDown
-from serving.api.engine import Engine
+from serving.api.inference import Engine
 from serving.api.logs import hash_identifier
 from serving.api.metrics import ServerMetrics
 from serving.api.middleware import LOG_STATE_KEY
 from serving.api.schemas import Context
 from serving.api.settings import ServeSettings
 
-__all__ = ["ApiError", "Runtime", "Status"]
+__all__ = ["ApiError", "ScoringService", "Status"]
 
-log = logging.getLogger("guard.serving.runtime")
+log = logging.getLogger("guard.serving.scoring")
 
 Status = Literal["loading", "ready", "draining", "failed"]
 
@@ -39,8 +39,8 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-class Runtime:
-    """Everything one app instance owns. Built by `create_app`, stored on ``app.state.runtime``."""
+class ScoringService:
+    """Everything one app instance owns. Built by `create_app`, stored on ``app.state.service``."""
 
     def __init__(self, settings: ServeSettings, engine: Engine | None = None) -> None:
         self.settings = settings
