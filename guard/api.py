@@ -1,0 +1,290 @@
+"""The ``Guard`` facade: model + deterministic detectors + fusion + policy + redaction.
+
+::
+
+    from guard import Guard
+    guard = Guard.load(model=None, policy=None, domains=["kestrel.yaml"])
+    result = guard.scan("my AWS key is AKIA...")          # ScanResult: verdict, findings, actions
+    red = guard.redact("mail jane@acme.de", operator="pseudonym")
+
+Pipeline of one scan: input checks → model analysis (batched in :meth:`Guard.scan_many`) →
+deterministic detectors (domain dictionary hits confirmed by the model's span scores) → thresholds
+and allowlists (:func:`guard.policy.apply_policy`) → :func:`guard.fusion.fuse` →
+:func:`guard.policy.decide`.
+
+A ``Guard`` is thread-safe: it holds only immutable configuration, compiled regexes and the
+onnxruntime session, whose ``run`` is safe to call from several threads. The model is loaded once,
+in :meth:`Guard.load`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from guard.detect.base import Detector
+from guard.detect.domain import DomainDetector, load_domain_pack
+from guard.detect.entropy import EntropyDetector
+from guard.detect.patterns import PatternDetector
+from guard.errors import ConfigError, DetectorError, GuardError, InputError
+from guard.findings import Finding
+from guard.fusion import fuse
+from guard.policy import Action, Policy, Verdict, apply_policy, decide, load_policy
+from guard.redact import OPERATORS, redact
+
+if TYPE_CHECKING:
+    from guard.model import OnnxTokenClassifier, TokenAnalysis
+
+__all__ = ["DEFAULT_MAX_CHARS", "Guard", "RedactResult", "ScanResult", "check_text"]
+
+log = logging.getLogger(__name__)
+
+#: Default input size limit, in characters (larger texts raise InputError: no silent truncation).
+DEFAULT_MAX_CHARS = 16 * 1024 * 1024
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_BINARY_CONTROL_RATIO = 0.05
+
+
+def check_text(text: object, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """Validate scan input and return it as ``str``.
+
+    Args:
+        text: a ``str``, or ``bytes`` that must be valid UTF-8.
+        max_chars: size limit in characters.
+
+    Returns:
+        The text (decoded when bytes were given).
+
+    Raises:
+        TypeError: neither ``str`` nor ``bytes``.
+        InputError: invalid UTF-8, larger than ``max_chars``, or binary (a NUL character or many
+            control characters). Messages name sizes and offsets only, never content.
+    """
+    if isinstance(text, bytes | bytearray | memoryview):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"input is not valid UTF-8 (invalid byte at offset {exc.start})") from None
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str or bytes, not {type(text).__name__}")
+    if len(text) > max_chars:
+        raise InputError(f"input of {len(text)} characters exceeds the limit of {max_chars} characters")
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(f"input looks binary (NUL character at offset {nul})")
+    if text:
+        controls = len(_CONTROL.findall(text))
+        if controls > max(8, _BINARY_CONTROL_RATIO * len(text)):
+            raise InputError(f"input looks binary ({controls} control characters in {len(text)})")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"input holds an unpaired surrogate at offset {exc.start}") from None
+    return text
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, tuple | list | frozenset | set):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What one scan found and decided.
+
+    Attributes:
+        verdict: ``pass``, ``redact`` or ``block`` for the whole text.
+        findings: fused findings after thresholds and allowlists, sorted by offset.
+        actions: the policy action of each finding (parallel to ``findings``).
+        alerts: one line per ``alert`` finding (label, offsets, score; never the value).
+    """
+
+    verdict: Verdict
+    findings: tuple[Finding, ...] = ()
+    actions: tuple[Action, ...] = ()
+    alerts: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape shared by the CLI, the server and the audit; it never carries a raw value."""
+        return {
+            "verdict": self.verdict,
+            "findings": [
+                {
+                    "label": f.label,
+                    "start": f.start,
+                    "end": f.end,
+                    "score": round(f.score, 4),
+                    "detector": f.detector,
+                    "action": a,
+                    "metadata": _json_value(f.metadata),
+                }
+                for f, a in zip(self.findings, self.actions, strict=True)
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RedactResult:
+    """A redacted text and the scan it came from (offsets in ``result`` refer to the original text)."""
+
+    text: str
+    result: ScanResult
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The scanning facade. Build it with :meth:`load`; see the module docstring."""
+
+    policy: Policy
+    model: OnnxTokenClassifier | None
+    detectors: tuple[Detector, ...]
+    max_chars: int = DEFAULT_MAX_CHARS
+    hmac_key: bytes | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(
+        cls,
+        model: str | Path | None | Literal[False] = None,
+        policy: str | Path | Policy | None = None,
+        domains: Iterable[str | Path] = (),
+        provider: str = "auto",
+        detectors: Sequence[Detector] | None = None,
+        *,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        hmac_key: bytes | None = None,
+    ) -> Guard:
+        """Load the model once, the policy and the domain packs.
+
+        Args:
+            model: a model directory; ``None`` → the packaged default model; ``False`` → no model
+                (deterministic detectors only; codename/customer candidates then need strong cues).
+            policy: a policy file or object; ``None`` → the packaged default policy.
+            domains: domain pack files (see ``/work/shared/domains/kestrel.yaml``).
+            provider: onnxruntime provider: ``auto``, ``cpu`` or ``cuda``.
+            detectors: deterministic detectors replacing the default set (patterns, entropy, and the
+                domain detector when ``domains`` are given).
+            max_chars: input size limit in characters.
+            hmac_key: key of the ``hash`` redaction operator; overrides the policy's ``key_file``.
+                Without either, a random key per ``Guard`` is used (hashes then match within one process).
+
+        Raises:
+            ConfigError: bad policy, domain pack or pattern table. ModelError: missing/corrupt model.
+        """
+        if max_chars < 1:
+            raise ValueError("max_chars must be >= 1")
+        pol = policy if isinstance(policy, Policy) else load_policy(policy)
+        packs = [load_domain_pack(p) for p in domains]
+        if detectors is None:
+            chosen: list[Detector] = [PatternDetector(), EntropyDetector()]
+            if packs:
+                chosen.append(DomainDetector(packs))
+        else:
+            chosen = list(detectors)
+        key = hmac_key if hmac_key is not None else _read_key(pol)
+        clf = None
+        if model is not False:
+            from guard.model import OnnxTokenClassifier  # onnxruntime is loaded only when a model is used
+
+            clf = OnnxTokenClassifier.load(model, provider=provider)
+        return cls(pol, clf, tuple(chosen), max_chars, key or os.urandom(32))
+
+    @property
+    def model_version(self) -> str:
+        """``name@version`` of the model, or ``none`` without a model."""
+        if self.model is None:
+            return "none"
+        return f"{self.model.manifest.name}@{self.model.manifest.version}"
+
+    def scan(self, text: str | bytes, destination: str | None = None) -> ScanResult:
+        """Scan one text. Empty text passes with no findings.
+
+        Raises:
+            InputError: see :func:`check_text`. ModelError/DetectorError: scanning failed.
+        """
+        return self.scan_many([text], destination)[0]
+
+    def scan_many(self, texts: Sequence[str | bytes], destination: str | None = None) -> list[ScanResult]:
+        """Scan many texts; the model sees them in batches. One result per text, in order.
+
+        Raises:
+            InputError: one of the texts is unusable (the message names its index).
+        """
+        if isinstance(texts, str | bytes):
+            raise TypeError("scan_many takes a sequence of texts, not a single text")
+        checked: list[str] = []
+        for i, t in enumerate(texts):
+            try:
+                checked.append(check_text(t, self.max_chars))
+            except InputError as exc:
+                raise InputError(f"text {i}: {exc}" if len(texts) > 1 else str(exc)) from None
+        analyses = self._analyze(checked)
+        return [self._finish(t, a, destination) for t, a in zip(checked, analyses, strict=True)]
+
+    def redact(self, text: str | bytes, destination: str | None = None, operator: str | None = None) -> RedactResult:
+        """Scan and replace every finding whose action is ``redact`` or ``block``.
+
+        Args:
+            text: the text.
+            destination: host or URL, for per-destination rules.
+            operator: ``mask``, ``placeholder``, ``hash`` or ``pseudonym``; ``None`` → the policy's.
+        """
+        op = operator or self.policy.redaction.operator
+        if op not in OPERATORS:
+            raise ValueError(f"unknown redaction operator {op!r}; expected one of {sorted(OPERATORS)}")
+        checked = check_text(text, self.max_chars)
+        result = self.scan(checked, destination)
+        targets = [f for f, a in zip(result.findings, result.actions, strict=True) if a in ("redact", "block")]
+        return RedactResult(redact(checked, targets, op, self.hmac_key), result)
+
+    def _analyze(self, texts: list[str]) -> list[TokenAnalysis | None]:
+        if self.model is None:
+            return [None] * len(texts)
+        out: list[TokenAnalysis | None] = [None] * len(texts)
+        todo = [i for i, t in enumerate(texts) if t]
+        if todo:
+            for i, analysis in zip(todo, self.model.analyze_many([texts[i] for i in todo]), strict=True):
+                out[i] = analysis
+        return out
+
+    def _finish(self, text: str, analysis: TokenAnalysis | None, destination: str | None) -> ScanResult:
+        if not text:
+            return ScanResult("pass")
+        found: list[Finding] = list(analysis.findings) if analysis is not None else []
+        for det in self.detectors:
+            try:
+                if isinstance(det, DomainDetector):
+                    found.extend(det.detect(text, scorer=analysis))
+                else:
+                    found.extend(det.detect(text))
+            except GuardError:
+                raise
+            except Exception as exc:  # a detector bug must not leak text through its message
+                log.error("detector %s failed: %s", getattr(det, "name", "?"), type(exc).__name__)
+                raise DetectorError(f"detector {getattr(det, 'name', '?')!r} failed: {type(exc).__name__}") from None
+        kept = apply_policy(found, self.policy, text, destination)
+        fused = fuse(kept, text)
+        decision = decide(fused, self.policy, destination)
+        log.debug("scanned %d chars: %s, %d findings", len(text), decision.verdict, len(fused))
+        return ScanResult(decision.verdict, tuple(fused), decision.actions, decision.alerts)
+
+
+def _read_key(policy: Policy) -> bytes | None:
+    path = policy.redaction.key_file
+    if path is None:
+        return None
+    try:
+        key = Path(path).read_bytes().strip()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read HMAC key file: {type(exc).__name__}") from None
+    if len(key) < 16:
+        raise ConfigError(f"{path}: HMAC key must be at least 16 bytes")
+    return key
