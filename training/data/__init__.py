@@ -1,0 +1,1 @@
+"""Training data for the guard token classifier: synthetic generator, domain packs, loaders."""

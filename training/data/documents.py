@@ -1,0 +1,291 @@
+"""Assemble whole outbound texts (chat prompts, emails, issues, forms, notes, machine text) from templates.
+
+A `TemplateBank` holds the templates of one split. `assemble(channel, ...)` renders one document into a
+`TextBuilder` and returns the ids of the templates it used.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from training.data.compose import Noise, render, template_labels
+from training.data.record import TextBuilder
+from training.data.split import partition
+from training.data.structured import STRUCTURED
+from training.data.templates import LANG_MODULES
+from training.data.values import Ctx
+
+__all__ = ["CHANNELS", "PROSE_CHANNELS", "STRUCT_CHANNELS", "TemplateBank", "assemble"]
+
+Item = tuple[str, str]
+PROSE_CHANNELS = ("chat", "email", "issue", "form", "notes", "search")
+STRUCT_CHANNELS = tuple(STRUCTURED)
+CHANNELS = PROSE_CHANNELS + STRUCT_CHANNELS
+
+#: lang -> form fields (field name, slot)
+FORM_FIELDS: dict[str, list[tuple[str, str]]] = {
+    "en": [("Full name", "PERSON"), ("First name", "FIRST"), ("Last name", "LAST"), ("Email", "EMAIL"),
+           ("Phone", "PHONE"), ("Mobile", "PHONE"), ("Address", "ADDRESS"), ("SSN", "SSN"), ("Card number", "CARD"),
+           ("Routing number", "ROUTING"), ("Account number", "ACCOUNT"), ("Date of birth", "date"),
+           ("Order number", "order"), ("Company", "public_company"), ("City", "city")],
+    "de": [("Name", "PERSON"), ("Vorname", "FIRST"), ("Nachname", "LAST"), ("E-Mail", "EMAIL"), ("Telefon", "PHONE"),
+           ("Anschrift", "ADDRESS"), ("Steuer-ID", "STEUER_ID"), ("Ausweisnummer", "PERSO"), ("SV-Nummer", "SVNR"),
+           ("IBAN", "IBAN"), ("Geburtsdatum", "date"), ("Bestellnummer", "order"), ("Ort", "city")],
+    "fr": [("Nom", "LAST"), ("Prénom", "FIRST"), ("Nom complet", "PERSON"), ("Courriel", "EMAIL"), ("Téléphone", "PHONE"),
+           ("Adresse", "ADDRESS"), ("N° de sécurité sociale", "NIR"), ("IBAN", "IBAN"), ("Carte", "CARD"),
+           ("Date de naissance", "date"), ("N° de commande", "order"), ("Ville", "city")],
+    "ja": [("氏名", "PERSON"), ("姓", "LAST"), ("名", "FIRST"), ("メールアドレス", "EMAIL"), ("電話番号", "PHONE"),
+           ("住所", "ADDRESS"), ("マイナンバー", "MYNUMBER"), ("口座番号", "ACCOUNT"), ("カード番号", "CARD"),
+           ("生年月日", "date"), ("注文番号", "order"), ("市区町村", "city")],
+    "zh": [("姓名", "PERSON"), ("邮箱", "EMAIL"), ("手机", "PHONE"), ("地址", "ADDRESS"), ("身份证号", "SFZ"),
+           ("银行卡号", "UNIONPAY"), ("信用卡", "CARD"), ("出生日期", "date"), ("订单号", "order"), ("城市", "city")],
+}  # fmt: skip
+_SEP = {"en": ": ", "de": ": ", "fr": " : ", "ja": "：", "zh": "："}
+_SIG_PHONE = {"en": ("Tel: ", "Mobile: ", "M ", "Phone: "), "de": ("Tel.: ", "Mobil: ", "T "),
+              "fr": ("Tél. : ", "Portable : "), "ja": ("TEL：", "携帯："), "zh": ("电话：", "手机：")}  # fmt: skip
+_FENCE_LANG = {"config": ("", "env", "yaml", "ini"), "log": ("", "text", "log"), "stacktrace": ("", "text", "python"),
+               "sql": ("sql", ""), "curl": ("bash", "sh", ""), "code": ("python", "js", "", "go")}  # fmt: skip
+
+
+@dataclass
+class TemplateBank:
+    """All templates of one split, grouped by language/theme and channel."""
+
+    split: str
+    prose: dict[str, dict[str, list[Item]]] = field(default_factory=dict)
+    frame: dict[str, dict[str, list[Item]]] = field(default_factory=dict)
+    struct: dict[str, list[Item]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, split: str, extra_prose: dict[str, dict[str, list[str]]] | None = None) -> TemplateBank:
+        """Partition every group of templates and keep the ``split`` part.
+
+        Args:
+            split: ``train`` or ``heldout``.
+            extra_prose: more themes per language (domain packs), partitioned the same way.
+        """
+        bank = cls(split)
+        for lang, mod in LANG_MODULES.items():
+            themes = {t: list(v) for t, v in mod.PROSE.items()}
+            for theme, tpls in (extra_prose or {}).get(lang, {}).items():
+                themes.setdefault(theme, []).extend(tpls)
+            bank.prose[lang] = {
+                theme: partition([(f"{lang}:{theme}:{i}", t) for i, t in enumerate(tpls)], split)
+                for theme, tpls in themes.items()
+            }
+            bank.frame[lang] = {
+                kind: partition([(f"{lang}:frame.{kind}:{i}", t) for i, t in enumerate(tpls)], split)
+                for kind, tpls in mod.FRAME.items()
+            }
+        for channel, tpls in STRUCTURED.items():
+            bank.struct[channel] = partition([(f"struct:{channel}:{i}", t) for i, t in enumerate(tpls)], split)
+        return bank
+
+    def all_ids(self) -> set[str]:
+        ids = {i for groups in self.prose.values() for items in groups.values() for i, _ in items}
+        ids |= {i for groups in self.frame.values() for items in groups.values() for i, _ in items}
+        ids |= {i for items in self.struct.values() for i, _ in items}
+        return ids
+
+    def themes(self, lang: str, negative: bool) -> list[str]:
+        return [t for t, items in self.prose[lang].items() if items and t.startswith("neg") == negative]
+
+
+def _pick(rng: random.Random, items: list[Item], negative: bool) -> Item:
+    if negative:
+        clean = [it for it in items if not template_labels(it[1])]
+        if clean:
+            return rng.choice(clean)
+    return rng.choice(items)
+
+
+class _Doc:
+    """Per-document helper: renders templates into one builder and records their ids."""
+
+    def __init__(self, ctx: Ctx, bank: TemplateBank, noise: Noise, negative: bool) -> None:
+        self.ctx, self.bank, self.noise, self.negative = ctx, bank, noise, negative
+        self.out = TextBuilder()
+        self.used: list[str] = []
+
+    def lit(self, text: str) -> None:
+        self.out.add(text)
+
+    def tpl(self, item: Item, noisy: bool = True) -> None:
+        self.used.append(item[0])
+        render(item[1], self.ctx, self.out, self.noise if noisy else None)
+
+    def fragment(self, lang: str, positive: bool | None = None) -> None:
+        """One prose sentence; positive ones only when the document is not a hard negative."""
+        rng = self.ctx.rng
+        pos = (not self.negative) if positive is None else (positive and not self.negative)
+        theme = rng.choice(self.bank.themes(lang, negative=not pos))
+        self.ctx.lang = lang
+        self.tpl(rng.choice(self.bank.prose[lang][theme]))
+
+    def fragments(self, langs: list[str]) -> None:
+        rng = self.ctx.rng
+        joiner = " " if langs[0] not in ("ja", "zh") else rng.choice(["", "", "\n"])
+        for k, lang in enumerate(langs):
+            if k:
+                self.lit(joiner if rng.random() < 0.7 else "\n")
+            self.fragment(lang, positive=(k == 0) or rng.random() < 0.5)
+
+    def frame(self, lang: str, kind: str) -> None:
+        self.ctx.lang = lang
+        self.tpl(_pick(self.ctx.rng, self.bank.frame[lang][kind], self.negative))
+
+    def block(self, channel: str, fence: bool) -> None:
+        rng = self.ctx.rng
+        self.ctx.negative = self.negative or rng.random() < 0.25  # placeholders inside positive prose too
+        self.ctx.lang = "en"
+        if fence:
+            self.lit(f"```{rng.choice(_FENCE_LANG[channel])}\n")
+        self.tpl(rng.choice(self.bank.struct[channel]), noisy=False)
+        if fence:
+            self.lit("\n```")
+        self.ctx.negative = self.negative
+
+
+def _langs_for(rng: random.Random, lang: str, n: int) -> list[str]:
+    if lang != "mixed":
+        return [lang] * n
+    primary = rng.choice(["de", "fr", "ja", "zh", "ja", "zh"])
+    other = "en" if rng.random() < 0.8 else rng.choice(["de", "fr", "ja", "zh"])
+    langs = [primary] * max(1, n - 1) + [other]
+    rng.shuffle(langs)
+    if langs[0] == other:  # keep the primary language first so the frame language matches
+        langs.reverse()
+    return langs
+
+
+def _chat(d: _Doc, lang: str) -> None:
+    rng = d.ctx.rng
+    langs = _langs_for(rng, lang, rng.choice([1, 1, 2, 2, 3]))
+    if rng.random() < 0.5:
+        d.frame(langs[0], "chat_open")
+        d.lit(rng.choice(["\n", " ", "\n\n"]))
+    d.fragments(langs)
+    if rng.random() < 0.3 or lang == "mixed" and rng.random() < 0.5:
+        d.lit("\n\n")
+        d.block(rng.choice(STRUCT_CHANNELS), fence=rng.random() < 0.7)
+    if rng.random() < 0.4:
+        d.lit(rng.choice(["\n", "\n\n"]) if d.out.text.endswith("`") or "\n" in d.out.text[-40:] else rng.choice([" ", "\n"]))
+        d.frame(langs[0], "chat_ask")
+
+
+def _email(d: _Doc, lang: str) -> None:
+    rng = d.ctx.rng
+    langs = _langs_for(rng, lang, rng.choice([1, 2, 2, 3]))
+    main = langs[0]
+    d.ctx.lang = main
+    if rng.random() < 0.5:
+        d.tpl(("~hdr", "From: {PERSON} <{EMAIL}>\nTo: {EMAIL}\n" if not d.negative else "To: {example_email}\n"))
+    d.lit("Subject: " if main in ("en", "de", "fr") else "件名：" if main == "ja" else "主题：")
+    d.frame(main, "subject")
+    d.lit("\n\n")
+    d.frame(main, "greeting")
+    d.lit("\n\n")
+    d.fragments(langs)
+    d.lit("\n\n")
+    d.frame(main, "signoff")
+    if not d.negative and rng.random() < 0.8:
+        d.ctx.lang = main
+        d.lit("\n")
+        d.out.add(_slot(d.ctx, "PERSON"), "PERSON")
+        if rng.random() < 0.5:
+            d.lit("\n" + rng.choice(_SIG_PHONE[main]))
+            d.out.add(_slot(d.ctx, "PHONE"), "PHONE")
+        if rng.random() < 0.3:
+            d.lit("\n")
+            d.out.add(_slot(d.ctx, "ADDRESS_ML"), "ADDRESS")
+
+
+def _slot(ctx: Ctx, name: str) -> str:
+    from training.data.values import slot_value
+
+    return slot_value(ctx, name)[0]
+
+
+def _issue(d: _Doc, lang: str) -> None:
+    rng = d.ctx.rng
+    langs = _langs_for(rng, lang, rng.choice([1, 2]))
+    d.lit(rng.choice(["## ", "### ", "", "Title: "]))
+    d.frame(langs[0], "title")
+    d.lit("\n\n")
+    d.fragments(langs)
+    d.lit("\n\n")
+    d.block(rng.choice(("log", "stacktrace", "config", "code", "curl")), fence=rng.random() < 0.85)
+    if rng.random() < 0.5:
+        d.ctx.lang = "en"
+        d.tpl(("~env", "\n\n{Version|Environment|Env}: {version}, {Ubuntu 22.04|macOS 14|Windows 11|Debian 12}"))
+
+
+def _form(d: _Doc, lang: str) -> None:
+    rng = d.ctx.rng
+    main = lang if lang != "mixed" else rng.choice(["de", "fr", "ja", "zh"])
+    fields = FORM_FIELDS[main]
+    chosen = rng.sample(fields, k=min(len(fields), rng.randint(3, 7)))
+    d.ctx.lang = main
+    sep = rng.choice([_SEP[main], "\t", " = "]) if main in ("en", "de", "fr") else _SEP[main]
+    for k, (name, slot) in enumerate(chosen):
+        if k:
+            d.lit("\n")
+        d.lit(name + sep)
+        if d.negative and slot.isupper():
+            d.tpl(("~form", "{?" + slot + "}"), noisy=False)
+        else:
+            d.tpl(("~form", "{" + slot + "}"), noisy=False)
+    if rng.random() < 0.5:
+        d.lit("\n" + {"en": "Message", "de": "Nachricht", "fr": "Message", "ja": "お問い合わせ内容", "zh": "留言"}[main] + sep)
+        d.fragment(main if lang != "mixed" else "en")
+
+
+def _notes(d: _Doc, lang: str) -> None:
+    rng = d.ctx.rng
+    langs = _langs_for(rng, lang, rng.choice([2, 3, 4]))
+    bullet = rng.choice(["- ", "* ", "• ", "", "・"])
+    for k, frag_lang in enumerate(langs):
+        if k:
+            d.lit("\n")
+        d.lit(f"{k + 1}. " if bullet == "" else bullet)
+        d.fragment(frag_lang, positive=(k == 0) or rng.random() < 0.6)
+
+
+def _search(d: _Doc, lang: str) -> None:
+    d.noise.lower = d.noise.lower or lang in ("en", "de", "fr")
+    d.fragment(_langs_for(d.ctx.rng, lang, 1)[0])
+
+
+def _struct(channel: str) -> Callable[[_Doc, str], None]:
+    def assemble_struct(d: _Doc, lang: str) -> None:
+        rng = d.ctx.rng
+        intro = lang != "en" or rng.random() < 0.35
+        if intro:
+            langs = _langs_for(rng, lang, 1)
+            d.frame(langs[0], "chat_open")
+            d.lit(rng.choice(["\n", "\n\n"]))
+        d.block(channel, fence=intro and rng.random() < 0.6)
+
+    return assemble_struct
+
+
+_ASSEMBLERS: dict[str, Callable[[_Doc, str], None]] = {
+    "chat": _chat, "email": _email, "issue": _issue, "form": _form, "notes": _notes, "search": _search,
+    **{ch: _struct(ch) for ch in STRUCT_CHANNELS},
+}  # fmt: skip
+
+
+def assemble(channel: str, lang: str, ctx: Ctx, bank: TemplateBank, negative: bool) -> tuple[TextBuilder, list[str]]:
+    """Render one document of ``channel`` in ``lang``; returns the builder and the template ids used.
+
+    Raises:
+        ValueError: unknown channel.
+    """
+    if channel not in _ASSEMBLERS:
+        raise ValueError(f"unknown channel {channel!r} (expected one of {CHANNELS})")
+    ctx.negative = negative
+    doc = _Doc(ctx, bank, Noise.draw(ctx.rng, lang, channel), negative)
+    _ASSEMBLERS[channel](doc, lang)
+    return doc.out, doc.used

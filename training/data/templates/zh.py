@@ -1,0 +1,103 @@
+"""中文模板（直接用中文编写）。"""
+
+PROSE: dict[str, list[str]] = {
+    "contact": [
+        "请把{PERSON}的收货地址改成{ADDRESS}。",
+        "客户{PERSON}来电（{PHONE}），希望尽快回电。",
+        "{PERSON}的邮箱是{EMAIL}，手机{PHONE}。",
+        "联系人：{PERSON}，电话：{PHONE}",
+        "帮我给{PERSON}（{EMAIL}）写一封{礼貌的|简短的}回复邮件。",
+        "应聘者{PERSON}住在{ADDRESS}，{date}可以入职。",
+        "{LAST}先生的新地址是{ADDRESS}。",
+        "患者{PERSON}，出生日期{date}，未按时复诊。",
+    ],
+    "hr": [
+        "{PERSON}的年薪定为{MONEY}，请保密。",
+        "{PERSON}的调薪幅度为{PCT}，年终奖{MONEY}。",
+        "{PERSON}的离职补偿金为{MONEY}。",
+        "明年的招聘预算是{MONEY}。",
+        "{LAST}女士病假到{date}，不要告诉团队。",
+    ],
+    "ids": [
+        "我的身份证号是{SFZ}。",
+        "{PERSON}，身份证号码：{SFZ}",
+        "护照号{PASSPORT}，有效期至{date}。",
+        "帮我核对一下这个身份证号{SFZ}是否正确。",
+    ],
+    "payment": [
+        "请把定金转到银行卡号{UNIONPAY}。",
+        "收款账号：{ACCOUNT}，开户行{bank}。",
+        "信用卡{CARD}支付失败，是什么原因？",
+        "供应商的收款账户变更为{IBAN}，请确认。",
+        "{PERSON}的工资卡号{UNIONPAY}。",
+    ],
+    "secret": [
+        "生产数据库的密码是{PASSWORD}。",
+        "用这个API密钥{TOKEN}调用接口返回401。",
+        "数据库连接串：{DB_URI}",
+        "CI的新token：{TOKEN}",
+        "账号{admin|root}，密码{PASSWORD}",
+        "密钥已经轮换，新的是{SECRET}。",
+    ],
+    "infra": [
+        "构建服务器{HOST}又挂了。",
+        "通过VPN访问不了{URL}。",
+        "数据库已迁移到{HOSTPORT}，请更新配置。",
+        "SSH连接{IP}超时。",
+        "测试环境网段是{CIDR}。",
+        "文档在内网wiki：{URL}",
+    ],
+    "project": [
+        "{CODENAME}{项目|计划|}的供应商名单下周确定。",
+        "{CODENAME}的预算为{MONEY}，不要外传。",
+        "{CODENAME}样机良率达到{PCT}。",
+        "帮我总结一下{CODENAME}项目的进展报告。",
+        "{CODENAME}推迟到第{n}季度发布。",
+    ],
+    "deal": [
+        "{CUSTOMER}要求降价{PCT}，否则不续约。",
+        "与{CUSTOMER}的合同金额为{MONEY}。",
+        "{CUSTOMER}最近频繁出现故障，要求赔偿。",
+        "本季度营收预计{MONEY}，毛利率{PCT}（尚未公布）。",
+        "给{CUSTOMER}的报价是{MONEY}。",
+    ],
+    "neg_tech": [
+        "请在环境变量里设置密钥，例如API_KEY={placeholder}。",
+        "请求ID是{uuid}，提交{sha}。",
+        "升级到{version}，参见{public_url}。",
+        "把{placeholder}替换成你自己的token。",
+        "SHA256校验值：{sha256}",
+        "官方文档：{public_url}",
+    ],
+    "neg_news": [
+        "{public_figure}于{date}宣布了新的经济政策。",
+        "{public_company}公布季度营收为{public_money}。",
+        "{public_company}股价在财报发布后下跌{n}%。",
+        "新款手机官网售价{public_money}。",
+    ],
+    "neg_word": [
+        "今天早上在湖边看到一只{bird}。",
+        "今晚{sky}特别亮。",
+        "院子里种了一棵{tree}。",
+        "动物园的{animal}一直在睡觉。",
+        "这块{mineral}是在{city}买的。",
+        "孩子们画了一只{animal}。",
+    ],
+    "neg_misc": [
+        "订单{order}已于{date}发货。",
+        "工单{ticket}已关闭。",
+        "会议改到{time}。",
+        "谢谢你的快速回复！",
+        "帮我把这段话改得更正式一些。",
+    ],
+}
+
+FRAME: dict[str, list[str]] = {
+    "chat_open": ["帮我看一下这个问题：", "总结以下内容：", "翻译成英文：", "这个报错是什么原因？", "请帮我修改："],
+    "chat_ask": ["应该怎么办？", "有什么办法吗？", "简短一点。", "谢谢！"],
+    "greeting": ["{PERSON}您好，", "{LAST}总，", "各位好，", "您好，"],
+    "signoff": ["谢谢！", "此致敬礼", "祝好"],
+    "subject": ["回复：确认", "【紧急】", "合同事宜", "第{n}季度数据", "会议纪要 {date}"],
+    "title": ["连接超时", "升级到{version}后构建失败", "启动时崩溃"],
+    "form": ["姓名", "邮箱", "电话", "地址", "出生日期", "身份证号", "银行卡号", "留言"],
+}
