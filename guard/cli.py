@@ -1,0 +1,226 @@
+"""The ``guard`` command line (typer + rich).
+
+Commands here: ``guard scan [TEXT | -]`` and ``guard redact [TEXT | -]`` (TEXT omitted or ``-`` →
+read stdin as UTF-8). Plugin commands (``train``, ``eval``, ``serve``, ``proxy``, ``icap``, ``audit``)
+come from the modules in :data:`PLUGINS`, each exposing ``register(app)``.
+
+Exit codes (for scripts):
+
+* ``0`` — nothing blocks (the text passes, or only has findings to redact, alert or allow);
+* ``1`` — at least one finding blocks;
+* ``2`` — usage, configuration or input error (bad option, missing/corrupt model, invalid policy or
+  domain pack, empty stdin is fine but binary or invalid UTF-8 input is not). The error is one line
+  on stderr, never a traceback, never the guarded text.
+
+``--json`` prints ``ScanResult.to_dict()`` (``verdict`` and ``findings`` with ``label``, ``start``,
+``end``, ``score``, ``detector``, ``action``, ``metadata``); ``guard redact --json`` adds ``text``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from guard.errors import GuardError, InputError
+
+__all__ = ["EXIT_BLOCK", "EXIT_ERROR", "EXIT_OK", "PLUGINS", "app", "main", "register_plugins"]
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_BLOCK = 1
+EXIT_ERROR = 2
+
+#: Modules that add subcommands through ``register(app)``; skipped when an optional dependency is missing.
+PLUGINS: tuple[str, ...] = ("training.cli", "serving.cli", "serving.proxy_cli", "guard.audit.cli")
+_OUR_PACKAGES = frozenset({"guard", "training", "serving", "tests"})
+
+app = typer.Typer(
+    name="guard",
+    help="Find and stop leaks of secrets, personal data and company-confidential text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+TextArg = Annotated[str | None, typer.Argument(help="text to scan; omit or '-' to read stdin", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable JSON on stdout")]
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="model directory (default: the packaged model)")]
+NoModelOpt = Annotated[bool, typer.Option("--no-model", help="deterministic detectors only, no transformer")]
+PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="policy YAML (default: the packaged policy)")]
+DomainOpt = Annotated[list[Path] | None, typer.Option("--domain", help="domain pack YAML (repeatable)")]
+DestOpt = Annotated[str | None, typer.Option("--destination", help="destination host or URL (per-destination rules)")]
+ProviderOpt = Annotated[str, typer.Option("--provider", help="onnxruntime provider: auto | cpu | cuda")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+@contextmanager
+def _clean_errors() -> Iterator[None]:
+    """Turn every error into one line on stderr and exit code 2 (messages never carry input text)."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort):
+        raise
+    except GuardError as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted") from None
+    except Exception as exc:  # a bug: name its type only, an exception message may quote input
+        log.debug("internal error", exc_info=True)
+        raise _fail(f"internal error ({type(exc).__name__}); please report it") from None
+
+
+def _read_input(text: str | None) -> str:
+    if text is not None and text != "-":
+        if len(text) == 0:
+            return ""
+        from guard.api import check_text
+
+        return check_text(text)
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    raw = stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"stdin is not valid UTF-8 (invalid byte at offset {exc.start})") from None
+
+
+def _load_guard(model: Path | None, no_model: bool, policy: Path | None, domain: list[Path] | None, provider: str) -> Any:
+    from guard.api import Guard
+
+    if provider not in ("auto", "cpu", "cuda"):
+        raise _fail(f"--provider must be auto, cpu or cuda, not {provider!r}")
+    if no_model and model is not None:
+        raise _fail("--model and --no-model exclude each other")
+    return Guard.load(model=False if no_model else model, policy=policy, domains=domain or (), provider=provider)
+
+
+def _print_human(text: str, result: Any, console: Console) -> None:
+    from guard.redact import mask_preview
+
+    if result.findings:
+        table = Table(show_edge=False, header_style="bold")
+        for column in ("label", "start", "end", "preview", "score", "detector", "action"):
+            table.add_column(column, justify="right" if column in ("start", "end", "score") else "left")
+        for f, action in zip(result.findings, result.actions, strict=True):
+            style = {"block": "red", "redact": "yellow", "alert": "magenta"}.get(action, "")
+            table.add_row(
+                f.label, str(f.start), str(f.end), mask_preview(text[f.start : f.end]), f"{f.score:.2f}",
+                ",".join(f.metadata.get("detectors", (f.detector,))), action, style=style,
+            )  # fmt: skip
+        console.print(table)
+    colour = {"block": "red", "redact": "yellow", "pass": "green"}[result.verdict]
+    console.print(f"verdict: [bold {colour}]{result.verdict}[/] ({len(result.findings)} findings)", highlight=False)
+
+
+def _exit_code(verdict: str) -> int:
+    return EXIT_BLOCK if verdict == "block" else EXIT_OK
+
+
+@app.command()
+def scan(
+    text: TextArg = None,
+    json_out: JsonOpt = False,
+    model: ModelOpt = None,
+    no_model: NoModelOpt = False,
+    policy: PolicyOpt = None,
+    domain: DomainOpt = None,
+    destination: DestOpt = None,
+    provider: ProviderOpt = "auto",
+) -> None:
+    """Scan TEXT (or stdin) and print the findings and the verdict. Exit 1 when something blocks."""
+    with _clean_errors():
+        guard = _load_guard(model, no_model, policy, domain, provider)
+        body = _read_input(text)
+        result = guard.scan(body, destination=destination)
+    if json_out:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        _print_human(body, result, Console(soft_wrap=True))
+    raise typer.Exit(_exit_code(result.verdict))
+
+
+@app.command()
+def redact(
+    text: TextArg = None,
+    json_out: JsonOpt = False,
+    operator: Annotated[
+        str | None, typer.Option("--operator", help="mask | placeholder | hash | pseudonym (default: the policy's)")
+    ] = None,
+    model: ModelOpt = None,
+    no_model: NoModelOpt = False,
+    policy: PolicyOpt = None,
+    domain: DomainOpt = None,
+    destination: DestOpt = None,
+    provider: ProviderOpt = "auto",
+) -> None:
+    """Print TEXT (or stdin) with every finding to redact or block replaced. Exit 1 when something blocks."""
+    from guard.redact import OPERATORS
+
+    if operator is not None and operator not in OPERATORS:
+        raise _fail(f"--operator must be one of {', '.join(sorted(OPERATORS))}, not {operator!r}")
+    with _clean_errors():
+        guard = _load_guard(model, no_model, policy, domain, provider)
+        body = _read_input(text)
+        red = guard.redact(body, destination=destination, operator=operator)
+    if json_out:
+        sys.stdout.write(json.dumps({"text": red.text, **red.result.to_dict()}, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(red.text + ("" if red.text.endswith("\n") or not red.text else "\n"))
+        verdict = red.result.verdict
+        typer.echo(f"verdict: {verdict} ({len(red.result.findings)} findings)", err=True)
+    raise typer.Exit(_exit_code(red.result.verdict))
+
+
+def _plugin_missing(name: str, exc: ModuleNotFoundError) -> bool:
+    """Whether ``exc`` means the plugin or one of its third-party dependencies is not installed."""
+    missing = exc.name or ""
+    if missing == name or name.startswith(missing + "."):
+        return True  # the plugin package itself is absent (e.g. a core-only install)
+    return missing.split(".")[0] not in _OUR_PACKAGES
+
+
+def register_plugins(target: typer.Typer, modules: tuple[str, ...] = PLUGINS) -> list[str]:
+    """Call ``register(target)`` on each importable plugin module; return the names registered.
+
+    A plugin whose optional third-party dependency is missing is skipped; a missing module of our own
+    packages inside a plugin is a bug and is raised.
+    """
+    done: list[str] = []
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if _plugin_missing(name, exc):
+                continue
+            raise
+        register: Callable[[typer.Typer], None] = module.register
+        register(target)
+        done.append(name)
+    return done
+
+
+_registered = False
+
+
+def main() -> None:
+    """Console-script entry point: register plugins once, run the app."""
+    global _registered
+    if not _registered:
+        register_plugins(app)
+        _registered = True
+    app(prog_name="guard")
