@@ -82,6 +82,9 @@ class Unit:
         cut: True when the text ends inside the line (a non-final window); findings touching the end
             are dropped because the next window sees them whole.
         offset: byte offset just after this unit for seekable sources, -1 when resuming needs a re-read.
+        last_line: last physical line of the unit.
+        problems: problems found while reading this unit's lines; they travel with the unit so that a
+            resumed audit reports each exactly once.
     """
 
     source: str
@@ -94,6 +97,8 @@ class Unit:
     head: int = 0
     cut: bool = False
     offset: int = -1
+    last_line: int = 0
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(slots=True)
@@ -103,14 +108,29 @@ class _Line:
     end: int  # byte position after the line
 
 
+# Control characters the guard refuses as "binary"; replaced one-for-one by spaces so offsets hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SPACES = {c: " " for c in [*range(0, 9), *range(0x0E, 0x20), 0x7F]}
+
+
 def _decode(raw: bytes, src: Source, number: int, problems: list[Problem]) -> str:
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.append(
             Problem(src.path, number, "decode_fallback", f"invalid UTF-8 at byte {exc.start}; scanned as Latin-1")
         )
-        return raw.decode("latin-1")
+        text = raw.decode("latin-1")
+    return _clean(text, src, number, problems)
+
+
+def _clean(text: str, src: Source, number: int, problems: list[Problem]) -> str:
+    if _CONTROL.search(text) is None:
+        return text
+    count = len(_CONTROL.findall(text))
+    problems.append(Problem(src.path, number, "control_chars",
+                            f"{count} control characters replaced by spaces before scanning"))
+    return text.translate(_SPACES)
 
 
 class _LineReader:
@@ -175,6 +195,7 @@ class _LineReader:
                                              "invalid UTF-8 in a long line window; scanned as Latin-1"))
                 decoder.reset()
                 text = chunk.decode("latin-1")
+            text = _clean(text, self.src, number, self.problems)
             window = carry + text
             yield _Window(number, window, consumed - len(carry), len(carry), not last)
             consumed += len(text)
@@ -219,31 +240,32 @@ def read_source(src: Source, opts: ReadOptions, skip: int = 0, offset: int = -1,
         lines = _LineReader(stream, src, opts, line if seek else 0, offset if seek else 0)
         records = {"text": _text_units, "jsonl": _jsonl_units, "csv": _csv_units, "tsv": _csv_units}[src.format]
         ordinal = skip if seek else 0
+        attached: list[Problem] = []
         for unit in records(src, lines, opts):
-            yield from _drain(lines)
             if isinstance(unit, Problem):
-                yield unit
+                attached.append(unit)
                 continue
+            last = max(unit.line, unit.last_line)
+            while lines.problems and lines.problems[0].line <= last:
+                attached.append(lines.problems.pop(0))
             if ordinal >= skip:
-                yield _renumber(unit, ordinal, src.seekable)
+                yield _renumber(unit, ordinal, src.seekable, last, tuple(attached))
+            attached = []
             ordinal += 1
-        yield from _drain(lines)
-        if lines.failure is not None:
-            yield lines.failure
+        if ordinal >= skip:  # problems after the last unit (or of a file without units)
+            yield from attached
+            yield from lines.problems
+            if lines.failure is not None:
+                yield lines.failure
     except OSError as exc:  # seek failure
         yield Problem(src.path, 0, "unreadable", f"{type(exc).__name__} while seeking to the checkpoint")
     finally:
         stream.close()
 
 
-def _drain(lines: _LineReader) -> Iterator[Problem]:
-    while lines.problems:
-        yield lines.problems.pop(0)
-
-
-def _renumber(unit: Unit, ordinal: int, seekable: bool) -> Unit:
+def _renumber(unit: Unit, ordinal: int, seekable: bool, last: int, problems: tuple[Problem, ...]) -> Unit:
     return Unit(unit.source, ordinal, unit.line, unit.texts, unit.record_id, unit.time, unit.base,
-                unit.head, unit.cut, unit.offset if seekable else -1)
+                unit.head, unit.cut, unit.offset if seekable else -1, last, problems)
 
 
 def _window_unit(src: Source, w: _Window, field: str = "") -> Unit:
@@ -255,7 +277,7 @@ def _text_units(src: Source, lines: _LineReader, opts: ReadOptions) -> Iterator[
 
     def flush() -> Unit:
         text = "\n".join(item.text for item in group)
-        unit = Unit(src.path, 0, group[0].number, (("", text),), offset=group[-1].end)
+        unit = Unit(src.path, 0, group[0].number, (("", text),), offset=group[-1].end, last_line=group[-1].number)
         group.clear()
         return unit
 
@@ -352,7 +374,7 @@ def _csv_units(src: Source, lines: _LineReader, opts: ReadOptions) -> Iterator[U
         starts_text.clear()
         if bad is not None:
             yield Problem(src.path, first, "csv_error", f"invalid CSV row ({bad}); scanned as raw text")
-            yield Unit(src.path, 0, first, (("", "\n".join(raw_rows)),))
+            yield Unit(src.path, 0, first, (("", "\n".join(raw_rows)),), last_line=lines.number)
             continue
         if not row:
             continue
@@ -367,7 +389,8 @@ def _csv_units(src: Source, lines: _LineReader, opts: ReadOptions) -> Iterator[U
         names = [header[i] if i < len(header) else f"col{i + 1}" for i in range(len(row))]
         idx = wanted if wanted is not None else list(range(len(row)))
         texts = tuple((names[i], row[i]) for i in idx if i < len(row) and row[i].strip())
-        yield Unit(src.path, 0, first, texts, _cell(header, row, opts.id_field), _cell(header, row, opts.time_field))
+        yield Unit(src.path, 0, first, texts, _cell(header, row, opts.id_field), _cell(header, row, opts.time_field),
+                   last_line=lines.number)
 
 
 def _columns(src: Source, header: list[str], opts: ReadOptions) -> list[int] | Problem | None:

@@ -1,0 +1,286 @@
+"""The local audit engine: stream records, scan them in worker processes, write outputs, checkpoint.
+
+The main process reads sources in order and cuts the stream of units into batches (across files);
+worker processes, each holding one `RecordScanner` (the guard loaded once, in the pool initializer),
+scan the batches; results are consumed strictly in order, so outputs are deterministic and a
+checkpoint after batch *k* means "everything up to the last unit of batch *k* is written". At most
+``2 * workers + 1`` batches are in flight, which bounds memory whatever the input size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from guard.audit.outputs import Checkpoint, JsonlSink
+from guard.audit.reader import ReadOptions, Unit, read_source
+from guard.audit.scanner import Hit, RecordScanner, ScanConfig
+from guard.audit.sources import Problem, Source, discover
+from guard.audit.summary import Summary, finding_rows
+from guard.errors import ConfigError, GuardError
+
+__all__ = ["AuditOptions", "AuditRun", "resolve_hash_key", "run_audit"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOptions:
+    """One audit.
+
+    Attributes:
+        inputs: files, directories, globs or ``-``.
+        out: output directory (created).
+        scan: what the scanners load and whether shortcuts are on.
+        read: how inputs are cut into records.
+        format: force one input format for every source.
+        workers: scanner processes; 0 scans in the main process.
+        hash_key: key of the value hashes (see `resolve_hash_key`).
+        state: checkpoint directory; default ``<out>/.audit-state``.
+        restart: ignore an existing checkpoint.
+        batch_texts: texts per batch sent to a worker.
+        checkpoint_every: seconds between checkpoints (0 = after every batch).
+    """
+
+    inputs: tuple[str, ...]
+    out: Path
+    scan: ScanConfig = field(default_factory=ScanConfig)
+    read: ReadOptions = field(default_factory=ReadOptions)
+    format: str | None = None
+    workers: int = 0
+    hash_key: bytes = b""
+    state: Path | None = None
+    restart: bool = False
+    batch_texts: int = 256
+    checkpoint_every: float = 5.0
+
+    @property
+    def state_dir(self) -> Path:
+        return self.state if self.state is not None else self.out / ".audit-state"
+
+
+@dataclass
+class AuditRun:
+    """What `run_audit` returns: the summary, the output directory, and how the run ended."""
+
+    summary: Summary
+    out: Path
+    resumed: bool
+    interrupted: bool = False
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceEnd:
+    path: str
+
+
+def resolve_hash_key(explicit: bytes | None, state_dir: Path) -> bytes:
+    """The value-hash key: ``explicit`` if given, else a random key kept in ``<state>/hash.key`` (0600).
+
+    Keeping the generated key lets a resumed audit produce the same hashes; pass a key to make hashes
+    comparable across audits.
+    """
+    if explicit:
+        return explicit
+    path = state_dir / "hash.key"
+    if path.exists():
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    state_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key.hex())
+    return key
+
+
+def _fingerprint(opts: AuditOptions, sources: list[Source]) -> str:
+    parts = [repr(opts.inputs), repr(opts.format), repr(opts.read), repr(opts.scan.shortcuts),
+             repr(opts.scan.model), repr(opts.scan.policy), repr(opts.scan.domains),
+             hashlib.sha256(opts.hash_key).hexdigest()]
+    for src in sources:
+        try:
+            st = os.stat(src.path)
+            parts.append(f"{src.path}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{src.path}:missing")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+# --- worker side -------------------------------------------------------------------------------------
+_SCANNER: RecordScanner | None = None
+_LOAD_ERROR: str | None = None
+
+
+def _init_worker(config: ScanConfig) -> None:
+    global _SCANNER, _LOAD_ERROR
+    try:
+        _SCANNER = RecordScanner.load(config)
+    except GuardError as exc:  # reported by the first task instead of respawning workers forever
+        _LOAD_ERROR = f"{type(exc).__name__}: {exc}"
+
+
+def _scan_task(texts: list[str]) -> tuple[list[list[Hit]], dict[str, int], int]:
+    if _SCANNER is None:
+        raise ConfigError(_LOAD_ERROR or "scanner not loaded")
+    return _SCANNER.scan(texts), dict(_SCANNER.stats), os.getpid()
+
+
+# --- main side ---------------------------------------------------------------------------------------
+def _items(sources: list[Source], opts: AuditOptions, positions: dict[str, dict[str, Any]]
+           ) -> Iterator[Unit | Problem | _SourceEnd]:
+    for src in sources:
+        pos = positions.get(src.path, {})
+        if pos.get("done"):
+            continue
+        yield from read_source(src, opts.read, skip=pos.get("units", 0), offset=pos.get("offset", -1),
+                               line=pos.get("line", 0))
+        yield _SourceEnd(src.path)
+
+
+def _batches(items: Iterator[Unit | Problem | _SourceEnd], size: int
+             ) -> Iterator[tuple[list[Unit | Problem | _SourceEnd], list[str]]]:
+    batch: list[Unit | Problem | _SourceEnd] = []
+    texts: list[str] = []
+    chars = 0
+    for item in items:
+        batch.append(item)
+        if isinstance(item, Unit):
+            for _, text in item.texts:
+                texts.append(text)
+                chars += len(text)
+        if len(texts) >= size or chars >= (4 << 20):
+            yield batch, texts
+            batch, texts, chars = [], [], 0
+    if batch:
+        yield batch, texts
+
+
+def run_audit(opts: AuditOptions, progress: Progress | None = None,
+              on_start: Callable[[int], None] | None = None) -> AuditRun:
+    """Run (or resume) an audit; write ``findings.jsonl`` and ``problems.jsonl`` under ``opts.out``.
+
+    Args:
+        opts: the audit.
+        progress: called with ``(units, characters)`` after each batch.
+        on_start: called once with the total input bytes (for a progress bar).
+
+    Returns:
+        The run; ``interrupted`` is True after Ctrl-C (the checkpoint then allows a resume).
+
+    Raises:
+        ConfigError: the checkpoint does not belong to these inputs and options, or the model or
+            policy cannot be loaded.
+    """
+    started = time.monotonic()
+    opts.out.mkdir(parents=True, exist_ok=True)
+    sources, start_problems = discover(list(opts.inputs), opts.format)
+    checkpoint = Checkpoint(opts.state_dir)
+    fingerprint = _fingerprint(opts, sources)
+    state = None if opts.restart else checkpoint.load()
+    if state is not None and state.get("fingerprint") != fingerprint:
+        raise ConfigError(f"the checkpoint in {opts.state_dir} was made for other inputs or options "
+                          "(or an input file changed); pass --restart to start over")
+    resumed = state is not None
+    summary = Summary.from_dict(state["summary"]) if state else Summary()
+    positions: dict[str, dict[str, Any]] = state["positions"] if state else {}
+    findings = JsonlSink(opts.out / "findings.jsonl", state["sizes"]["findings"] if state else None)
+    problems = JsonlSink(opts.out / "problems.jsonl", state["sizes"]["problems"] if state else None)
+    if not resumed:
+        for problem in start_problems:
+            problems.write([problem.to_dict()])
+            summary.add_problem(problem)
+    if on_start is not None:
+        on_start(sum(os.path.getsize(s.path) for s in sources if s.path != "-" and os.path.isfile(s.path)))
+
+    def save() -> None:
+        checkpoint.save({"fingerprint": fingerprint, "positions": positions, "summary": summary.to_dict(),
+                         "sizes": {"findings": findings.sync(), "problems": problems.sync()}})
+
+    def consume(batch: list[Unit | Problem | _SourceEnd], hits: list[list[Hit]]) -> None:
+        boundary[0] = False
+        k = 0
+        units = chars = 0
+        for item in batch:
+            if isinstance(item, _SourceEnd):
+                positions.setdefault(item.path, {})["done"] = True
+                summary.files += 1
+            elif isinstance(item, Problem):
+                problems.write([item.to_dict()])
+                summary.add_problem(item)
+            else:
+                for problem in item.problems:
+                    problems.write([problem.to_dict()])
+                    summary.add_problem(problem)
+                rows = finding_rows(item, hits[k : k + len(item.texts)], opts.hash_key)
+                k += len(item.texts)
+                findings.write(rows)
+                summary.add_rows(rows)
+                summary.add_unit(item)
+                units += 1
+                chars += sum(len(t) for _, t in item.texts)
+                positions[item.source] = {"units": item.ordinal + 1, "offset": item.offset,
+                                          "line": item.last_line}
+        boundary[0] = True
+        if progress is not None:
+            progress(units, chars)
+
+    worker_stats: dict[int, dict[str, int]] = {}
+    interrupted = False
+    boundary = [True]  # False while a batch is half written: a checkpoint then would duplicate rows
+    last_save = time.monotonic()
+    pool = None
+    try:
+        if opts.workers > 0:
+            ctx = multiprocessing.get_context("spawn")
+            pool = ctx.Pool(opts.workers, initializer=_init_worker, initargs=(opts.scan,))
+            inflight: deque[tuple[list[Unit | Problem | _SourceEnd], Any]] = deque()
+            for batch, texts in _batches(_items(sources, opts, positions), opts.batch_texts):
+                inflight.append((batch, pool.apply_async(_scan_task, (texts,))))
+                while len(inflight) > 2 * opts.workers:
+                    done_batch, result = inflight.popleft()
+                    hits, stats, pid = result.get()
+                    worker_stats[pid] = stats
+                    consume(done_batch, hits)
+                    if time.monotonic() - last_save >= opts.checkpoint_every:
+                        save()
+                        last_save = time.monotonic()
+            while inflight:
+                done_batch, result = inflight.popleft()
+                hits, stats, pid = result.get()
+                worker_stats[pid] = stats
+                consume(done_batch, hits)
+        else:
+            scanner = RecordScanner.load(opts.scan)
+            for batch, texts in _batches(_items(sources, opts, positions), opts.batch_texts):
+                consume(batch, scanner.scan(texts))
+                worker_stats[0] = dict(scanner.stats)
+                if time.monotonic() - last_save >= opts.checkpoint_every:
+                    save()
+                    last_save = time.monotonic()
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    for stats in worker_stats.values():
+        summary.scanner.update(stats)
+    if interrupted:
+        if boundary[0]:
+            save()
+    else:
+        findings.sync()
+        problems.sync()
+        checkpoint.clear()
+    findings.close()
+    problems.close()
+    return AuditRun(summary, opts.out, resumed, interrupted, time.monotonic() - started)
