@@ -5,8 +5,8 @@ pieces of the body (see `serving.inspect.codecs`) after undoing gzip/deflate/br/
 
 Views (what is actually scanned, batched):
     fields   all pieces joined by newlines (one pass gives the model context across fields)
-    joined   the body/query *values* concatenated with nothing in between, so a secret split across
-             JSON fields (``{"a": "AKIA...", "b": "...rest"}``) is seen whole
+    joined   short body/query *values* glued with nothing in between (adjacent pairs, then all), so a
+             secret split across JSON fields (``{"a": "AKIA...", "b": "...rest"}``) is seen whole
     decoded  a base64-looking blob or a still-percent-encoded piece, decoded
 
 Each view keeps `Segment` s: view offsets → piece offsets (``exact``) or "somewhere in this piece"
@@ -44,6 +44,7 @@ DEFAULT_SKIP_HEADERS: frozenset[str] = frozenset(
 _B64_BLOB = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _MAX_DECODED_VIEWS = 64
+_MAX_JOINED_PIECE = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,32 @@ def _joined(kind: Literal["fields", "joined"], pieces: list[Piece], idxs: list[i
     return View(kind, sep.join(chunks), tuple(segs))
 
 
+def _joined_view(pieces: list[Piece], short: list[int]) -> View | None:
+    """Short values glued together: each adjacent pair on its own line, then all of them.
+
+    Pairs keep a split secret's own boundaries (detectors anchor on them); the full concatenation
+    catches secrets cut into more than two fields. Only short values take part: a secret cut into
+    fields yields short fields, and it bounds the extra scanning.
+    """
+    if len(short) < 2:
+        return None
+    groups = [[a, b] for a, b in zip(short, short[1:], strict=False)]
+    if len(short) > 2:
+        groups.append(short)
+    segs: list[Segment] = []
+    chunks: list[str] = []
+    pos = 0
+    for group in groups:
+        for i in group:
+            text = pieces[i].text
+            segs.append(Segment(i, pos, pos + len(text), exact=True))
+            chunks.append(text)
+            pos += len(text)
+        chunks.append("\n")
+        pos += 1
+    return View("joined", "".join(chunks), tuple(segs))
+
+
 def extract(
     request: HttpRequest, *, max_body: int, skip_headers: frozenset[str] = DEFAULT_SKIP_HEADERS
 ) -> Extraction:
@@ -208,7 +235,8 @@ def extract(
         for i in nonempty
         if pieces[i].location.role == "value" and (i >= n_before_body or pieces[i].location.part == "url.query")
     ]
-    if len(values) > 1:
-        ext.views.append(_joined("joined", pieces, values, ""))
+    joined = _joined_view(pieces, [i for i in values if len(pieces[i].text) <= _MAX_JOINED_PIECE])
+    if joined is not None:
+        ext.views.append(joined)
     ext.views.extend(_decoded_views(pieces))
     return ext

@@ -131,7 +131,7 @@ class Inspector:
             for view, res in zip(ext.views, results, strict=True)
             for f, a in zip(res.findings, res.actions, strict=True)
         ]
-        return self._decide(request, ext, hits)
+        return self._decide(request, ext, _drop_overreach(hits))
 
     def inspect_text(self, request: HttpRequest, text: str) -> Outcome:
         """Decide about one message sent on ``request``'s connection (WebSocket): pass or block."""
@@ -283,3 +283,26 @@ def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
     for lo, hi, label in reversed(merged):
         text = f"{text[: int(lo)]}[{label}]{text[int(hi) :]}"
     return text
+
+
+def _drop_overreach(hits: list[_Hit]) -> list[_Hit]:
+    """Drop joined-view findings that touch a value already found field by field.
+
+    Gluing values together can stretch a finding into its neighbour (``a@b.de`` + ``hello`` reads as
+    the address ``a@b.dehello``); the joined view exists only for leaks no single field shows.
+    """
+    found: dict[int, list[tuple[int, int]]] = {}
+    for h in hits:
+        if h.view.kind == "fields":
+            for piece, lo, hi in h.view.locate(h.finding.start, h.finding.end):
+                if lo is not None and hi is not None:
+                    found.setdefault(piece, []).append((lo, hi))
+    kept = []
+    for h in hits:
+        if h.view.kind == "joined" and any(
+            lo is not None and hi is not None and any(lo < b and a < hi for a, b in found.get(piece, ()))
+            for piece, lo, hi in h.view.locate(h.finding.start, h.finding.end)
+        ):
+            continue
+        kept.append(h)
+    return kept

@@ -1,0 +1,159 @@
+"""The inspector with a real in-process `guard.Guard` (real ONNX model + regex detectors)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import logging
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from guard.errors import ModelError
+from serving.inspect.destinations import DestinationRules
+from serving.inspect.http import HttpRequest
+from serving.inspect.incidents import IncidentLog
+from serving.inspect.inspector import InspectConfig, Inspector
+from serving.inspect.scanner import LocalScanner, RemoteScanner
+from tests.serving.inspect.netfixtures import MODEL_CODENAME, proxy_model_dir  # noqa: F401 (fixture)
+
+AWS_KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
+CARD = "4111111111111111"  # gitleaks:allow (test card, Luhn-valid)
+EMAIL = "jane.roe@corp-mail.de"
+PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----"  # gitleaks:allow
+
+
+@pytest.fixture(scope="module")
+def scanner(proxy_model_dir: Path) -> LocalScanner:
+    from guard import Guard
+
+    return LocalScanner(Guard.load(model=proxy_model_dir))
+
+
+@pytest.fixture()
+def inspector(scanner: LocalScanner, tmp_path: Path) -> Inspector:
+    return Inspector(scanner, InspectConfig(max_body=10_000, coach=True), IncidentLog(tmp_path / "inc.jsonl"))
+
+
+def _json(obj: object, url: str = "http://api.example.com/v1/items", **headers: str) -> HttpRequest:
+    hdrs = (("Content-Type", "application/json"), *headers.items())
+    return HttpRequest("POST", url, hdrs, json.dumps(obj).encode(), client="10.0.0.7")
+
+
+def test_clean_request_passes_unchanged(inspector: Inspector) -> None:
+    req = _json({"title": "Team lunch", "when": "Friday"})
+    out = inspector.inspect(req)
+    assert out.action == "pass" and out.request is req and out.incident is None
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        _json({"a": {"b": [f"key {AWS_KEY}"]}}),
+        _json({AWS_KEY: "x"}),
+        _json({"p1": AWS_KEY[:9], "p2": AWS_KEY[9:]}),
+        _json({"blob": base64.b64encode(f"id={AWS_KEY}".encode()).decode()}),
+        _json({"q": "query { user }", "variables": {"key": PEM}}),
+        HttpRequest("GET", f"http://x.example.com/s?q={AWS_KEY}"),
+        HttpRequest("GET", f"http://x.example.com/p/{CARD}"),
+        HttpRequest("GET", "http://x.example.com/s?q=" + AWS_KEY.replace("A", "%2541")),
+        HttpRequest("POST", "http://x.example.com/f", (("Content-Type", "application/x-www-form-urlencoded"),),
+                    f"{AWS_KEY}=on".encode()),
+        HttpRequest("POST", "http://x.example.com/f", (("Content-Encoding", "br"),),
+                    __import__("brotli").compress(f"card {CARD}".encode())),
+        HttpRequest("POST", "http://x.example.com/f", (("X-Token-Note", AWS_KEY),)),
+        _json({"msg": f"Project {MODEL_CODENAME} ships in May"}),
+    ],
+    ids=["nested-json", "json-key", "split", "base64", "graphql-pem", "query", "path", "double-percent",
+         "form-name", "brotli", "header", "model-codename"],
+)  # fmt: skip
+def test_leaks_are_blocked(inspector: Inspector, request_: HttpRequest) -> None:
+    out = inspector.inspect(request_)
+    assert out.action == "block", out.reason
+    assert out.response is not None and out.response.status == 403
+    assert out.incident is not None and out.incident.findings
+
+
+def test_redaction_writes_back_into_the_same_field(inspector: Inspector) -> None:
+    req = _json({"to": [EMAIL], "body": "hello", "n": 2}, url=f"http://mail.example.com/send?cc={EMAIL}&x=1")
+    req = req.with_body(gzip.compress(req.body)).with_headers([*req.headers, ("Content-Encoding", "gzip")])
+    out = inspector.inspect(req)
+    assert out.action == "redact"
+    body = json.loads(gzip.decompress(out.request.body))
+    assert body == {"to": ["[EMAIL]"], "body": "hello", "n": 2}
+    assert out.request.header("content-length") == str(len(out.request.body))
+    assert dict(parse_qsl(urlsplit(out.request.url).query)) == {"cc": "[EMAIL]", "x": "1"}
+
+
+def test_multipart_upload_redacted_part_by_part(inspector: Inspector) -> None:
+    body = (b'--B\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n'
+            b'--B\r\nContent-Disposition: form-data; name="f"; filename="c.txt"\r\nContent-Type: text/plain\r\n\r\n'
+            + f"contact {EMAIL} today".encode() + b"\r\n--B--\r\n")  # fmt: skip
+    req = HttpRequest("POST", "http://u.example.com/up", (("Content-Type", "multipart/form-data; boundary=B"),), body)
+    out = inspector.inspect(req)
+    assert out.action == "redact"
+    assert b"contact [EMAIL] today" in out.request.body and b'name="note"\r\n\r\nhi\r\n' in out.request.body
+
+
+def test_strict_destination_turns_redact_into_block(scanner: LocalScanner) -> None:
+    insp = Inspector(scanner, InspectConfig(destinations=DestinationRules(strict=("paste.example",))))
+    assert insp.inspect(_json({"to": EMAIL}, url="https://paste.example/new")).action == "block"
+    assert insp.inspect(_json({"to": EMAIL})).action == "redact"
+
+
+def test_allowlisted_destination_is_not_inspected(scanner: LocalScanner) -> None:
+    insp = Inspector(scanner, InspectConfig(destinations=DestinationRules(allow=("corp.internal",))))
+    assert insp.inspect(_json({"k": AWS_KEY}, url="https://git.corp.internal/x")).reason == "allowlisted"
+
+
+def test_oversize_and_undecodable_bodies_fail_closed(inspector: Inspector) -> None:
+    big = HttpRequest("POST", "http://x.example.com/", (), b"a" * 10_001)
+    assert inspector.inspect(big).reason == "oversize" and inspector.inspect(big).action == "block"
+    bomb = HttpRequest("POST", "http://x.example.com/", (("Content-Encoding", "gzip"),), gzip.compress(b"a" * 50_000))
+    assert inspector.inspect(bomb).reason == "oversize"
+    bad = HttpRequest("POST", "http://x.example.com/", (("Content-Encoding", "gzip"),), b"not gzip")
+    assert inspector.inspect(bad).reason == "uninspectable"
+
+
+@pytest.mark.parametrize(("mode", "action"), [("closed", "block"), ("open", "pass")])
+def test_fail_mode_when_the_server_is_down(mode: str, action: str, tmp_path: Path) -> None:
+    from tests.serving.inspect.netfixtures import free_port
+
+    scanner = RemoteScanner(f"http://127.0.0.1:{free_port()}", timeout=0.5)
+    log = IncidentLog(tmp_path / "i.jsonl")
+    insp = Inspector(scanner, InspectConfig(fail_mode=mode), log)  # type: ignore[arg-type]
+    out = insp.inspect(_json({"k": "v"}))
+    assert (out.action, out.reason) == (action, "scanner_error")
+    assert json.loads((tmp_path / "i.jsonl").read_text())["action"] == ("block" if mode == "closed" else "fail_open")
+    with pytest.raises(ModelError):
+        scanner.scan_many(["x"], None)
+
+
+def test_coach_confirmation_lets_the_same_request_through(inspector: Inspector, tmp_path: Path) -> None:
+    req = _json({"k": AWS_KEY})
+    blocked = inspector.inspect(req)
+    assert blocked.action == "block" and blocked.incident is not None
+    confirm = HttpRequest("POST", "http://guard-coach.invalid/confirm", (), f"incident={blocked.incident.id}&justification=vendor+support+case".encode(), client="10.0.0.7")  # fmt: skip
+    answer = inspector.inspect(confirm)
+    assert answer.action == "respond" and answer.response is not None and answer.response.status == 200
+    again = inspector.inspect(req)
+    assert (again.action, again.reason) == ("pass", "coach_override")
+    lines = [json.loads(line) for line in (tmp_path / "inc.jsonl").read_text().splitlines()]
+    assert [line["action"] for line in lines] == ["block", "coach_confirm", "override"]
+    assert lines[1]["justification"] == "vendor support case"
+
+
+def test_nothing_sensitive_in_logs_incidents_or_pages(
+    inspector: Inspector, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secrets = [AWS_KEY, CARD, EMAIL]
+    outs = [inspector.inspect(_json({"k": s, "note": f"x {s}"}, Accept="text/html")) for s in secrets]
+    outs.append(inspector.inspect(_json({"k": AWS_KEY})))
+    dumped = caplog.text + (tmp_path / "inc.jsonl").read_text()
+    dumped += "".join(o.response.body.decode() for o in outs if o.response is not None)
+    for s in secrets:
+        assert s not in dumped and s[2:-2] not in dumped
+    assert "AK****M2" in dumped  # masked preview
