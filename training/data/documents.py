@@ -20,6 +20,10 @@ from training.data.values import Ctx
 __all__ = ["CHANNELS", "PROSE_CHANNELS", "STRUCT_CHANNELS", "TemplateBank", "assemble"]
 
 Item = tuple[str, str]
+#: Relative weight of prose themes (unlisted themes weigh 1): code names, customers and figures get
+#: more prose because structured blocks already carry many secrets and hosts.
+THEME_WEIGHTS: dict[str, float] = {"project": 1.7, "deal": 1.7, "contact": 1.3, "infra": 0.8, "ids": 0.9,
+                                   "neg_word": 1.6, "neg_news": 1.3, "neg_tech": 1.2, "neg_misc": 0.8}  # fmt: skip
 PROSE_CHANNELS = ("chat", "email", "issue", "form", "notes", "search")
 STRUCT_CHANNELS = tuple(STRUCTURED)
 CHANNELS = PROSE_CHANNELS + STRUCT_CHANNELS
@@ -120,7 +124,8 @@ class _Doc:
         """One prose sentence; positive ones only when the document is not a hard negative."""
         rng = self.ctx.rng
         pos = (not self.negative) if positive is None else (positive and not self.negative)
-        theme = rng.choice(self.bank.themes(lang, negative=not pos))
+        themes = self.bank.themes(lang, negative=not pos)
+        theme = rng.choices(themes, [THEME_WEIGHTS.get(t, 1.0) for t in themes])[0]
         self.ctx.lang = lang
         self.tpl(rng.choice(self.bank.prose[lang][theme]))
 

@@ -48,26 +48,27 @@ def split_pool(items: tuple[str, ...] | list[str], split: str) -> list[str]:
 
 # ------------------------------------------------------------------ codename words (also ordinary nouns)
 #: lang -> category -> words. The same words serve as codenames (positives) and in their ordinary
-#: sense (negatives), so the model must learn from context, not from the word.
+#: sense (negatives), so the model must learn from context, not from the word. The names of the
+#: example domain pack (/work/shared/domains/kestrel.yaml) and the code names listed in the public dev
+#: set's README are deliberately absent: the generic model must generalise to names it never saw.
 CODENAME_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
-        "animal": ("Okapi", "Lynx", "Otter", "Badger", "Gecko", "Marten", "Jackal", "Bison", "Ocelot", "Tapir",
+        "animal": ("Lynx", "Otter", "Badger", "Gecko", "Marten", "Jackal", "Bison", "Ocelot", "Tapir",
                    "Wombat", "Mongoose", "Ibex", "Caribou", "Narwhal", "Manatee", "Wolverine", "Coyote", "Puma",
                    "Lemur", "Pangolin", "Meerkat", "Walrus", "Stingray", "Barracuda", "Marlin", "Mustang"),
-        "bird": ("Heron", "Falcon", "Kestrel", "Osprey", "Sandpiper", "Kingfisher", "Plover", "Curlew", "Egret",
+        "bird": ("Falcon", "Osprey", "Plover", "Curlew", "Egret",
                  "Albatross", "Condor", "Petrel", "Starling", "Wren", "Nightjar", "Merlin", "Harrier", "Magpie",
                  "Cormorant", "Puffin", "Swift", "Raven", "Lark", "Ibis", "Crane", "Goshawk", "Bluejay"),
-        "tree": ("Ironbark", "Cedar", "Juniper", "Aspen", "Sequoia", "Rowan", "Hawthorn", "Tamarind", "Banyan",
+        "tree": ("Cedar", "Juniper", "Aspen", "Sequoia", "Rowan", "Hawthorn", "Banyan",
                  "Cypress", "Magnolia", "Acacia", "Willow", "Linden", "Hemlock", "Baobab", "Mangrove", "Sycamore"),
-        "sky": ("Vega", "Rigel", "Altair", "Sirius", "Polaris", "Andromeda", "Orion", "Cassiopeia", "Nimbus",
-                "Cirrus", "Aurora", "Zenith", "Nebula", "Pulsar", "Quasar", "Equinox", "Solstice", "Comet"),
+        "sky": ("Vega", "Rigel", "Altair", "Sirius", "Polaris", "Andromeda", "Orion", "Cirrus", "Aurora", "Zenith", "Nebula", "Pulsar", "Quasar", "Equinox", "Solstice", "Comet"),
         "mineral": ("Basalt", "Cobalt", "Onyx", "Quartz", "Garnet", "Obsidian", "Granite", "Jasper", "Topaz",
                     "Beryl", "Feldspar", "Malachite", "Cinnabar", "Pyrite", "Graphite", "Tungsten", "Bismuth"),
     },
     "de": {
         "animal": ("Luchs", "Dachs", "Fischotter", "Murmeltier", "Steinbock", "Gämse", "Wiesel", "Hermelin",
                    "Feldhase", "Igel", "Biber", "Wisent", "Elch", "Marder", "Salamander"),
-        "bird": ("Eisvogel", "Kranich", "Blaureiher", "Steinadler", "Wanderfalke", "Bussard", "Uhu", "Zaunkönig",
+        "bird": ("Eisvogel", "Kranich", "Steinadler", "Wanderfalke", "Bussard", "Uhu", "Zaunkönig",
                  "Rotkehlchen", "Pirol", "Kiebitz", "Milan", "Habicht", "Seeadler", "Dompfaff", "Stieglitz"),
         "tree": ("Eiche", "Buche", "Ahorn", "Eibe", "Lärche", "Wacholder", "Esche", "Erle", "Birke", "Holunder"),
         "sky": ("Abendstern", "Polarlicht", "Nordlicht", "Morgenrot", "Sternschnuppe", "Wetterleuchten"),
@@ -79,19 +80,19 @@ CODENAME_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "bird": ("Héron", "Martinet", "Colibri", "Mésange", "Hirondelle", "Pélican", "Flamant", "Faucon",
                  "Rossignol", "Alouette", "Vautour", "Goéland", "Fauvette", "Bécasse", "Martin-pêcheur"),
         "tree": ("Chêne", "Platane", "Tilleul", "Olivier", "Mimosa", "Châtaignier", "Peuplier", "Cèdre", "Bouleau"),
-        "sky": ("Cassiopée", "Bételgeuse", "Aldébaran", "Sirius", "Mistral", "Tramontane", "Sirocco", "Étoile"),
+        "sky": ("Bételgeuse", "Aldébaran", "Sirius", "Mistral", "Tramontane", "Sirocco", "Étoile"),
         "mineral": ("Saphir", "Rubis", "Émeraude", "Améthyste", "Opale", "Grenat", "Silex", "Ardoise"),
     },
     "ja": {
         "animal": ("狐", "狸", "鹿", "熊", "猪", "獅子", "麒麟", "白虎", "河童"),
-        "bird": ("白鷺", "隼", "朱雀", "鳳凰", "雲雀", "燕", "鶴", "鷹", "翡翠", "鴎", "梟", "雷鳥"),
+        "bird": ("隼", "朱雀", "鳳凰", "雲雀", "燕", "鶴", "鷹", "翡翠", "鴎", "梟", "雷鳥"),
         "tree": ("桜", "楓", "椿", "銀杏", "欅", "檜", "紅葉", "松風"),
-        "sky": ("月光", "北斗", "昴", "銀河", "流星", "暁", "彗星", "天狼", "夕凪", "稲妻", "春雷"),
+        "sky": ("北斗", "昴", "銀河", "流星", "暁", "彗星", "天狼", "夕凪", "稲妻", "春雷"),
         "mineral": ("瑠璃", "琥珀", "水晶", "黒曜", "珊瑚", "真珠"),
     },
     "zh": {
         "animal": ("麒麟", "玄武", "白虎", "猎豹", "雪豹", "金丝猴", "熊猫", "海豚", "白泽"),
-        "bird": ("青鸟", "白鹭", "朱雀", "鲲鹏", "鸿雁", "云雀", "孔雀", "丹顶鹤", "海燕", "精卫", "翠鸟"),
+        "bird": ("白鹭", "朱雀", "鲲鹏", "鸿雁", "云雀", "孔雀", "丹顶鹤", "海燕", "精卫", "翠鸟"),
         "tree": ("银杏", "红杉", "梧桐", "青松", "翠竹", "木棉", "腊梅"),
         "sky": ("北斗", "昆仑", "天河", "星火", "启明", "长庚", "极光", "羲和", "天枢", "鸿蒙"),
         "mineral": ("翡翠", "玄铁", "琉璃", "黑曜", "赤金", "白玉"),
@@ -114,7 +115,7 @@ def codename_word(rng: random.Random, lang: str, split: str, category: str | Non
 
 
 def codename(rng: random.Random, lang: str, split: str) -> str:
-    """A project code name as written in ``lang`` (``Project Heron``, ``BLUE HERON``, ``Sigma-7``, ``北斗``).
+    """A project code name as written in ``lang`` (``Project Falcon``, ``BLUE FALCON``, ``Sigma-7``, ``北斗``).
 
     The returned string is the full CODENAME span (an attached Project/Projekt/Projet prefix included).
     """
@@ -140,10 +141,10 @@ def codename(rng: random.Random, lang: str, split: str) -> str:
 
 
 # ------------------------------------------------------------------ companies
-_STEMS = ("Halvor", "Lindqvist", "Brightwater", "Ostwald", "Marlow", "Keystone", "Northbay", "Aldridge", "Velmar",
+_STEMS = ("Lindqvist", "Marlow", "Keystone", "Northbay", "Aldridge", "Velmar",
           "Corvin", "Tessaro", "Blackmoor", "Sundberg", "Greyfield", "Westbrook", "Ravensworth", "Hollins",
           "Pembury", "Arklow", "Fenwick", "Solvay", "Rheinfeld", "Altmann", "Bergmann", "Hagedorn", "Lichtenau",
-          "Dufresne", "Lefèvre", "Marchand", "Beaulieu", "Carvalho", "Moreau", "Vasseur", "Delaunay", "Ferrand",
+          "Dufresne", "Marchand", "Beaulieu", "Carvalho", "Moreau", "Vasseur", "Delaunay", "Ferrand",
           "Quantix", "Nordlys", "Azuria", "Veridian", "Stratos", "Oberon", "Calder", "Tidewell", "Orrin",
           "Mistral", "Prairie", "Cobaltis", "Helvion", "Zephyr")  # fmt: skip
 _SECTORS = {
@@ -157,10 +158,10 @@ _SECTORS = {
 _LEGAL = {"en": ("Inc.", "Ltd", "LLC", "Corp.", "plc", "AS", "AB", "Pty Ltd", "", ""),
           "de": ("GmbH", "AG", "GmbH & Co. KG", "SE", "KG", ""),
           "fr": ("SAS", "SA", "SARL", "& Cie", "")}  # fmt: skip
-_JA_STEMS = ("三ツ矢", "大和", "北辰", "東邦", "高砂", "白鳳", "旭日", "昭和", "富嶽", "瑞穂", "青葉", "丸紅谷", "桜井",
+_JA_STEMS = ("大和", "北辰", "東邦", "高砂", "白鳳", "旭日", "昭和", "富嶽", "瑞穂", "青葉", "丸紅谷", "桜井",
              "岡部", "新光", "光洋")  # fmt: skip
 _JA_SECTORS = ("商事", "物産", "精機", "電機", "化学", "製作所", "運輸", "工業", "薬品", "食品", "重工", "通商")
-_ZH_STEMS = ("中信", "华泰", "瑞丰", "鼎盛", "恒通", "海润", "金桥", "天成", "宏达", "博远", "嘉禾", "远航", "东盛",
+_ZH_STEMS = ("华泰", "瑞丰", "鼎盛", "恒通", "海润", "金桥", "天成", "宏达", "博远", "嘉禾", "远航", "东盛",
              "中远", "新奥", "宇辰")  # fmt: skip
 _ZH_SECTORS = ("精密工具", "电子科技", "物流", "医药", "新能源", "机械制造", "贸易", "信息技术", "化工", "汽车零部件")
 _ZH_CITIES = ("深圳", "上海", "苏州", "杭州", "广州", "北京", "成都", "武汉", "")

@@ -52,7 +52,7 @@ def password(rng: random.Random) -> str:
     """A human-chosen or generated password (never a placeholder word)."""
     style = rng.random()
     if style < 0.35:
-        word = rng.choice(["Sommer", "Winter", "Kestrel", "Dragon", "Soleil", "Sakura", "Tiger", "Falcon",
+        word = rng.choice(["Sommer", "Winter", "Condor", "Dragon", "Soleil", "Sakura", "Tiger", "Falcon",
                            "Monkey", "Passwort", "Bonjour", "Shanghai", "Tokyo", "Berlin", "Admin", "Welcome",
                            "Hunter", "Azerty", "Qwertz", "Panda", "Lapin", "Schatz", "Liberte"])  # fmt: skip
         return f"{word}{rng.choice(['', '@', '#', '_', '.'])}{rng.randint(1, 2026)}{rng.choice(['!', '?', '$', '', '#'])}"

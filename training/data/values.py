@@ -266,6 +266,7 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "ts": (None, lambda c: f"{c.rng.randint(2024, 2026)}-{c.rng.randint(1, 12):02d}-{c.rng.randint(1, 28):02d}T{c.rng.randint(0, 23):02d}:{c.rng.randint(0, 59):02d}:{c.rng.randint(0, 59):02d}{c.rng.choice(['Z', '.123Z', '+01:00', ''])}"),
     "city": (None, lambda c: str(c.faker().city())),
     "n": (None, lambda c: str(c.rng.randint(2, 60))),
+    "q": (None, lambda c: str(c.rng.randint(1, 4))),
     "num": (None, lambda c: str(c.rng.randint(100, 99999))),
     "example_email": (None, lambda c: c.rng.choice(["user@example.com", "jane.doe@example.com", "foo@example.org",
                                                      "test@example.net", "you@example.com", "noreply@example.com",
