@@ -1,0 +1,263 @@
+"""Pattern table: loading errors, every provider with a hit and a near miss, placeholders, offsets.
+
+Fake credentials are generated from a seeded RNG so no real-looking secret sits in the source.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from pathlib import Path
+
+import pytest
+
+from guard.detect.patterns import PatternDetector, load_patterns
+from guard.errors import ConfigError
+
+_RNG = random.Random(20261122)
+ALNUM = string.ascii_letters + string.digits
+HEX = "0123456789abcdef"
+B64 = ALNUM + "+/"
+URLSAFE = ALNUM + "_-"
+
+
+def r(n: int, alphabet: str = ALNUM) -> str:
+    return "".join(_RNG.choice(alphabet) for _ in range(n))
+
+
+def _jwt() -> str:
+    return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0." + r(43, URLSAFE)  # gitleaks:allow
+
+
+PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow" + r(60, B64) + "\n" + r(64, B64) + "\n-----END RSA PRIVATE KEY-----"
+
+# (pattern name, text, expected span or None for a near miss). The span is the substring that must be found.
+HITS: list[tuple[str, str, str]] = [
+    ("aws_access_key_id", "{}", "AKIA" + r(16, string.ascii_uppercase + "234567")),
+    ("aws_secret_access_key", "aws_secret_access_key = {}", r(40, B64)),
+    ("gcp_api_key", "key={}", "AIza" + r(35, URLSAFE)),
+    ("gcp_service_account_key", '{{"private_key": "{}"}}',
+     "-----BEGIN PRIVATE KEY-----\\nMIIE" + r(80, B64) + "\\n-----END PRIVATE KEY-----\\n"),
+    ("google_oauth_client_secret", "{}", "GOCSPX-" + r(28, URLSAFE)),
+    ("google_oauth_access_token", "{}", "ya29." + r(60, URLSAFE)),
+    ("azure_storage_connection_string", "{}",
+     "DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=" + r(86, B64) + "==;EndpointSuffix=core.windows.net"),
+    ("azure_storage_account_key", "AccountKey={};", r(86, B64) + "=="),
+    ("azure_sas_token", "https://a.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig={}", r(44, ALNUM) + "%3D"),
+    ("azure_ad_client_secret", "{}", r(3, ALNUM) + "8Q~" + r(34, ALNUM)),
+    ("digitalocean_token", "{}", "dop_v1_" + r(64, HEX)),
+    ("heroku_api_key", "{}", "HRKU-" + r(60, URLSAFE)),
+    ("heroku_api_key_legacy", "HEROKU_API_KEY={}", "3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f"),
+    ("databricks_token", "{}", "dapi" + r(32, HEX)),
+    ("github_pat_classic", "{}", "ghp_" + r(36)),
+    ("github_pat_fine_grained", "{}", "github_pat_" + r(22) + "_" + r(59)),
+    ("github_oauth_token", "{}", "gho_" + r(36)),
+    ("github_app_token", "{}", "ghs_" + r(36)),
+    ("github_refresh_token", "{}", "ghr_" + r(76)),
+    ("gitlab_pat", "{}", "glpat-" + r(20, URLSAFE)),
+    ("gitlab_runner_token", "{}", "glrt-" + r(20, URLSAFE)),
+    ("gitlab_deploy_token", "{}", "gldt-" + r(20, URLSAFE)),
+    ("bitbucket_app_password", "{}", "ATBB" + r(32)),
+    ("atlassian_api_token", "{}", "ATATT3" + r(180, URLSAFE)),
+    ("npm_token", "{}", "npm_" + r(36)),
+    ("pypi_token", "{}", "pypi-AgEIcHlwaS5vcmc" + r(60, URLSAFE)),
+    ("dockerhub_pat", "{}", "dckr_pat_" + r(27, URLSAFE)),
+    ("terraform_cloud_token", "{}", r(14) + ".atlasv1." + r(67, URLSAFE)),
+    ("vault_token", "{}", "hvs." + r(90, URLSAFE)),
+    ("doppler_token", "{}", "dp.st." + r(43)),
+    ("postman_api_key", "{}", "PMAK-" + r(24, HEX) + "-" + r(34, HEX)),
+    ("slack_bot_token", "{}", "xoxb-" + r(12, string.digits) + "-" + r(13, string.digits) + "-" + r(24)),
+    ("slack_user_token", "{}", "xoxp-" + "-".join(r(12, string.digits) for _ in range(3)) + "-" + r(32, HEX)),
+    ("slack_app_token", "{}", "xapp-1-A" + r(10, string.ascii_uppercase + string.digits) + "-" + r(13, string.digits) + "-" + r(64, HEX)),
+    ("slack_webhook", "{}", "https://hooks.slack.com/services/T" + r(10, string.ascii_uppercase) + "/B" + r(10, string.ascii_uppercase) + "/" + r(24)),
+    ("discord_bot_token", "{}", "M" + r(25, URLSAFE) + "." + r(6, URLSAFE) + "." + r(38, URLSAFE)),
+    ("discord_webhook", "{}", "https://discord.com/api/webhooks/" + r(18, string.digits) + "/" + r(68, URLSAFE)),
+    ("telegram_bot_token", "bot {}", r(10, string.digits) + ":AA" + r(33, URLSAFE)),
+    ("linear_api_key", "{}", "lin_api_" + r(40)),
+    ("notion_token", "{}", "ntn_" + r(46)),
+    ("airtable_pat", "{}", "pat" + r(14) + "." + r(64, HEX)),
+    ("okta_api_token", "Authorization: SSWS {}", "00" + r(40, URLSAFE)),
+    ("stripe_live_secret_key", "{}", "sk_live_" + r(24)),
+    ("stripe_test_secret_key", "{}", "sk_test_" + r(24)),
+    ("stripe_webhook_secret", "{}", "whsec_" + r(32)),
+    ("square_access_token", "{}", "EAAA" + r(60, URLSAFE)),
+    ("square_oauth_secret", "{}", "sq0csp-" + r(43, URLSAFE)),
+    ("braintree_access_token", "{}", "access_token$production$" + r(16, string.ascii_lowercase + string.digits) + "$" + r(32, HEX)),
+    ("shopify_token", "{}", "shpat_" + r(32, HEX)),
+    ("twilio_api_key", "TWILIO_API_KEY={}", "SK" + r(32, HEX)),
+    ("sendgrid_api_key", "{}", "SG." + r(22, URLSAFE) + "." + r(43, URLSAFE)),
+    ("mailgun_api_key", "{}", "key-" + r(32, HEX)),
+    ("mailchimp_api_key", "{}", r(32, HEX) + "-us14"),
+    ("datadog_api_key", "DD_API_KEY={}", r(32, HEX)),
+    ("new_relic_key", "{}", "NRAK-" + r(27, string.ascii_uppercase + string.digits)),
+    ("sentry_dsn", "https://{}@o123456.ingest.sentry.io/4504", r(32, HEX)),
+    ("sentry_auth_token", "{}", "sntryu_" + r(64, HEX)),
+    ("openai_api_key", "{}", "sk-proj-" + r(120, URLSAFE)),
+    ("anthropic_api_key", "{}", "sk-ant-api03-" + r(95, URLSAFE)),
+    ("huggingface_token", "{}", "hf_" + r(34)),
+    ("cohere_api_key", "COHERE_API_KEY={}", r(40)),
+    ("jwt", "token {}", _jwt()),
+    ("pem_private_key", "key:\n{}\n", PEM),
+    ("credential_uri", "postgres://admin:{}@db.acme.io:5432/app", "Pa55-" + r(10)),
+    ("authorization_basic", "Authorization: Basic {}", "dXNlcjpzM2NyM3QtcGFzcw=="),
+    ("authorization_bearer", "-H 'Authorization: Bearer {}'", r(40, URLSAFE)),
+    ("password_assignment_quoted", 'db_password: "{}"', "S3cr3t!pw"),
+    ("password_assignment_bare", "PASSWORD={}", "hunter22x"),
+    ("credit_card", "card {} exp 12/29", "4111 1111 1111 1111"),
+    ("iban", "IBAN: {}.", "DE89 3704 0044 0532 0130 00"),
+    ("aba_routing", "routing number {}", "021000021"),
+    ("email", "write to {}", "jane.doe@acme.de"),
+    ("phone_e164", "call {}", "+49 89 1234567"),
+    ("phone_us", "phone: {}", "(415) 555-0132"),
+    ("phone_de", "Tel. {}", "089/12345678"),
+    ("phone_fr", "tél {}", "06 12 34 56 78"),
+    ("phone_jp", "電話 {}", "03-1234-5678"),
+    ("phone_cn_mobile", "手机{}", "13812345678"),
+    ("private_ipv4", "host {}", "192.168.10.20"),
+    ("private_ipv6", "addr {}", "fd12:3456:789a::1"),
+    ("us_ssn", "SSN {}", "536-90-4399"),
+    ("us_ssn_bare", "social security number {}", "536904399"),
+    ("de_steuer_id", "Steuer-IdNr. {}", "86095742719"),
+    ("de_id_card", "Personalausweis {}", "T220001293"),
+    ("de_sv_nummer", "SV-Nr {}", "65170839J003"),
+    ("fr_nir", "NIR {}", "2 55 08 14 168 025 38"),
+    ("jp_my_number", "マイナンバー {}", "1234 5678 9018"),
+    ("cn_resident_id", "身份证号{}", "11010519491231002X"),
+    ("uk_nino", "NI number {}", "AB 12 34 56 C"),
+    ("nl_bsn", "BSN {}", "111222333"),
+    ("es_dni", "DNI {}", "12345678Z"),
+]
+
+NEAR_MISSES: list[tuple[str, str]] = [
+    ("aws_access_key_id", "AKIA" + "1" * 15),  # too short, digits outside base32
+    ("aws_access_key_id", "AKIAIOSFODNN7EXAMPLE"),  # the documentation key
+    ("aws_secret_access_key", r(40, B64)),  # no AWS context
+    ("github_pat_classic", "ghp_" + r(20)),
+    ("github_pat_classic", "xghp_" + r(36)),  # glued to a word
+    ("gitlab_pat", "glpat-short"),
+    ("slack_bot_token", "xoxb-123-456-abc"),
+    ("stripe_test_secret_key", "sk_test_" + "x" * 24),  # placeholder
+    ("stripe_live_secret_key", "sk_live_" + "0" * 24),  # repeated characters
+    ("openai_api_key", "sk-" + r(10)),
+    ("huggingface_token", "hf_" + r(10)),
+    ("twilio_api_key", "SK" + r(32, HEX)),  # no Twilio context
+    ("datadog_api_key", r(32, HEX)),  # an MD5-like hash without context
+    ("jwt", "eyJub3RoaW5nIjoxfQ.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijk"),
+    ("credential_uri", "https://github.com/org/repo"),
+    ("credential_uri", "postgres://admin:${DB_PASSWORD}@db:5432/app"),
+    ("password_assignment_bare", "password = user_password"),
+    ("password_assignment_bare", "PASSWORD=changeme"),
+    ("password_assignment_quoted", 'password: "<password>"'),
+    ("password_assignment_quoted", 'password: "YOUR_API_KEY"'),
+    ("password_assignment_quoted", 'api_key: "********"'),
+    ("password_assignment_bare", "token_type: bearer"),
+    ("credit_card", "order 4111 1111 1111 1112"),
+    ("iban", "DE89370400440532013001"),
+    ("email", "user@example.com"),
+    ("private_ipv4", "8.8.8.8"),
+    ("private_ipv4", "version 10.0.0.256"),
+    ("us_ssn", "000-12-3456"),
+    ("us_ssn_bare", "536904399"),  # bare nine digits need SSN context
+    ("de_steuer_id", "12345678903"),
+    ("cn_resident_id", "110105194912310021"),
+    ("uk_nino", "QQ123456C"),
+    ("phone_cn_mobile", "12345678901"),
+]
+
+
+@pytest.fixture(scope="module")
+def detector() -> PatternDetector:
+    return PatternDetector()
+
+
+def test_table_loads_with_40_plus_providers() -> None:
+    table = load_patterns()
+    assert len(table.providers) >= 40
+    assert {p.name for p in table.patterns} == {name for name, _, _ in HITS}, "every pattern has a hit case"
+
+
+@pytest.mark.parametrize(("name", "template", "value"), HITS, ids=[h[0] for h in HITS])
+def test_hit(detector: PatternDetector, name: str, template: str, value: str) -> None:
+    text = template.format(value)
+    start = text.index(value)
+    hits = [f for f in detector.detect(text) if f.metadata["pattern"] == name]
+    assert [(f.start, f.end) for f in hits] == [(start, start + len(value))]
+    assert 0.0 < hits[0].score <= 1.0
+
+
+@pytest.mark.parametrize(("name", "text"), NEAR_MISSES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(NEAR_MISSES)])
+def test_near_miss(detector: PatternDetector, name: str, text: str) -> None:
+    assert [f for f in detector.detect(text) if f.metadata["pattern"] == name] == []
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["密钥：", "我的令牌是", "トークンは", "🔑🔑 ", "e\u0301e\u0301 ", "line one\r\nline two\r\n", "👩‍👩‍👧 家族 "],
+)
+def test_offsets_exact_after_cjk_emoji_combining_crlf(detector: PatternDetector, prefix: str) -> None:
+    key = "ghp_" + r(36)
+    card = "4111 1111 1111 1111"
+    text = f"{prefix}{key}\r\n{prefix}卡号{card}。"
+    found = {f.label: f for f in detector.detect(text)}
+    assert text[found["SECRET"].start : found["SECRET"].end] == key
+    assert text[found["CREDIT_CARD"].start : found["CREDIT_CARD"].end] == card
+
+
+def test_metadata_never_holds_the_value(detector: PatternDetector) -> None:
+    key = "ghp_" + r(36)
+    (f,) = detector.detect(f"token {key}")
+    assert key not in repr(dict(f.metadata))
+    assert f.metadata["provider"] == "github" and f.metadata["kind"] == "github_token"
+
+
+def test_empty_text(detector: PatternDetector) -> None:
+    assert detector.detect("") == []
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "patterns.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+GOOD = "{name: t, label: SECRET, kind: k, regex: 'abc', score: 0.5}"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{name: bad_re, label: SECRET, kind: k, regex: '(unclosed', score: 0.5}", "bad_re): regex does not compile"),
+        ("{name: bad_label, label: PASSWORD, kind: k, regex: 'a', score: 0.5}", "unknown label 'PASSWORD'"),
+        ("{name: bad_score, label: SECRET, kind: k, regex: 'a', score: 1.5}", "(bad_score).score"),
+        ("{name: bad_val, label: SECRET, kind: k, regex: 'a', score: 0.5, validator: nope}", "unknown validator 'nope'"),
+        ("{name: extra, label: SECRET, kind: k, regex: 'a', score: 0.5, colour: red}", "(extra).colour"),
+        ("{name: mac, label: SECRET, kind: k, regex: '{ZZ}a', score: 0.5}", "unknown macro {ZZ}"),
+        (GOOD, "duplicate pattern name"),
+    ],
+)
+def test_bad_table_names_the_entry(tmp_path: Path, entry: str, message: str) -> None:
+    path = _write(tmp_path, f"patterns:\n  - {GOOD}\n  - {entry}\n")
+    with pytest.raises(ConfigError) as err:
+        load_patterns(path)
+    assert str(path) in str(err.value)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("patterns: [", "cannot read pattern table"), ("- a\n- b\n", "must be a mapping"), ("patterns: []\n", "patterns")],
+)
+def test_bad_table_file(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(ConfigError, match="pattern") as err:
+        load_patterns(_write(tmp_path, body))
+    assert message in str(err.value)
+
+
+def test_missing_table(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_patterns(tmp_path / "nope.yaml")
+
+
+def test_only_rejects_unknown_names() -> None:
+    with pytest.raises(ValueError, match="unknown pattern names"):
+        PatternDetector(only=["no_such_pattern"])
