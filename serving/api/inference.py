@@ -1,21 +1,25 @@
 """The server's only door into `guard`: load, warm up, and score batches of jobs.
 
-`Engine.process` runs in the inference thread (see `serving.api.batcher`). Scan jobs with the
-same destination go through one `Guard.scan_many` call, so the model scores them as one batch;
-redact jobs go through `Guard.redact`. A `GuardError` for one group becomes that group's
-result (an exception instance) rather than failing the whole batch.
+`Engine.process` runs in the inference thread (see `serving.api.batcher`). All jobs with the
+same destination, scan and redact alike, go through one `Guard.scan_many` call, so the model
+scores them as one batch; a redact job then replaces its findings exactly as `Guard.redact`
+does (findings whose action is ``redact`` or ``block``, the policy's operator and HMAC key).
+A `GuardError` for one group becomes that group's result rather than failing the whole batch.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from typing import Any, Protocol
 
+from guard import Guard
+from guard.api import RedactResult, ScanResult
 from guard.errors import GuardError
+from guard.redact import redact
 from serving.api.batcher import Job
 from serving.api.settings import ServeSettings
 
-__all__ = ["Engine", "GuardLike"]
+__all__ = ["Engine"]
 
 #: Texts scored once at startup so the first real request does not pay for lazy init.
 _WARMUP_TEXTS = (
@@ -25,69 +29,81 @@ _WARMUP_TEXTS = (
 )
 
 
-class GuardLike(Protocol):
-    """The part of the `guard.Guard` facade the server uses (docs/architecture.md)."""
-
-    @property
-    def model_version(self) -> str: ...
-
-    def scan_many(self, texts: Sequence[str], destination: str | None = None) -> Sequence[Any]: ...
-
-    def redact(self, text: str, destination: str | None = None) -> Any: ...
-
-
 class Engine:
-    """A loaded `guard.Guard` plus the batch entry point the batcher calls."""
+    """A loaded `guard.Guard` plus the batch entry point the batcher calls.
 
-    def __init__(self, guard: GuardLike, *, window_tokens: int = 256) -> None:
+    Attributes:
+        guard: the facade (thread-safe; used from the inference thread only).
+        window_tokens: the model's window length, for the batcher's length buckets.
+    """
+
+    def __init__(self, guard: Guard) -> None:
         self.guard = guard
-        self.window_tokens = window_tokens
+        self.window_tokens = guard.model.manifest.max_length if guard.model is not None else 256
 
     @classmethod
     def load(cls, settings: ServeSettings) -> Engine:
         """Load the model, policy and domain packs named by ``settings``.
 
+        ``intra_op_threads > 0`` opens the onnxruntime session with that many threads (one
+        inference thread runs at a time, so threads = cores is right for a dedicated host).
+
         Raises:
             guard.errors.GuardError: missing or invalid model, policy or domain pack.
         """
-        from guard import Guard  # the core stays importable without the server extra
-
+        threads = settings.intra_op_threads or None
         guard = Guard.load(
-            model=settings.model,
+            model=False if threads else settings.model,
             policy=settings.policy,
             domains=list(settings.domains),
             provider=settings.provider,
         )
+        if threads:
+            from guard.model import OnnxTokenClassifier
+
+            model = OnnxTokenClassifier.load(settings.model, provider=settings.provider, intra_op_threads=threads)
+            guard = dataclasses.replace(guard, model=model)
         return cls(guard)
 
     @property
     def model_version(self) -> str:
-        return str(self.guard.model_version)
+        return self.guard.model_version
+
+    @property
+    def providers(self) -> list[str]:
+        """onnxruntime execution providers in use (empty without a model)."""
+        return self.guard.model.providers if self.guard.model is not None else []
 
     def warm_up(self) -> None:
         """Score a few texts of different lengths (allocates onnxruntime buffers)."""
         self.guard.scan_many(list(_WARMUP_TEXTS))
 
     def process(self, jobs: Sequence[Job]) -> list[object]:
-        """Score ``jobs``; one result per job in order (`ScanResult`, `RedactResult` or a GuardError)."""
+        """Score ``jobs``: one `ScanResult`, `RedactResult` or `GuardError` per job, in order."""
         results: list[object] = [None] * len(jobs)
         groups: dict[str | None, list[int]] = {}
         for index, job in enumerate(jobs):
-            if job.kind == "redact":
-                results[index] = self._redact_one(job)
-            else:
-                groups.setdefault(job.destination, []).append(index)
+            groups.setdefault(job.destination, []).append(index)
         for destination, indexes in groups.items():
             try:
-                scanned = self.guard.scan_many([jobs[i].text for i in indexes], destination=destination)
+                scanned: list[object] = list(self.guard.scan_many([jobs[i].text for i in indexes], destination))
             except GuardError as exc:
-                scanned = [exc] * len(indexes)
-            for index, result in zip(indexes, scanned, strict=True):
-                results[index] = result
+                # One bad text must not fail the other requests batched with it: retry alone.
+                scanned = [self._scan_alone(jobs[i].text, destination) for i in indexes] if len(indexes) > 1 else [exc]
+            for i, result in zip(indexes, scanned, strict=True):
+                if jobs[i].kind == "redact" and isinstance(result, ScanResult):
+                    result = self._redacted(jobs[i].text, result)
+                results[i] = result
         return results
 
-    def _redact_one(self, job: Job) -> object:
+    def _scan_alone(self, text: str, destination: str | None) -> object:
         try:
-            return self.guard.redact(job.text, destination=job.destination)
+            return self.guard.scan(text, destination)
         except GuardError as exc:
             return exc
+
+    def _redacted(self, text: str, result: ScanResult) -> RedactResult:
+        # Same selection and operator as Guard.redact (tests compare the two).
+        targets = [f for f, a in zip(result.findings, result.actions, strict=True) if a in ("redact", "block")]
+        operator = self.guard.policy.redaction.operator
+        return RedactResult(redact(text, targets, operator, self.guard.hmac_key), result)

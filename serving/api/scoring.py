@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from guard.api import check_text
 from guard.errors import GuardError, InputError
 from serving.api.auth import KeyRing, Principal, TokenBucketLimiter
 from serving.api.batcher import JobKind, MicroBatcher, Overloaded, ShuttingDown
@@ -85,7 +86,8 @@ class ScoringService:
         if self.status == "loading":
             self.status = "ready"
             self.metrics.ready.set(1)
-            self.metrics.model_info.labels(self.engine.model_version, self.settings.provider).set(1)
+            providers = ",".join(self.engine.providers) or "none"
+            self.metrics.model_info.labels(self.engine.model_version, providers).set(1)
             log.info("ready", extra={"guard": {"event": "ready", "model_version": self.engine.model_version}})
 
     async def stop(self) -> None:
@@ -104,7 +106,7 @@ class ScoringService:
             ApiError: 503 not ready / overloaded / draining, 429 rate limited, 400 or 500 on
                 scan failures (messages carry no text).
         """
-        fields: dict[str, Any] = getattr(state, LOG_STATE_KEY, None) or {}
+        fields: dict[str, Any] = getattr(state, LOG_STATE_KEY, {})
         fields.update(kind=kind, texts=len(texts), text_bytes=sum(len(t.encode("utf-8", "surrogatepass")) for t in texts))
         if context.user:
             fields["user_hash"] = hash_identifier(context.user)
@@ -114,6 +116,12 @@ class ScoringService:
             retry = str(self.settings.retry_after_s)
             raise ApiError(503, f"not_{'ready' if self.status == 'loading' else self.status}",
                            f"server is {self.status}", {"Retry-After": retry})
+        for index, text in enumerate(texts):  # reject unscannable input before it can share a batch
+            try:
+                check_text(text, self.engine.guard.max_chars)
+            except InputError as exc:
+                where = f"text {index}: " if len(texts) > 1 else ""
+                raise ApiError(400, "invalid_input", f"{where}{exc}") from None
         principal: Principal = state.principal
         wait_s = self.limiter.acquire(principal.key_id, cost=len(texts))
         if wait_s > 0:
