@@ -212,8 +212,8 @@ class DomainDetector:
         if internal:
             suffix = "|".join(re.escape(d) for d in internal)
             self._hosts = re.compile(
-                r"(?<![\w.@-])(?P<scheme>[a-z][a-z0-9+.-]*://(?:[^\s/@\"'<>]+@)?)?"
-                rf"(?P<host>(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)*(?:{suffix}))(?![\w-]|\.[a-z0-9])",
+                r"(?<![A-Za-z0-9_.@-])(?P<scheme>[a-z][a-z0-9+.-]*://(?:[^\s/@\"'<>]+@)?)?"
+                rf"(?P<host>(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)*(?:{suffix}))(?![A-Za-z0-9_-]|\.[a-z0-9])",
                 re.IGNORECASE,
             )
         self._networks = tuple(n for p in self.packs for n in p.internal_hosts.networks())

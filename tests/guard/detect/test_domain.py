@@ -1,0 +1,180 @@
+"""Domain packs: strict loading with file/key errors, and the detector on the Kestrel example pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guard.detect.domain import DomainDetector, DomainPack, load_domain_pack
+from guard.errors import ConfigError
+
+KESTREL = Path("/work/shared/domains/kestrel.yaml")
+PACK_TEXT = """
+company: {name: Acme, public_domains: [acme.com]}
+internal_hosts: {domains: [acme.internal], ip_ranges: ["10.40.0.0/16", "fd00:ac::/32"]}
+codenames:
+  - {name: Okapi, aliases: [OKAPI, Projet Okapi]}
+  - {name: Gekko, aliases: [月光]}
+customers: [Halvorsen Shipping AS, Banque Lefèvre & Cie]
+secret_formats:
+  - {name: acme_key, regex: "acme_[A-Za-z0-9]{24}"}
+internal_ids:
+  - {name: employee_id, regex: "AC-[0-9]{6}"}
+"""
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> DomainPack:
+    path = tmp_path_factory.mktemp("pack") / "acme.yaml"
+    path.write_text(PACK_TEXT, encoding="utf-8")
+    return load_domain_pack(path)
+
+
+@pytest.fixture(scope="module")
+def det(pack: DomainPack) -> DomainDetector:
+    return DomainDetector(pack)
+
+
+def spans(det: DomainDetector, text: str, label: str | None = None) -> list[tuple[str, str]]:
+    return [(f.label, text[f.start : f.end]) for f in det.detect(text) if label is None or f.label == label]
+
+
+@pytest.mark.skipif(not KESTREL.exists(), reason="shared Kestrel pack not present")
+def test_kestrel_pack_loads() -> None:
+    pack = load_domain_pack(KESTREL)
+    assert "kestrel.internal" in pack.internal_hosts.domains
+    assert any(c.name == "Okapi" for c in pack.codenames)
+    assert pack.is_public_host("www.kestrel-dynamics.com")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see https://wiki.acme.internal/x/y?z=1.", "https://wiki.acme.internal/x/y?z=1"),
+        ("ssh build-07.acme.internal now", "build-07.acme.internal"),
+        ("ACME.INTERNAL is down", "ACME.INTERNAL"),
+        ("https://user@git.acme.internal:8443/repo", "https://user@git.acme.internal:8443/repo"),
+        ("主机git.acme.internal上", "git.acme.internal"),
+    ],
+)
+def test_internal_hosts(det: DomainDetector, text: str, expected: str) -> None:
+    assert spans(det, text, "INTERNAL_HOST") == [("INTERNAL_HOST", expected)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["visit www.acme.com today", "acme.internal.evil.org", "notacme.internal", "mail bob@acme.internal", "10.41.0.1"],
+)
+def test_not_internal(det: DomainDetector, text: str) -> None:
+    assert spans(det, text, "INTERNAL_HOST") == []
+
+
+def test_ips_in_pack_ranges(det: DomainDetector) -> None:
+    text = "db 10.40.3.4, cache fd00:ac::12, public 8.8.8.8"
+    assert spans(det, text, "INTERNAL_HOST") == [("INTERNAL_HOST", "10.40.3.4"), ("INTERNAL_HOST", "fd00:ac::12")]
+
+
+def test_company_secret_format(det: DomainDetector) -> None:
+    key = "acme_" + "aZ3" * 8
+    (f,) = det.detect(f"key {key}")
+    assert f.label == "SECRET" and f.metadata["kind"] == "acme_key"
+
+
+def test_internal_ids_are_not_findings(det: DomainDetector) -> None:
+    assert det.detect("ask AC-123456") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Projet Okapi est en retard", "Projet Okapi"),  # the alias is a project name
+        ("Projekt Okapi startet", "Okapi"),  # cue before
+        ("the Okapi project slipped", "Okapi"),  # cue after
+        ("OKAPI status", "OKAPI"),  # all-caps alias
+        ("月光計画の予算", "月光"),  # CJK suffix
+        ("Le prototype Okapi atteint 410 Wh/kg", "Okapi"),  # codename context word
+    ],
+)
+def test_codename_confirmed(det: DomainDetector, text: str, expected: str) -> None:
+    (f,) = [f for f in det.detect(text) if f.label == "CODENAME"]
+    assert text[f.start : f.end] == expected and f.score >= 0.5
+
+
+@pytest.mark.parametrize("text", ["The okapi is an animal of the Congo.", "月光が綺麗ですね", "Okapis eat leaves"])
+def test_codename_in_ordinary_sense_stays_below_threshold(det: DomainDetector, text: str) -> None:
+    assert all(f.score < 0.5 for f in det.detect(text))
+
+
+class _Scorer:
+    """Plays the SpanScorer protocol with a fixed score so the test controls the context decision."""
+
+    def __init__(self, score: float) -> None:
+        self.score = score
+        self.calls: list[tuple[int, int, str]] = []
+
+    def span_score(self, start: int, end: int, label: str) -> float:
+        self.calls.append((start, end, label))
+        return self.score
+
+
+@pytest.mark.parametrize(("model_score", "confirmed"), [(0.9, True), (0.1, False)])
+def test_model_score_decides_ambiguous_candidates(det: DomainDetector, model_score: float, confirmed: bool) -> None:
+    text = "Okapi is doing well"
+    scorer = _Scorer(model_score)
+    (f,) = det.detect(text, scorer=scorer)
+    assert scorer.calls == [(0, 5, "CODENAME")]
+    assert (f.score >= 0.5) is confirmed and f.metadata["confirmed_by"] == "model"
+
+
+def test_customers_with_legal_variants(det: DomainDetector) -> None:
+    text = "Halvorsen Shipping wants a 12% discount; Banque Lefevre signed the contract."
+    found = spans(det, text, "CUSTOMER")
+    assert found == [("CUSTOMER", "Halvorsen Shipping"), ("CUSTOMER", "Banque Lefevre")]
+    assert all(f.score >= 0.5 for f in det.detect(text) if f.label == "CUSTOMER")
+
+
+def test_customer_without_confidential_context_is_a_candidate(det: DomainDetector) -> None:
+    (f,) = det.detect("Halvorsen Shipping AS was founded in Bergen.")
+    assert f.label == "CUSTOMER" and f.score < 0.5
+
+
+def _pack_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "pack.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("company: {name: A}\ncolour: red\n", "colour: Extra inputs are not permitted"),
+        ("company: {name: A}\ninternal_hosts: {ip_ranges: ['10.0.0.1/8']}\n", "internal_hosts.ip_ranges[0]"),
+        ("company: {name: A}\ninternal_hosts: {domains: ['not a domain']}\n", "internal_hosts.domains[0]"),
+        ("company: {name: A}\nsecret_formats: [{name: x, regex: '(a'}]\n", "secret_formats[0].regex"),
+        ("company: {name: A}\ncodenames: [{name: ''}]\n", "codenames[0].name"),
+        ("internal_hosts: {}\n", "company: Field required"),
+        ("company: [\n", "invalid YAML at line"),
+        ("- a\n", "must be a mapping"),
+    ],
+)
+def test_bad_pack_names_file_and_key(tmp_path: Path, body: str, message: str) -> None:
+    path = _pack_file(tmp_path, body)
+    with pytest.raises(ConfigError) as err:
+        load_domain_pack(path)
+    assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_missing_pack(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_domain_pack(tmp_path / "nope.yaml")
+
+
+def test_pack_is_frozen(pack: DomainPack) -> None:
+    with pytest.raises(ValueError):
+        pack.customers = ()  # type: ignore[misc]
+
+
+def test_detector_needs_a_pack() -> None:
+    with pytest.raises(ValueError):
+        DomainDetector([])

@@ -1,0 +1,68 @@
+"""Entropy candidates: random tokens with context score high; hashes, UUIDs, paths, identifiers do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from guard.detect.entropy import NO_CONTEXT_MAX, EntropyDetector
+
+TOKEN = "Zx9Kq2Lm4Np7Rt1Vw3Yb5Cd8Ef0Gh"  # gitleaks:allow
+
+
+@pytest.fixture(scope="module")
+def det() -> EntropyDetector:
+    return EntropyDetector()
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["api_key = ", "token: ", "Passwort: ", "mot de passe : ", "密码：", "パスワード=", "secret=", "auth "],
+)
+def test_context_words_in_many_languages(det: EntropyDetector, prefix: str) -> None:
+    text = prefix + TOKEN
+    (f,) = det.detect(text)
+    assert text[f.start : f.end] == TOKEN
+    assert f.score > NO_CONTEXT_MAX and f.metadata["context"] is True
+
+
+def test_without_context_capped(det: EntropyDetector) -> None:
+    (f,) = det.detect("value " + TOKEN)
+    assert 0.0 < f.score <= NO_CONTEXT_MAX and f.metadata["context"] is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "commit 3f786850e387550fdab836ed7e6dc881de23001b",  # git SHA-1
+        "md5 9e107d9d372bb6826bd81d3542a419d6",
+        "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "request 123e4567-e89b-12d3-a456-426614174000",
+        "open src/guard/detect/patterns2/loader.py",
+        "class AbstractSingletonProxyFactoryBean",
+        "version_2_0_1_release_candidate_12",
+        "SGVsbG8gd29ybGQsIHRoaXMgaXMgYSB0ZXN0IQ==",  # base64 of an English sentence
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk",
+        "https://example.org/a/very/long/path/segment/name/here",
+        "abcdefghijklmnopqrstuvwxyz",  # letters only
+        "short Zx9Kq2Lm4",
+    ],
+)
+def test_rejections(det: EntropyDetector, text: str) -> None:
+    assert det.detect(text) == []
+
+
+def test_hex_with_secret_context_is_kept(det: EntropyDetector) -> None:
+    text = "secret: 3f786850e387550fdab836ed7e6dc881de23001b"
+    (f,) = det.detect(text)
+    assert text[f.start : f.end] == "3f786850e387550fdab836ed7e6dc881de23001b"
+
+
+def test_offsets_after_cjk_and_emoji(det: EntropyDetector) -> None:
+    text = "😀👍🏽 密钥：" + TOKEN + "\r\n"
+    (f,) = det.detect(text)
+    assert text[f.start : f.end] == TOKEN
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError):
+        EntropyDetector(min_length=4)
