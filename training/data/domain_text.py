@@ -1,0 +1,160 @@
+"""Domain-pack templates (per language) and dictionary labeling of free text with a pack's terms."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from training.data.record import Span
+
+__all__ = ["DOMAIN_PROSE", "label_terms"]
+
+#: Extra themes added to the template bank when generating for a domain pack. ``{customer}`` (lower
+#: case) is a pack customer in public news, unlabeled; ``{public_url}`` may be the company's public site.
+DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
+    "en": {
+        "dom_project": [
+            "Status {CODENAME}: {firmware|hardware|supplier} review {passed|failed}, next gate {date}.",
+            "{CODENAME} {team|crew} needs access to {URL} before the demo.",
+            "Forward the {CODENAME} deck to {CUSTOMER}? They signed the NDA{ last week|}.",
+            "{CODENAME} costs are {PCT} over plan, {MONEY} so far.",
+            "Is {CODENAME} still on track for the {CUSTOMER} pilot?",
+        ],
+        "neg_dom_news": [
+            "{customer} was mentioned in today's {Reuters|Bloomberg|FT} article about {shipping|energy|health} stocks.",
+            "Our public website {public_url} lists {customer} {among the references|as a reference customer}.",
+            "{customer} opened a new office in {city}, according to their press release.",
+            "Check the careers page at {public_url} for open roles.",
+        ],
+        "neg_dom_word": [
+            "{Bird} photos from the weekend: {n} shots at the river.",
+            "The {animal} enclosure at the zoo reopens on {date}.",
+            "Add a spoon of {tree} paste to the curry.",
+            "{Sky} tonight looked amazing.",
+        ],
+    },
+    "de": {
+        "dom_project": [
+            "Stand {CODENAME}: Lieferantenaudit {bestanden|nicht bestanden}, nächster Meilenstein {date}.",
+            "Die Kosten für {CODENAME} liegen {PCT} über Plan.",
+            "Kann ich die {CODENAME}-Unterlagen an {CUSTOMER} schicken?",
+        ],
+        "neg_dom_news": [
+            "{customer} wurde heute im Handelsblatt erwähnt.",
+            "Auf unserer Website {public_url} steht {customer} als Referenzkunde.",
+            "{customer} eröffnet laut Pressemitteilung einen Standort in {city}.",
+        ],
+        "neg_dom_word": ["Im Zoo gibt es jetzt einen {animal}.", "Am Weiher stand ein {bird}.", "Der {sky} war heute Nacht wunderschön."],
+    },
+    "fr": {
+        "dom_project": [
+            "Point {CODENAME} : audit fournisseur {validé|échoué}, prochain jalon le {date}.",
+            "Le coût de {CODENAME} dépasse le budget de {PCT}.",
+            "Peut-on envoyer la présentation {CODENAME} à {CUSTOMER} ?",
+        ],
+        "neg_dom_news": [
+            "{customer} a été cité aujourd'hui dans Les Échos.",
+            "Notre site {public_url} présente {customer} parmi nos références.",
+        ],
+        "neg_dom_word": ["Au zoo de {city}, le {animal} est la star.", "Un {bird} pêchait au bord de la rivière."],
+    },
+    "ja": {
+        "dom_project": [
+            "{CODENAME}の進捗：サプライヤー監査は{合格|不合格}、次のマイルストーンは{date}。",
+            "{CODENAME}の費用は計画比{PCT}超過しています。",
+            "{CUSTOMER}に{CODENAME}の資料を送ってもいいですか？",
+        ],
+        "neg_dom_news": [
+            "今日の日経新聞に{customer}の記事が載っていました。",
+            "当社の公式サイト{public_url}に{customer}が導入事例として掲載されています。",
+        ],
+        "neg_dom_word": ["{sky}に照らされた湖がきれいだった。", "動物園で{animal}を見た。", "川辺に{bird}がいた。"],
+    },
+    "zh": {
+        "dom_project": [
+            "{CODENAME}进展：供应商审核{通过|未通过}，下一个节点是{date}。",
+            "{CODENAME}的成本超出计划{PCT}。",
+            "可以把{CODENAME}的资料发给{CUSTOMER}吗？",
+        ],
+        "neg_dom_news": [
+            "今天的财经新闻提到了{customer}。",
+            "公司官网{public_url}上把{customer}列为合作伙伴。",
+        ],
+        "neg_dom_word": ["窗外飞过一只{bird}。", "动物园里的{animal}很可爱。", "今晚的{sky}很美。"],
+    },
+}  # fmt: skip
+
+_FIN_CUES = re.compile(
+    r"marg|budget|revenue|umsatz|preis|price|prix|rabatt|discount|remise|salary|gehalt|salaire|forecast|"
+    r"prognose|chiffre|予算|売上|利益|年収|预算|营收|利润|毛利|薪",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"(?:[$€£¥]\s?\d[\d.,]*\s?(?:[MBkK]|Mio\.?|Mrd\.?|million|bn)?|\d[\d.,\u202f ]*\s?(?:%|％|Mio\. ?€|M€|k€|€|EUR|USD|"
+    r"億円|万円|円|亿元|万元|元))"
+)
+_PREFIXES = ("Project ", "Projekt ", "Projet ")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d{1,5})?(?![\d.])")
+
+
+def label_terms(text: str, values: Any) -> list[Span]:
+    """Spans of a domain pack's terms in ``text`` (case-sensitive as written in the pack).
+
+    Codenames (an attached Project/Projekt/Projet prefix included), customers, internal hosts and URLs
+    on the pack's domains, IPs inside its ranges, its secret formats, and money/percent figures when the
+    sentence talks about money. Overlaps are resolved longest-first.
+    """
+    found: list[tuple[int, int, str]] = []
+    for spelling in values.codename_spellings:
+        for m in re.finditer(re.escape(spelling), text):
+            start = m.start()
+            for prefix in _PREFIXES:
+                if text[max(0, start - len(prefix)) : start] == prefix:
+                    start -= len(prefix)
+            if _word_bounded(text, m.start(), m.end(), spelling):
+                found.append((start, m.end(), "CODENAME"))
+    for name in values.customer_spellings:
+        for m in re.finditer(re.escape(name), text):
+            if _word_bounded(text, m.start(), m.end(), name):
+                found.append((m.start(), m.end(), "CUSTOMER"))
+    for dom in values.host_domains:
+        pattern = r"(?:https?://)?(?:[A-Za-z0-9-]+\.)*" + re.escape(dom) + r"(?::\d{1,5})?(?:/[^\s\"'<>)\]]*)?"
+        for m in re.finditer(pattern, text):
+            end = m.end()
+            while end > m.start() and text[end - 1] in ".,;:!?":
+                end -= 1
+            found.append((m.start(), end, "INTERNAL_HOST"))
+    for m in _IPV4.finditer(text):
+        addr = m.group().split("/")[0].split(":")[0]
+        try:
+            ip = ipaddress.ip_address(addr)
+        except ValueError:
+            continue
+        if any(ip in net for net in values.ip_ranges):
+            found.append((m.start(), m.end(), "INTERNAL_HOST"))
+    for _, regex in values.secret_formats:
+        for m in re.finditer(regex, text):
+            found.append((m.start(), m.end(), "SECRET"))
+    if _FIN_CUES.search(text):
+        for m in _MONEY.finditer(text):
+            value = m.group().strip()
+            if any(c.isdigit() for c in value) and not value.replace(".", "").replace(",", "").isdigit():
+                start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+                found.append((start, start + len(value), "FINANCIAL"))
+    found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    spans: list[Span] = []
+    for start, end, label in found:
+        if spans and start < spans[-1]["end"]:
+            continue
+        spans.append({"start": start, "end": end, "label": label})
+    return spans
+
+
+def _word_bounded(text: str, start: int, end: int, term: str) -> bool:
+    """Latin terms must not sit inside a longer word; CJK terms have no word boundaries."""
+    if not term[:1].isascii():
+        return True
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() and before.isascii()) and not (after.isalpha() and after.isascii())
