@@ -31,7 +31,8 @@ _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_policy", str | None, None, "policy YAML (default: the packaged policy)"),
     ("guard_domains", Sequence[str], [], "domain pack files"),
     ("guard_server", str | None, None, "scan through this guard server URL instead of in process"),
-    ("guard_server_timeout", float, 2.0, "seconds before a remote scan fails (then: fail mode)"),
+    # mitmproxy's --set parses no float options: the timeout travels as a string.
+    ("guard_server_timeout", str, "2.0", "seconds before a remote scan fails (then: fail mode)"),
     ("guard_api_key", str | None, None, "guard server API key"),
     ("guard_fail_mode", str, "", "closed | open (default: the policy's, else closed)"),
     ("guard_max_body", int, 1_048_576, "largest body inspected; larger bodies follow the fail mode"),
@@ -78,9 +79,13 @@ class GuardAddon:
         opts = ctx.options
         if opts.guard_fail_mode not in ("", "closed", "open"):
             raise exceptions.OptionsError("guard_fail_mode must be 'closed' or 'open'")
+        try:
+            timeout = float(opts.guard_server_timeout)
+        except ValueError as exc:
+            raise exceptions.OptionsError("guard_server_timeout must be a number of seconds") from exc
         settings = InspectorSettings(
             model=opts.guard_model, policy=opts.guard_policy, domains=tuple(opts.guard_domains),
-            server=opts.guard_server, server_timeout=opts.guard_server_timeout, api_key=opts.guard_api_key,
+            server=opts.guard_server, server_timeout=timeout, api_key=opts.guard_api_key,
             fail_mode=opts.guard_fail_mode or None, max_body=opts.guard_max_body, incidents=opts.guard_incidents,
             allow=tuple(opts.guard_allow), strict=tuple(opts.guard_strict), coach=opts.guard_coach,
             help_text=opts.guard_help, hash_key=opts.guard_hash_key,
@@ -89,6 +94,13 @@ class GuardAddon:
             self.inspector = build_inspector(settings)
         except GuardError as exc:
             raise exceptions.OptionsError(f"guard: {exc}") from exc
+
+    def running(self) -> None:
+        # mitmdump's flow log prints request URLs, whose paths and queries can carry the very secrets
+        # the guard blocks: switch it off (guard writes its own incident log).
+        if "flow_detail" in ctx.options and ctx.options.flow_detail:
+            ctx.options.update(flow_detail=0)
+            log.info("guard: flow_detail set to 0 (URLs may carry guarded text)")
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         # Refuse a declared oversize body before it is read: it would be blocked anyway.
