@@ -28,10 +28,9 @@ Decoding contract:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import unicodedata
 
 import numpy as np
 import numpy.typing as npt
@@ -143,9 +142,7 @@ def decode(
     eff = probs.copy()
     cont = filled & ~starts & (leader >= 0)
     eff[cont] = probs[leader[cont]]
-    findings = [
-        _extend_marks(text, f) for f in _bio_spans(spans, starts, filled, eff, tags, floor)
-    ]
+    findings = [_extend_marks(text, f) for f in _bio_spans(spans, starts, filled, eff, tags, floor)]
     spans.setflags(write=False)
     eff.setflags(write=False)
     return TokenAnalysis(findings, spans, eff, tags, num_windows, len(text))
@@ -164,8 +161,10 @@ def _extend_marks(text: str, finding: Finding) -> Finding:
     end = finding.end
     while end < len(text) and _is_mark(text[end]):
         end += 1
-    return finding if end == finding.end else Finding(
-        finding.label, finding.start, end, finding.score, finding.detector
+    return (
+        finding
+        if end == finding.end
+        else Finding(finding.label, finding.start, end, finding.score, finding.detector)
     )
 
 

@@ -125,7 +125,10 @@ class OnnxTokenClassifier:
         classifier = cls(root, manifest, tokenizer, session, score_floor)
         log.info(
             "loaded model %s %s from %s on %s",
-            manifest.name, manifest.version, root, ",".join(classifier.providers),
+            manifest.name,
+            manifest.version,
+            root,
+            ",".join(classifier.providers),
         )
         return classifier
 
@@ -185,12 +188,19 @@ class OnnxTokenClassifier:
             batches += 1
         log.debug(
             "model scanned %d texts: %d tokens, %d windows, %d batches",
-            len(texts), sum(len(seq) for seq in ids), len(jobs), batches,
+            len(texts),
+            sum(len(seq) for seq in ids),
+            len(jobs),
+            batches,
         )
         return [
             decode(
-                text, enc.offsets, prob, self.manifest.tags,
-                num_windows=len(plan), floor=self._floor,
+                text,
+                enc.offsets,
+                prob,
+                self.manifest.tags,
+                num_windows=len(plan),
+                floor=self._floor,
             )
             for text, enc, prob, plan in zip(texts, encodings, probs, plans, strict=True)
         ]
@@ -209,9 +219,7 @@ class OnnxTokenClassifier:
                     ) from None
             raise ModelError(f"tokenization failed ({type(exc).__name__})") from exc
 
-    def _run(
-        self, batch: list[tuple[int, Window]], ids: list[np.ndarray], probs: list[np.ndarray]
-    ) -> None:
+    def _run(self, batch: list[tuple[int, Window]], ids: list[np.ndarray], probs: list[np.ndarray]) -> None:
         """Run one batch of windows and store the probabilities of the tokens each owns."""
         lead = len(self._prefix)
         width = max(w.end - w.start for _, w in batch) + lead + len(self._suffix)

@@ -107,8 +107,10 @@ class ModelIO:
 
     def feed(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
         """Build the ``run`` input dict from int64 ``ids`` and ``mask`` arrays."""
-        feed = {self.ids_name: ids.astype(self.int_type, copy=False),
-                self.mask_name: mask.astype(self.int_type, copy=False)}
+        feed = {
+            self.ids_name: ids.astype(self.int_type, copy=False),
+            self.mask_name: mask.astype(self.int_type, copy=False),
+        }
         if self.type_ids_name is not None:
             feed[self.type_ids_name] = np.zeros_like(feed[self.ids_name])
         return feed

@@ -59,6 +59,4 @@ def plan_windows(n_tokens: int, size: int, stride: int) -> list[Window]:
         # their distance to its end (prev_end - 1 - i) >= their distance to the next start
         cuts.append((prev_end - 1 + next_start) // 2 + 1)
     cuts.append(n_tokens)
-    return [
-        Window(start, end, cuts[k], cuts[k + 1]) for k, (start, end) in enumerate(bounds)
-    ]
+    return [Window(start, end, cuts[k], cuts[k + 1]) for k, (start, end) in enumerate(bounds)]

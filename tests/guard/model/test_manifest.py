@@ -94,8 +94,10 @@ def test_bad_values_name_the_key(change: dict[str, Any], message: str) -> None:
         parse_manifest(_good() | change, source="m.json")
 
 
-@pytest.mark.parametrize("key", ["format", "name", "version", "base_model", "tags", "max_length",
-                                 "stride", "lowercase", "temperature"])
+@pytest.mark.parametrize(
+    "key",
+    ["format", "name", "version", "base_model", "tags", "max_length", "stride", "lowercase", "temperature"],
+)
 def test_missing_keys_are_named(key: str) -> None:
     raw = _good()
     del raw[key]

@@ -57,8 +57,11 @@ def _mass(margin: float, temperature: float) -> float:
 @pytest.fixture(scope="module")
 def table_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_table_model(
-        tmp_path_factory.mktemp("table"), tags_for_substrings(MIXED, EXPECTED),
-        margin=MARGIN, max_length=128, stride=32,
+        tmp_path_factory.mktemp("table"),
+        tags_for_substrings(MIXED, EXPECTED),
+        margin=MARGIN,
+        max_length=128,
+        stride=32,
     )
 
 
@@ -174,7 +177,8 @@ def test_20000_token_text_is_covered_and_boundary_spans_decoded_once(table: Onnx
     assert analysis.num_tokens >= 20_000
     assert analysis.num_windows == len(plan_windows(analysis.num_tokens, content, table.manifest.stride))
     found = [(f.label, text[f.start : f.end]) for f in analysis.findings]
-    assert found == [("CODENAME", "月光计划"), ("SECRET", SECRET), ("SECRET", SECRET), ("CODENAME", "月光计划")]
+    codename = ("CODENAME", "月光计划")
+    assert found == [codename, ("SECRET", SECRET), ("SECRET", SECRET), codename]
     # the secrets really straddle the cut and the edge (token indices of their spans)
     starts = analysis.offsets[:, 0]
     for finding, boundary in zip(analysis.findings[1:3], (cut, edge), strict=True):
@@ -291,8 +295,12 @@ def _linked_copy(src: Path, dst: Path, skip: str = "") -> Path:
 def test_missing_directory_and_files(tiny_model_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="model directory .* not found"):
         OnnxTokenClassifier.load(tmp_path / "nope")
-    for name, message in [("model.onnx", "ONNX graph .* not found"), ("tokenizer.json", "tokenizer .* not found"),
-                          ("guard_model.json", "manifest .* not found")]:
+    missing = [
+        ("model.onnx", "ONNX graph .* not found"),
+        ("tokenizer.json", "tokenizer .* not found"),
+        ("guard_model.json", "manifest .* not found"),
+    ]
+    for name, message in missing:
         with pytest.raises(ModelError, match=message):
             OnnxTokenClassifier.load(_linked_copy(tiny_model_dir, tmp_path / name, skip=name), provider="cpu")
 

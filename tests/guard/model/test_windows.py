@@ -13,7 +13,16 @@ def _centrality(window: Window, token: int) -> int:
 
 @pytest.mark.parametrize(
     ("n_tokens", "size", "stride"),
-    [(1, 4, 0), (4, 4, 1), (5, 4, 0), (10, 4, 1), (9, 4, 2), (1000, 126, 32), (20_000, 254, 64), (301, 10, 7)],
+    [
+        (1, 4, 0),
+        (4, 4, 1),
+        (5, 4, 0),
+        (10, 4, 1),
+        (9, 4, 2),
+        (1000, 126, 32),
+        (20_000, 254, 64),
+        (301, 10, 7),
+    ],
 )
 def test_owned_ranges_partition_the_text_and_pick_the_most_central_window(
     n_tokens: int, size: int, stride: int
