@@ -205,7 +205,7 @@ def load_patterns(path: str | Path | None = None) -> PatternTable:
         spec = _TableSpec.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise ConfigError(f"{p}: {_loc(err['loc'], raw)}: {err['msg']}") from None
+        raise ConfigError(f"{p}: {_loc(err['loc'], raw)}: {err['msg'].removeprefix('Value error, ')}") from None
     compiled: list[CompiledPattern] = []
     seen: set[str] = set()
     for i, entry in enumerate(spec.patterns):

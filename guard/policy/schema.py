@@ -242,7 +242,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     except ValidationError as exc:
         err = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{p}: {_loc(err['loc'])}: {err['msg']}{more}") from None
+        raise ConfigError(f"{p}: {_loc(err['loc'])}: {err['msg'].removeprefix('Value error, ')}{more}") from None
     key_file = policy.redaction.key_file
     if key_file is not None and not key_file.is_absolute():
         redaction = policy.redaction.model_copy(update={"key_file": p.parent / key_file})
