@@ -114,8 +114,8 @@ class ScoringService:
             fields["channel"] = context.channel
         if self.status != "ready" or self.engine is None:
             retry = str(self.settings.retry_after_s)
-            raise ApiError(503, f"not_{'ready' if self.status == 'loading' else self.status}",
-                           f"server is {self.status}", {"Retry-After": retry})
+            code = {"loading": "not_ready", "failed": "model_failed"}.get(self.status, self.status)
+            raise ApiError(503, code, f"server is {self.status}", {"Retry-After": retry})
         for index, text in enumerate(texts):  # reject unscannable input before it can share a batch
             try:
                 check_text(text, self.engine.guard.max_chars)

@@ -117,7 +117,7 @@ def test_readiness_fails_when_model_cannot_load(serve: AppFactory, tmp_path: obj
             assert ready.status_code == 503 and ready.json()["status"] == "failed"
             assert (await client.get("/healthz")).status_code == 503
             scan = await client.post("/v1/scan", json={"text": "hello"})
-            assert scan.status_code == 503 and scan.json()["error"]["code"] == "not_failed"
+            assert scan.status_code == 503 and scan.json()["error"]["code"] == "model_failed"
             assert "retry-after" in scan.headers
 
     run(main())
