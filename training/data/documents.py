@@ -61,6 +61,7 @@ class TemplateBank:
     prose: dict[str, dict[str, list[Item]]] = field(default_factory=dict)
     frame: dict[str, dict[str, list[Item]]] = field(default_factory=dict)
     struct: dict[str, list[Item]] = field(default_factory=dict)
+    form: dict[str, list[tuple[str, tuple[str, str]]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, split: str, extra_prose: dict[str, dict[str, list[str]]] | None = None) -> TemplateBank:
@@ -83,6 +84,8 @@ class TemplateBank:
                 kind: partition([(f"{lang}:frame.{kind}:{i}", t) for i, t in enumerate(tpls)], split)
                 for kind, tpls in mod.FRAME.items()
             }
+        for lang, fields in FORM_FIELDS.items():
+            bank.form[lang] = partition([(f"{lang}:form.field:{i}", f) for i, f in enumerate(fields)], split)
         for channel, tpls in STRUCTURED.items():
             bank.struct[channel] = partition([(f"struct:{channel}:{i}", t) for i, t in enumerate(tpls)], split)
         return bank
@@ -91,6 +94,7 @@ class TemplateBank:
         ids = {i for groups in self.prose.values() for items in groups.values() for i, _ in items}
         ids |= {i for groups in self.frame.values() for items in groups.values() for i, _ in items}
         ids |= {i for items in self.struct.values() for i, _ in items}
+        ids |= {i for items in self.form.values() for i, _ in items}
         return ids
 
     def themes(self, lang: str, negative: bool) -> list[str]:
@@ -230,11 +234,12 @@ def _issue(d: _Doc, lang: str) -> None:
 def _form(d: _Doc, lang: str) -> None:
     rng = d.ctx.rng
     main = lang if lang != "mixed" else rng.choice(["de", "fr", "ja", "zh"])
-    fields = FORM_FIELDS[main]
-    chosen = rng.sample(fields, k=min(len(fields), rng.randint(3, 7)))
+    fields = d.bank.form[main]
+    chosen = rng.sample(fields, k=min(len(fields), rng.randint(2, 7)))
     d.ctx.lang = main
     sep = rng.choice([_SEP[main], "\t", " = "]) if main in ("en", "de", "fr") else _SEP[main]
-    for k, (name, slot) in enumerate(chosen):
+    for k, (field_id, (name, slot)) in enumerate(chosen):
+        d.used.append(field_id)
         if k:
             d.lit("\n")
         d.lit(name + sep)

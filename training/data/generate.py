@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from guard.errors import GuardError
 from training.data.documents import CHANNELS, TemplateBank, assemble
 from training.data.record import LANGS, Example
 from training.data.split import SPLITS
@@ -47,6 +48,7 @@ def generate(
     domain: str | Path | None = None,
     *,
     channels: Sequence[str] | None = None,
+    docs_dir: str | Path | None = None,
 ) -> Iterator[Example]:
     """Yield ``n`` synthetic examples.
 
@@ -56,6 +58,7 @@ def generate(
         split: ``train`` or ``heldout`` (disjoint templates and value pools).
         langs: languages to draw from (subset of `LANGS`); default all six.
         domain: optional domain pack path; half of the examples then come from `generate_domain`.
+        docs_dir: with ``domain``, a folder of text files whose sentences are labeled with the pack's terms.
         channels: channels to draw from (subset of `CHANNELS`); default all.
 
     Raises:
@@ -78,7 +81,8 @@ def generate(
 
         n_domain = n // 2
         generic = generate(n - n_domain, seed, split, lang_pool, None, channels=channel_pool)
-        yield from mix(generic, generate_domain(domain, n_domain, seed, split), ratio=0.5, seed=seed)
+        domain_part = generate_domain(domain, n_domain, seed, split, docs_dir=docs_dir)
+        yield from mix(generic, domain_part, ratio=0.5, seed=seed)
         return
     yield from _generate_generic(n, seed, split, lang_pool, channel_pool)
 
@@ -123,14 +127,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="output .jsonl path")
     parser.add_argument("--langs", default=",".join(LANG_WEIGHTS), help="comma-separated subset of " + ",".join(LANGS))
     parser.add_argument("--domain", default=None, help="domain pack YAML (mixes in company-specific examples)")
+    parser.add_argument("--docs", default=None, help="with --domain: folder of text files to label with the pack")
     args = parser.parse_args(argv)
     langs = [x.strip() for x in args.langs.split(",") if x.strip()]
     try:
         start = time.perf_counter()
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        count = write_jsonl(generate(args.n, args.seed, args.split, langs, args.domain), args.out)
+        examples = generate(args.n, args.seed, args.split, langs, args.domain, docs_dir=args.docs)
+        count = write_jsonl(examples, args.out)
         elapsed = time.perf_counter() - start
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, GuardError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {count} examples to {args.out} in {elapsed:.1f}s ({count / max(elapsed, 1e-9):.0f}/s)", file=sys.stderr)

@@ -8,6 +8,7 @@ contain the annotated text.
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -48,14 +49,18 @@ def to_dataset(examples: Sequence[Example], source: str = "<memory>") -> Dataset
 
 
 def _open(path: str | Path) -> tuple[Path, str]:
+    """Read a UTF-8 text file (``.gz`` transparently decompressed)."""
     p = Path(path)
     try:
+        if p.suffix == ".gz":
+            with gzip.open(p, "rt", encoding="utf-8") as fh:
+                return p, fh.read()
         return p, p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataError("file not found", str(p)) from None
     except UnicodeDecodeError as exc:
         raise DataError(f"not UTF-8 (byte offset {exc.start})", str(p)) from None
-    except OSError as exc:
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
         raise DataError(f"cannot read: {type(exc).__name__}", str(p)) from None
 
 
@@ -243,13 +248,14 @@ def load_label_studio(path: str | Path, *, lang: str = "und") -> Dataset:
 
 
 def load_any(path: str | Path, *, lang: str = "und") -> Dataset:
-    """Dispatch on the file suffix: ``.jsonl`` -> JSONL, ``.json`` -> Label Studio,
+    """Dispatch on the file suffix (``.gz`` ignored): ``.jsonl`` -> JSONL, ``.json`` -> Label Studio,
     ``.conll``/``.bio``/``.txt``/``.tsv`` -> CoNLL.
 
     Raises:
         DataError: unknown suffix, or whatever the chosen loader raises.
     """
-    suffix = Path(path).suffix.lower()
+    suffixes = [x.lower() for x in Path(path).suffixes if x.lower() != ".gz"]
+    suffix = suffixes[-1] if suffixes else ""
     if suffix == ".jsonl":
         return load_jsonl(path, default_lang=lang)
     if suffix == ".json":
