@@ -177,36 +177,43 @@ def _bio_spans(
     floor: float,
 ) -> list[Finding]:
     """Tolerant BIO decoding over words; see the module docstring."""
-    best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=np.int64)
+    if not filled.any():
+        return []
+    best = probs.argmax(axis=1).tolist()
+    is_start = starts.tolist()
     kinds = [tag.partition("-") for tag in tags]  # ("B", "-", "PERSON") / ("O", "", "")
-    pair = {label: (tags.index(f"B-{label}"), tags.index(f"I-{label}")) for _, _, label in kinds if label}
-    findings: list[Finding] = []
+    # (label, first token, last token) of each span; tokens are filled ones only
+    found: list[tuple[str, int, int]] = []
     open_label: str | None = None
-    first = last = 0  # token indices of the open span
-
-    def close() -> None:
-        if open_label is None:
-            return
-        members = filled[first : last + 1]
-        b_col, i_col = pair[open_label]
-        rows = probs[first : last + 1][members]
-        score = min(1.0, float((rows[:, b_col] + rows[:, i_col]).mean()))
-        if score >= floor:
-            chars = spans[first : last + 1][members]
-            findings.append(Finding(open_label, int(chars[0, 0]), int(chars[-1, 1]), score, DETECTOR))
-
-    for i in np.flatnonzero(filled):
-        if not starts[i]:
-            last = int(i)  # a continuation belongs to whatever its word belongs to
+    first = last = 0
+    for i in np.flatnonzero(filled).tolist():
+        if not is_start[i]:
+            last = i  # a continuation belongs to whatever its word belongs to
             continue
         prefix, _, label = kinds[best[i]]
         if prefix == "I" and label == open_label:
-            last = int(i)
+            last = i
             continue
-        close()
-        if prefix == "O":
-            open_label = None
-            continue
-        open_label, first, last = label, int(i), int(i)
-    close()
+        if open_label is not None:
+            found.append((open_label, first, last))
+        open_label = None if prefix == "O" else label
+        first = last = i
+    if open_label is not None:
+        found.append((open_label, first, last))
+    if not found:
+        return []
+    # span score = mean over its filled tokens of P(B-X) + P(I-X): prefix sums per label
+    labels = sorted({label for label, _, _ in found})
+    column = {label: k for k, label in enumerate(labels)}
+    b_cols = [tags.index(f"B-{label}") for label in labels]
+    i_cols = [tags.index(f"I-{label}") for label in labels]
+    mass = (probs[:, b_cols] + probs[:, i_cols]).astype(np.float64) * filled[:, None]
+    sums = np.vstack([np.zeros((1, len(labels))), np.cumsum(mass, axis=0)])
+    counts = np.concatenate([[0], np.cumsum(filled)])
+    findings = []
+    for label, first, last in found:
+        total = sums[last + 1, column[label]] - sums[first, column[label]]
+        score = min(1.0, max(0.0, float(total / (counts[last + 1] - counts[first]))))
+        if score >= floor:
+            findings.append(Finding(label, int(spans[first, 0]), int(spans[last, 1]), score, DETECTOR))
     return findings

@@ -208,6 +208,8 @@ class OnnxTokenClassifier:
     def _encode(self, texts: Sequence[str]) -> list[Encoding]:
         prepared = [_lower_same_length(t) for t in texts] if self.manifest.lowercase else list(texts)
         try:
+            if len(prepared) == 1:  # no thread-pool hand-off for the common single request
+                return [self._tokenizer.encode(prepared[0], add_special_tokens=False)]
             return list(self._tokenizer.encode_batch(prepared, add_special_tokens=False))
         except Exception as exc:  # tokenizers raises plain Exception/TypeError on bad str
             for index, text in enumerate(texts):
