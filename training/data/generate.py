@@ -33,7 +33,7 @@ CHANNEL_WEIGHTS: dict[str, float] = {
     "config": 0.09, "log": 0.08, "stacktrace": 0.05, "sql": 0.04, "curl": 0.05, "code": 0.07,
 }  # fmt: skip
 #: Share of documents drawn as hard negatives (no labeled slot at all).
-NEGATIVE_RATE = 0.33
+NEGATIVE_RATE = 0.28
 
 
 def _seed_int(seed: int, split: str, salt: str = "") -> int:

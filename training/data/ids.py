@@ -152,8 +152,8 @@ def bank_account_number(rng: random.Random, lang: str = "en") -> str:
     """A domestic account number as written in ``lang``'s country (US, JP 7 digits, CN 16-19...)."""
     if lang == "ja":
         return _digits(rng, 7)
-    if lang == "zh":
-        return rng.choice(["6222", "6217", "6228", "6214"]) + _digits(rng, rng.choice([12, 15]))
+    if lang == "zh":  # corporate account numbers; 62... numbers are UnionPay cards (CREDIT_CARD)
+        return rng.choice(["1", "3", "4", "7"]) + _digits(rng, rng.choice([15, 17, 18]))
     if lang == "de":
         return str(rng.randint(10**7, 10**10 - 1))
     return str(rng.randint(10**7, 10**12 - 1))

@@ -394,3 +394,33 @@ def uuid4(rng: random.Random) -> str:
 
 def alnum(rng: random.Random, n: int) -> str:
     return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(n))
+
+
+def salary(rng: random.Random, lang: str) -> str:
+    """A salary/bonus-scale amount as written in ``lang`` (``$145,000``, ``72.000 €``, ``850万円``)."""
+    k = rng.randint(35, 260)
+    if lang == "de":
+        return rng.choice([f"{k}.000 €", f"{k}.000 EUR", f"{k} T€", f"€{k}.000", f"{k}k €", f"{_group(k * 1000 + rng.choice([0, 500]), '.')} Euro"])
+    if lang == "fr":
+        return rng.choice([f"{k} 000 €", f"{k}\u202f000 €", f"{k} k€", f"{k}K€", f"{k} 000 euros"])
+    if lang == "ja":
+        return rng.choice([f"{rng.randint(380, 2200)}万円", f"{_group(rng.randint(250, 900) * 1000, ',')}円", f"¥{_group(k * 100000, ',')}"])
+    if lang == "zh":
+        return rng.choice([f"{rng.randint(15, 120)}万元", f"{rng.randint(12, 90)}万", f"{_group(rng.randint(8, 60) * 1000, ',')}元",
+                           f"¥{_group(rng.randint(200, 900) * 1000, ',')}"])  # fmt: skip
+    return rng.choice([f"${_group(k * 1000, ',')}", f"${k}k", f"${k}K", f"£{_group(k * 1000, ',')}", f"{_group(k * 1000, ',')} USD",
+                       f"${_group(k * 1000 + rng.randint(1, 9) * 500, ',')}"])  # fmt: skip
+
+
+def price(rng: random.Random, lang: str) -> str:
+    """A public list price (not sensitive): ``$19.99``, ``49 €``, ``1,980円``."""
+    small = rng.choice([9, 19, 29, 49, 99, 199, 299, 499, 999, 1299])
+    if lang == "de":
+        return rng.choice([f"{small},99 €", f"{small} €", f"{small},00 EUR"])
+    if lang == "fr":
+        return rng.choice([f"{small},99 €", f"{small} €"])
+    if lang == "ja":
+        return rng.choice([f"{_group(small * 110, ',')}円", f"¥{_group(small * 100 + 80, ',')}"])
+    if lang == "zh":
+        return rng.choice([f"{small * 7}元", f"¥{small * 7}", f"{small * 7}块"])
+    return rng.choice([f"${small}.99", f"${small}", f"${small}/month", f"€{small}"])

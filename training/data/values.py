@@ -249,6 +249,11 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "customer": ("CUSTOMER", _customer),
     "money": ("FINANCIAL", lambda c: pools.money(c.rng, c.lang)),
     "pct": ("FINANCIAL", lambda c: pools.percent(c.rng, c.lang)),
+    "salary": ("FINANCIAL", lambda c: pools.salary(c.rng, c.lang)),
+    "price": (None, lambda c: pools.price(c.rng, c.lang)),
+    "shorthost": (None, lambda c: f"{c.rng.choice(['auth', 'web', 'db', 'api', 'worker', 'node', 'build', 'cache'])}-{c.rng.randint(1, 20):02d}"),
+    "empid": (None, lambda c: f"{c.rng.choice(['EMP', 'E', 'KD', 'ID', 'HR'])}-{c.rng.randint(1000, 999999):06d}"),
+    "awsacct": (None, lambda c: str(c.rng.randint(10**11, 10**12 - 1))),
     # ---- always unlabeled (hard negatives and filler)
     "uuid": (None, lambda c: pools.uuid4(c.rng)),
     "sha": (None, lambda c: pools.hex_id(c.rng, c.rng.choice([7, 8, 40]))),

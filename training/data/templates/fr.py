@@ -114,3 +114,89 @@ FRAME: dict[str, list[str]] = {
     "form": ["Nom", "Prénom", "Courriel", "Téléphone", "Adresse", "Date de naissance", "N° sécurité sociale",
              "IBAN", "Message"],
 }
+
+_MORE: dict[str, list[str]] = {
+    "contact": [
+        "Reformule plus poliment : « {FIRST}, on n'a toujours pas reçu le formulaire signé, appelle-moi au {PHONE} »",
+        "Merci d'envoyer le colis à {PERSON}, {ADDRESS}.",
+        "Notre client {PERSON} ({EMAIL}) visitera l'usine le {date}.",
+        "Tu as le numéro de {FIRST} ? J'ai seulement le {PHONE} et ça ne répond pas.",
+        "Nouvelle locataire : {PERSON}, emménage au {ADDRESS}.",
+        "Ajoute {EMAIL} à la liste de diffusion, stp.",
+        "J'ai reçu une réclamation de {EMAIL}, comment répondre ?",
+        "Personne à prévenir : {PERSON}, {PHONE}",
+    ],
+    "hr": [
+        "Vérifie mon calcul : {PERSON} gagne {SALARY} et obtient {PCT} d'augmentation.",
+        "Prépare une promesse d'embauche : {PERSON}, fixe {SALARY}, début le {date}.",
+        "{PERSON} est en congé maternité depuis le {date}.",
+        "Rédige un refus pour {PERSON} <{EMAIL}> pour le poste de stagiaire.",
+        "La fourchette pour un ingénieur senior : {SALARY} à {SALARY}.",
+    ],
+    "ids": [
+        "Aide-moi à remplir le formulaire : {PERSON}, n° de sécu {NIR}, adresse {ADDRESS}",
+        "Est-ce que {NIR} est un numéro de sécurité sociale valide ?",
+        "Pour le dossier de prêt : {PERSON}, NIR {NIR}, téléphone {PHONE}",
+    ],
+    "payment": [
+        "Rembourse la commande {order} sur la carte {CARD}.",
+        "Pourquoi la carte {CARD} est refusée ? Le client dit qu'elle est valide.",
+        "Nouveau RIB pour la paie : {IBAN}",
+        "Merci de virer {public_money} sur {IBAN}, référence {order}.",
+        "J'ai payé avec {CARD} et j'ai été débité deux fois.",
+    ],
+    "secret": [
+        "Voici mon .env, pourquoi l'appli plante ?\nDATABASE_URL={DB_URI}\nSECRET_KEY={SECRET}",
+        "J'ai poussé {TOKEN} par erreur sur un dépôt public, comment le révoquer ?",
+        "Le mot de passe Jenkins est {PASSWORD} si tu dois te connecter.",
+        "Essaie avec cette clé : {TOKEN}",
+        "Mot de passe wifi invités : {PASSWORD}",
+        "Tu peux décoder ce JWT ? {JWT}",
+    ],
+    "infra": [
+        "Pourquoi mon PC ne résout pas {HOST} ?",
+        "Kibana sur {URL} n'affiche plus rien depuis le {date}.",
+        "Écris une config nginx qui redirige /api vers {HOSTPORT}.",
+        "Ouvre {CIDR} dans le groupe de sécurité, stp.",
+        "Quelqu'un peut redémarrer {HOST} ? Il swappe depuis ce matin.",
+    ],
+    "project": [
+        "Écris un post LinkedIn qui tease {CODENAME} sans le nommer.",
+        "{CODENAME} consomme {MONEY} par mois, on tient jusqu'au T{q}.",
+        "La démo {CODENAME} devant le conseil s'est mal passée, la batterie a chauffé.",
+        "Risques {CODENAME} : retard fournisseur, dépassement de {PCT}.",
+        "Traduis en anglais : le prototype {CODENAME} a passé les tests CEM.",
+    ],
+    "deal": [
+        "Écris une relance à {CUSTOMER} : {PCT} de remise pour un engagement de 3 ans.",
+        "{CUSTOMER} veut {n} licences pour {MONEY} au total, c'est sous notre prix plancher ?",
+        "Résume l'escalade {CUSTOMER} : {n} pannes ce mois-ci, ils réclament {MONEY} d'avoirs.",
+        "{CUSTOMER} représente {PCT} de notre CA et n'est pas content.",
+        "Prévision interne : {MONEY} de chiffre d'affaires l'an prochain, ne pas diffuser.",
+    ],
+    "neg_tech": [
+        "Redémarre {shorthost} et {shorthost}, puis vérifie la file.",
+        "Le commit {sha} a cassé le build, reviens à {sha}.",
+        "L'UUID {uuid} est introuvable dans la table users.",
+        "Python {version} plante à l'import, une idée ?",
+        "Le matricule {empid} a besoin d'un nouveau badge.",
+    ],
+    "neg_news": [
+        "Résume cet article : {public_figure} a visité {city} et salué la nouvelle usine de {public_company}.",
+        "{public_company} annonce un chiffre d'affaires annuel de {public_money}.",
+        "L'abonnement coûte {price}, ça vaut le coup ?",
+        "{public_company} va supprimer {num} postes selon l'AFP.",
+    ],
+    "neg_word": [
+        "Que mange un {animal} ? Ma fille veut savoir.",
+        "Des conseils pour photographier un {bird} en vol ?",
+        "L'hôtel s'appelait « Le {Bird} », super petit-déjeuner.",
+    ],
+    "neg_misc": [
+        "Résume la réunion : ordre du jour validé, prochaines étapes claires.",
+        "Peux-tu améliorer ma lettre de motivation ?",
+        "Ma commande {order} n'est pas arrivée, que dois-je écrire au support ?",
+    ],
+}
+for _theme, _tpls in _MORE.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

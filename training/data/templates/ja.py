@@ -102,3 +102,90 @@ FRAME: dict[str, list[str]] = {
     "title": ["接続がタイムアウトする", "{version}へのアップデート後にビルド失敗", "起動時にクラッシュ"],
     "form": ["氏名", "メールアドレス", "電話番号", "住所", "生年月日", "マイナンバー", "口座番号", "お問い合わせ内容"],
 }
+
+_MORE: dict[str, list[str]] = {
+    "contact": [
+        "もっと丁寧な表現に直して：「{LAST}さん、署名済みの書類がまだ届いていません。{PHONE}までお電話ください。」",
+        "代替品を{ADDRESS}の{PERSON}様宛てに発送してください。",
+        "お客様の{PERSON}様（{EMAIL}）が{date}に工場見学に来られます。",
+        "{LAST}さんの携帯は{PHONE}で合ってますか？つながらないです。",
+        "緊急連絡先：{PERSON}　{PHONE}",
+        "{EMAIL}をメーリングリストに追加しておいてください。",
+        "{EMAIL}からクレームのメールが来ました。どう返信すればいい？",
+        "宛先：{PERSON}様\n住所：{ADDRESS}",
+    ],
+    "hr": [
+        "計算を確認して：{PERSON}さんの年収{SALARY}に{PCT}昇給したらいくら？",
+        "内定通知書の下書き：{PERSON}様、年俸{SALARY}、入社日{date}。",
+        "{PERSON}さんは{date}から育休に入ります。",
+        "{PERSON}さん（{EMAIL}）への不採用メールを書いて。",
+        "シニアエンジニアの給与レンジは{SALARY}〜{SALARY}です。",
+    ],
+    "ids": [
+        "この書類を埋めて：氏名{PERSON}、マイナンバー{MYNUMBER}、住所{ADDRESS}",
+        "{MYNUMBER}はマイナンバーとして正しい形式ですか？",
+        "ローン申込用：{PERSON}、個人番号{MYNUMBER}、電話{PHONE}",
+    ],
+    "payment": [
+        "注文{order}の返金をカード{CARD}にお願いします。",
+        "カード{CARD}が決済で弾かれます。お客様は有効だと言っています。",
+        "給与振込口座を{bank}銀行 {branch}支店 普通預金 {ACCOUNT}に変更してください。",
+        "{CARD}で支払ったら二重に請求されました。",
+    ],
+    "secret": [
+        "この.envでアプリが落ちる理由は？\nDATABASE_URL={DB_URI}\nSECRET_KEY={SECRET}",
+        "間違えて{TOKEN}を公開リポジトリにpushしてしまいました。どうやって無効化しますか？",
+        "Jenkinsの管理者パスワードは{PASSWORD}です。",
+        "このキーで試してみて：{TOKEN}",
+        "ゲスト用Wi-Fiのパスワード：{PASSWORD}",
+        "本番のDB password は {PASSWORD} です、Slackには貼らないで。",
+        "このJWTをデコードして：{JWT}",
+    ],
+    "infra": [
+        "ノートPCから{HOST}の名前解決ができません。",
+        "{URL}のKibanaが{date}から何も表示しません。",
+        "/apiを{HOSTPORT}に転送するnginxの設定を書いて。",
+        "セキュリティグループで{CIDR}を許可してください。",
+        "誰か{HOST}を再起動してもらえますか？朝からスワップしています。",
+        "{IP}のプリンターがまた文字化けしてます。",
+    ],
+    "project": [
+        "{CODENAME}の名前を出さずに匂わせるLinkedIn投稿を書いて。",
+        "{CODENAME}は月{MONEY}のペースで予算を消化しています。",
+        "取締役会での{CODENAME}のデモは失敗、バッテリーが過熱しました。",
+        "英訳して：{CODENAME}の試作機がEMC試験に合格しました。",
+        "{CODENAME}のリスク：部品調達の遅れ、コスト{PCT}超過。",
+    ],
+    "deal": [
+        "{CUSTOMER}へのフォローメールを書いて：3年契約なら{PCT}値引き可能。",
+        "{CUSTOMER}が{n}ライセンスを合計{MONEY}で希望しています。下限価格を下回りますか？",
+        "{CUSTOMER}のエスカレーションを要約：今月{n}回の障害、{MONEY}の補償を要求。",
+        "{CUSTOMER}は売上の{PCT}を占める最大顧客ですが、不満を持っています。",
+        "社内見通し：来期売上{MONEY}、社外秘。",
+    ],
+    "neg_tech": [
+        "{shorthost}と{shorthost}を再起動してからキューを確認してください。",
+        "コミット{sha}でビルドが壊れたので{sha}に戻します。",
+        "UUID {uuid}がusersテーブルに見つかりません。",
+        "Python {version}でimport時に落ちます。",
+        "社員番号{empid}の入館証を再発行してください。",
+    ],
+    "neg_news": [
+        "この記事を要約して：{public_figure}氏が{city}を訪問し、{public_company}の新工場を視察した。",
+        "{public_company}は年間売上高{public_money}を発表した。",
+        "このサブスクは{price}ですが、お得ですか？",
+    ],
+    "neg_word": [
+        "{animal}って何を食べるの？子どもに聞かれました。",
+        "飛んでいる{bird}をきれいに撮るコツは？",
+        "{tree}の生け垣は手入れが大変ですか？",
+        "ホテルの名前は「{bird}亭」で、朝食が最高でした。",
+    ],
+    "neg_misc": [
+        "会議の内容を要約して：議題と次のステップを確認しました。",
+        "志望動機の文章を添削してください。",
+        "注文{order}が届きません。サポートに何と書けばいい？",
+    ],
+}
+for _theme, _tpls in _MORE.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

@@ -101,3 +101,90 @@ FRAME: dict[str, list[str]] = {
     "title": ["连接超时", "升级到{version}后构建失败", "启动时崩溃"],
     "form": ["姓名", "邮箱", "电话", "地址", "出生日期", "身份证号", "银行卡号", "留言"],
 }
+
+_MORE: dict[str, list[str]] = {
+    "contact": [
+        "帮我改得客气一点：“{PERSON}，签好的表格还没收到，请打{PHONE}联系我。”",
+        "请把替换件寄给{PERSON}，地址：{ADDRESS}。",
+        "客户{PERSON}（{EMAIL}）{date}来工厂参观。",
+        "{LAST}经理的手机是{PHONE}吗？一直打不通。",
+        "紧急联系人：{PERSON}，{PHONE}",
+        "把{EMAIL}加到邮件列表里。",
+        "收到{EMAIL}的投诉邮件，怎么回复比较好？",
+        "收件人：{PERSON}\n电话：{PHONE}\n地址：{ADDRESS}",
+    ],
+    "hr": [
+        "帮我算一下：{PERSON}年薪{SALARY}，涨薪{PCT}后是多少？",
+        "起草录用通知：{PERSON}，月薪{SALARY}，入职日期{date}。",
+        "{PERSON}从{date}开始休产假。",
+        "给{PERSON}（{EMAIL}）写一封拒信。",
+        "高级工程师的薪资范围是{SALARY}到{SALARY}。",
+    ],
+    "ids": [
+        "帮我填表：姓名{PERSON}，身份证号{SFZ}，地址{ADDRESS}",
+        "{SFZ}这个身份证号格式对吗？",
+        "贷款申请：{PERSON}，身份证{SFZ}，电话{PHONE}",
+    ],
+    "payment": [
+        "订单{order}请退款到卡{CARD}。",
+        "银行卡{UNIONPAY}付款一直失败，客户说卡没问题。",
+        "工资卡换成{UNIONPAY}，开户行{bank}。",
+        "对公账户：{ACCOUNT}，{bank}深圳分行。",
+        "用{CARD}付款被扣了两次钱。",
+    ],
+    "secret": [
+        "这是我的.env，为什么应用会崩溃？\nDATABASE_URL={DB_URI}\nSECRET_KEY={SECRET}",
+        "不小心把{TOKEN}推到公开仓库了，怎么作废？",
+        "Jenkins管理员密码是{PASSWORD}。",
+        "用这个key试试：{TOKEN}",
+        "访客WiFi密码：{PASSWORD}",
+        "这个token {TOKEN} 是不是过期了？",
+        "帮我解码这个JWT：{JWT}",
+    ],
+    "infra": [
+        "我的电脑解析不了{HOST}。",
+        "{URL}上的Kibana从{date}起就没有数据了。",
+        "写一个nginx配置，把/api转发到{HOSTPORT}。",
+        "安全组里放行{CIDR}。",
+        "谁能重启一下{HOST}？从早上开始一直在swap。",
+        "{IP}那台打印机又乱码了。",
+    ],
+    "project": [
+        "写一条领英动态，暗示{CODENAME}但不要提名字。",
+        "{CODENAME}每月烧钱{MONEY}，撑到第{q}季度。",
+        "{CODENAME}在董事会上的演示失败了，电池过热。",
+        "翻译成英文：{CODENAME}样机通过了EMC测试。",
+        "{CODENAME}的风险：供应商延期，成本超支{PCT}。",
+    ],
+    "deal": [
+        "给{CUSTOMER}写跟进邮件：签三年可以打{PCT}折扣。",
+        "{CUSTOMER}想以总价{MONEY}买{n}个授权，低于我们的底价吗？",
+        "总结{CUSTOMER}的投诉升级：本月{n}次故障，要求补偿{MONEY}。",
+        "{CUSTOMER}占我们营收的{PCT}，现在很不满意。",
+        "内部预测：明年营收{MONEY}，请勿外传。",
+    ],
+    "neg_tech": [
+        "先重启{shorthost}和{shorthost}，再检查队列。",
+        "提交{sha}把构建搞坏了，回滚到{sha}。",
+        "users表里找不到UUID {uuid}。",
+        "Python {version}导入时崩溃，有人知道吗？",
+        "工号{empid}需要补办门禁卡。",
+    ],
+    "neg_news": [
+        "总结这篇文章：{public_figure}访问{city}，参观了{public_company}的新工厂。",
+        "{public_company}公布年营收{public_money}，超出预期。",
+        "这个会员{price}一个月，值得买吗？",
+    ],
+    "neg_word": [
+        "{animal}平时吃什么？孩子问我的。",
+        "怎么拍好飞行中的{bird}？",
+        "酒店名字叫“{bird}客栈”，早餐很好吃。",
+    ],
+    "neg_misc": [
+        "总结一下会议：议程和下一步都确认了。",
+        "帮我润色一下求职信。",
+        "订单{order}一直没到，怎么跟客服说？",
+    ],
+}
+for _theme, _tpls in _MORE.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)
