@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from transformers import (
     AutoModelForTokenClassification,
     AutoTokenizer,
     DataCollatorForTokenClassification,
+    TrainerCallback,
     PreTrainedModel,
     Trainer,
     TrainingArguments,
@@ -56,6 +58,7 @@ class FinetuneArguments:
     teacher: str | None = field(default=None, metadata={"help": "trained guard torch model to distil from"})
     distill_alpha: float = 0.7
     distill_temperature: float = 2.0
+    max_seconds: float | None = field(default=None, metadata={"help": "stop training (and save) after this time"})
     save_steps: int = 500
     logging_steps: int = 50
     num_workers: int = 0
@@ -124,6 +127,19 @@ def seqeval_metrics(eval_pred: Any) -> dict[str, float]:
         if label.isupper():
             metrics[f"f1_{label}"] = row["f1-score"]
     return metrics
+
+
+class TimeLimit(TrainerCallback):
+    """Stop training cleanly once a wall-clock budget is spent (the model is still saved)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+        if time.monotonic() > self.deadline:
+            log.warning("time budget spent at step %d: stopping", state.global_step)
+            control.should_training_stop = True
+        return control
 
 
 class DistillTrainer(Trainer):
@@ -199,6 +215,7 @@ def finetune(
         "eval_dataset": dev_features,
         "data_collator": DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORE_INDEX),
         "compute_metrics": seqeval_metrics,
+        "callbacks": [TimeLimit(args.max_seconds)] if args.max_seconds else None,
     }
     if args.teacher:
         teacher = AutoModelForTokenClassification.from_pretrained(args.teacher, dtype=torch.float32)
