@@ -115,7 +115,15 @@ def proxy(
                        ("guard_api_key", s.api_key), ("guard_incidents", s.incidents)):  # fmt: skip
         if value:
             sets[key] = value
-    args = ["-q", "--listen-host", host, "--listen-port", str(port), "-s", str(Path(__file__).parent / "mitm" / "script.py")]
+    args = [
+        "-q",
+        "--listen-host",
+        host,
+        "--listen-port",
+        str(port),
+        "-s",
+        str(Path(__file__).parent / "mitm" / "script.py"),
+    ]
     if confdir is not None:
         args += ["--set", f"confdir={confdir}"]
     for key, value in sets.items():

@@ -32,7 +32,13 @@ REASONS = {
     405: "Method Not Allowed", 413: "Request Entity Too Large", 500: "Server Error",
     501: "Method Not Implemented", 505: "ICAP Version Not Supported",
 }  # fmt: skip
-_HTTP_REASONS = {200: "OK", 403: "Forbidden", 404: "Not Found", 413: "Payload Too Large", 503: "Service Unavailable"}
+_HTTP_REASONS = {
+    200: "OK",
+    403: "Forbidden",
+    404: "Not Found",
+    413: "Payload Too Large",
+    503: "Service Unavailable",
+}
 
 
 class IcapError(ValueError):

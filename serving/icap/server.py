@@ -132,7 +132,9 @@ class IcapServer:
             ),
         )  # fmt: skip
 
-    async def _reqmod(self, req: IcapRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+    async def _reqmod(
+        self, req: IcapRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bytes:
         sections = parse_encapsulated(req.headers.get("encapsulated"))
         names = [name for name, _ in sections]
         if names[0] != "req-hdr" or len(names) != 2 or names[1] not in ("req-body", "null-body"):
@@ -153,7 +155,9 @@ class IcapServer:
         client = req.headers.get("x-client-username") or req.headers.get("x-client-ip")
         request, target = parse_http_request(http_head, body, client)
         outcome = await self._inspect(request)
-        return self._answer(req, outcome, request, target, http_head, allow_204=req.allow_204 or whole_in_preview)
+        return self._answer(
+            req, outcome, request, target, http_head, allow_204=req.allow_204 or whole_in_preview
+        )
 
     async def _inspect(self, request: HttpRequest) -> Outcome:
         if request.method == "CONNECT":
@@ -173,7 +177,9 @@ class IcapServer:
             resp = outcome.response
             head = serialize_http_response(resp.status, resp.headers)
             return icap_response(
-                200, self._headers(("Encapsulated", f"res-hdr=0, res-body={len(head)}")), head + chunked(resp.body)
+                200,
+                self._headers(("Encapsulated", f"res-hdr=0, res-body={len(head)}")),
+                head + chunked(resp.body),
             )
         if outcome.action == "pass" and allow_204:
             return icap_response(204, self._headers(("Encapsulated", "null-body=0")))

@@ -115,7 +115,9 @@ class BlockPages:
     def confirmed(self, incident_id: str, ok: bool) -> BlockResponse:
         """The answer to a coach-mode confirmation (200 when recorded, 404 for an unknown incident)."""
         if ok:
-            body = self._confirmed.substitute(incident_id=html.escape(incident_id), minutes=self.coach_minutes)
+            body = self._confirmed.substitute(
+                incident_id=html.escape(incident_id), minutes=self.coach_minutes
+            )
             status = 200
         else:
             body = "<!DOCTYPE html><title>guard</title><p>Unknown or expired incident.</p>"

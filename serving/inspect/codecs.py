@@ -138,7 +138,7 @@ class JsonDocument:
 
     def __init__(self, obj: Any, part: str = "json") -> None:
         self._obj = obj
-        self.pieces = []
+        self.pieces: list[Piece] = []
         for role, text in self._walk(obj):
             self.pieces.append(Piece(Location(part, len(self.pieces), role), text))
 
@@ -158,7 +158,7 @@ class JsonDocument:
     def _replace(self, obj: Any, texts: Iterator[str]) -> Any:
         if isinstance(obj, dict):
             out: dict[str, Any] = {}
-            for key, value in obj.items():
+            for value in obj.values():
                 new_key = next(texts)
                 while new_key in out:  # two redacted keys can collide: keep both entries
                     new_key += "_"
@@ -181,7 +181,7 @@ class FormDocument:
 
     def __init__(self, text: str, part: str = "form") -> None:
         self._pairs = parse_qsl(text, keep_blank_values=True)
-        self.pieces = []
+        self.pieces: list[Piece] = []
         for name, value in self._pairs:
             self.pieces.append(Piece(Location(part, len(self.pieces), "key"), name))
             self.pieces.append(Piece(Location(part, len(self.pieces), "value"), value))
@@ -215,7 +215,7 @@ class MultipartDocument:
         self._preamble = chunks[0]
         self._parts: list[_Part] = []
         self._epilogue = b""
-        self.pieces = []
+        self.pieces: list[Piece] = []
         for chunk in chunks[1:]:
             if chunk.startswith(b"--"):
                 self._epilogue = chunk
@@ -233,7 +233,9 @@ class MultipartDocument:
             for _, value in params:
                 self.pieces.append(Piece(Location(part, len(self.pieces), "key"), value))
             for sub in doc.pieces:  # renumber so every piece of the body has its own index
-                self.pieces.append(Piece(Location(sub.location.part, len(self.pieces), sub.location.role), sub.text))
+                self.pieces.append(
+                    Piece(Location(sub.location.part, len(self.pieces), sub.location.role), sub.text)
+                )
 
     def rebuild(self, texts: Sequence[str]) -> bytes:
         out = [self._preamble]
@@ -251,9 +253,11 @@ class MultipartDocument:
                 raw = part.raw
             else:
                 replacements = iter(names)
-                head = _DISPOSITION_PARAM.sub(
-                    lambda m, it=replacements: m.group(1) + _quote_param(next(it)), part.head  # type: ignore[misc]
-                )
+
+                def _param(m: re.Match[bytes], it: Iterator[str] = replacements) -> bytes:
+                    return m.group(1) + _quote_param(next(it))
+
+                head = _DISPOSITION_PARAM.sub(_param, part.head)
                 content = part.content.rebuild(sub) if n else part.raw.partition(b"\r\n\r\n")[2]
                 raw = head + b"\r\n\r\n" + content
             out.append(self._delim + b"\r\n" + raw + b"\r\n")

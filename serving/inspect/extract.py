@@ -130,7 +130,9 @@ class Extraction:
 def _decoded_b64(blob: str) -> str | None:
     padded = blob.rstrip("=") + "=" * (-len(blob.rstrip("=")) % 4)
     try:
-        raw = base64.b64decode(padded, altchars=b"-_" if ("-" in blob or "_" in blob) else None, validate=True)
+        raw = base64.b64decode(
+            padded, altchars=b"-_" if ("-" in blob or "_" in blob) else None, validate=True
+        )
     except (binascii.Error, ValueError):
         return None
     text = decode_text(raw)
@@ -233,7 +235,8 @@ def extract(
     values = [
         i
         for i in nonempty
-        if pieces[i].location.role == "value" and (i >= n_before_body or pieces[i].location.part == "url.query")
+        if pieces[i].location.role == "value"
+        and (i >= n_before_body or pieces[i].location.part == "url.query")
     ]
     joined = _joined_view(pieces, [i for i in values if len(pieces[i].text) <= _MAX_JOINED_PIECE])
     if joined is not None:

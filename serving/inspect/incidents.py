@@ -73,7 +73,9 @@ class IncidentLog:
         backups: rotated files kept.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, max_bytes: int = 10_000_000, backups: int = 5) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, max_bytes: int = 10_000_000, backups: int = 5
+    ) -> None:
         if max_bytes <= 0 or backups < 0:
             raise ValueError("max_bytes must be > 0 and backups >= 0")
         self.path = Path(path)

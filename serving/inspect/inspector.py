@@ -143,7 +143,11 @@ class Inspector:
             log.warning("scan failed (%s); fail mode %s", type(exc).__name__, self.config.fail_mode)
             return self.fail(request, "scanner_error")
         view = View("fields", text, ())
-        hits = [_Hit(view, f, a) for f, a in zip(res.findings, res.actions, strict=True) if a in ("block", "redact")]
+        hits = [
+            _Hit(view, f, a)
+            for f, a in zip(res.findings, res.actions, strict=True)
+            if a in ("block", "redact")
+        ]
         if not hits:
             return Outcome("pass", request, "clean")
         # A message cannot be rewritten safely mid-protocol: any redact finding drops it.
@@ -180,7 +184,9 @@ class Inspector:
             return self._block(request, "uninspectable", redacting)
         return self._record(Outcome("redact", rewritten, "findings"), "redact", redacting)
 
-    def _block(self, request: HttpRequest, reason: str, hits: list[_Hit], fingerprint: str | None = None) -> Outcome:
+    def _block(
+        self, request: HttpRequest, reason: str, hits: list[_Hit], fingerprint: str | None = None
+    ) -> Outcome:
         incident_id = new_incident_id()
         response = self.pages.block(
             incident_id=incident_id,
@@ -200,7 +206,9 @@ class Inspector:
             return self._record(Outcome("pass", request, reason), "fail_open", [])
         return self._block(request, reason, [])
 
-    def _record(self, outcome: Outcome, action: str, hits: list[_Hit], incident_id: str | None = None) -> Outcome:
+    def _record(
+        self, outcome: Outcome, action: str, hits: list[_Hit], incident_id: str | None = None
+    ) -> Outcome:
         incident = Incident(
             id=incident_id or new_incident_id(),
             action=action,
@@ -274,14 +282,15 @@ class Inspector:
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
     """Replace spans (merged when they overlap) by ``[LABEL]`` placeholders."""
-    merged: list[list[int | str]] = []
+    merged: list[tuple[int, int, str]] = []
     for lo, hi, label in sorted(spans):
-        if merged and lo < int(merged[-1][1]):
-            merged[-1][1] = max(int(merged[-1][1]), hi)
+        if merged and lo < merged[-1][1]:
+            prev = merged[-1]
+            merged[-1] = (prev[0], max(prev[1], hi), prev[2])
         else:
-            merged.append([lo, hi, label])
+            merged.append((lo, hi, label))
     for lo, hi, label in reversed(merged):
-        text = f"{text[: int(lo)]}[{label}]{text[int(hi) :]}"
+        text = f"{text[:lo]}[{label}]{text[hi:]}"
     return text
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import httpx
 
     from guard.api import Guard, ScanResult
+    from guard.policy import Action
 
 __all__ = ["Scanner", "LocalScanner", "RemoteScanner"]
 
@@ -42,7 +43,7 @@ class LocalScanner:
             raise ModelError(f"scan failed: {type(exc).__name__}") from exc
 
 
-def _finding(item: dict[str, Any]) -> tuple[Finding, str]:
+def _finding(item: dict[str, Any]) -> tuple[Finding, Action]:
     finding = Finding(
         label=item["label"],
         start=int(item["start"]),
@@ -51,7 +52,10 @@ def _finding(item: dict[str, Any]) -> tuple[Finding, str]:
         detector=str(item["detector"]),
         metadata=dict(item.get("metadata") or {}),
     )
-    return finding, str(item["action"])
+    action = item["action"]
+    if action not in ("allow", "redact", "block", "alert"):
+        raise ValueError("unknown action")
+    return finding, action
 
 
 class RemoteScanner:

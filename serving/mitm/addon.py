@@ -26,6 +26,8 @@ __all__ = ["GuardAddon"]
 
 log = logging.getLogger("guard.mitm")
 
+_HELP = "If you think this is a mistake, contact the security team and quote the incident id."
+
 _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_model", str | None, None, "model directory (default: the packaged model)"),
     ("guard_policy", str | None, None, "policy YAML (default: the packaged policy)"),
@@ -40,7 +42,7 @@ _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_allow", Sequence[str], [], "approved destination hosts, not inspected"),
     ("guard_strict", Sequence[str], list(DEFAULT_STRICT), "paste/AI-chat hosts: redact becomes block"),
     ("guard_coach", bool, False, "coach mode: users may confirm with a justification"),
-    ("guard_help", str, "If you think this is a mistake, contact the security team and quote the incident id.",
+    ("guard_help", str, _HELP,
      "help text on block pages"),
     ("guard_hash_key", str, "guard-incidents", "HMAC key for value hashes in incidents"),
 ]  # fmt: skip
@@ -50,7 +52,9 @@ def _to_request(flow: http.HTTPFlow) -> HttpRequest:
     req = flow.request
     headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in req.headers.fields)
     peer = flow.client_conn.peername
-    return HttpRequest(req.method.upper(), req.pretty_url, headers, req.raw_content or b"", peer[0] if peer else None)
+    return HttpRequest(
+        req.method.upper(), req.pretty_url, headers, req.raw_content or b"", peer[0] if peer else None
+    )
 
 
 def _response(outcome: Outcome) -> http.Response:
@@ -73,33 +77,34 @@ class GuardAddon:
 
     def configure(self, updated: set[str]) -> None:
         if ctx.options.stream_large_bodies:
-            raise exceptions.OptionsError("guard: stream_large_bodies would forward bodies unseen; unset it")
+            raise exceptions.OptionsError("guard: stream_large_bodies would forward bodies unseen; unset it")  # type: ignore[no-untyped-call]
         if not any(name.startswith("guard_") for name in updated):
             return
         opts = ctx.options
         if opts.guard_fail_mode not in ("", "closed", "open"):
-            raise exceptions.OptionsError("guard_fail_mode must be 'closed' or 'open'")
+            raise exceptions.OptionsError("guard_fail_mode must be 'closed' or 'open'")  # type: ignore[no-untyped-call]
         try:
             timeout = float(opts.guard_server_timeout)
         except ValueError as exc:
-            raise exceptions.OptionsError("guard_server_timeout must be a number of seconds") from exc
+            raise exceptions.OptionsError("guard_server_timeout must be a number of seconds") from exc  # type: ignore[no-untyped-call]
         settings = InspectorSettings(
             model=opts.guard_model, policy=opts.guard_policy, domains=tuple(opts.guard_domains),
             server=opts.guard_server, server_timeout=timeout, api_key=opts.guard_api_key,
-            fail_mode=opts.guard_fail_mode or None, max_body=opts.guard_max_body, incidents=opts.guard_incidents,
+            fail_mode=opts.guard_fail_mode or None, max_body=opts.guard_max_body,
+            incidents=opts.guard_incidents,
             allow=tuple(opts.guard_allow), strict=tuple(opts.guard_strict), coach=opts.guard_coach,
             help_text=opts.guard_help, hash_key=opts.guard_hash_key,
         )  # fmt: skip
         try:
             self.inspector = build_inspector(settings)
         except GuardError as exc:
-            raise exceptions.OptionsError(f"guard: {exc}") from exc
+            raise exceptions.OptionsError(f"guard: {exc}") from exc  # type: ignore[no-untyped-call]
 
     def running(self) -> None:
         # mitmdump's flow log prints request URLs, whose paths and queries can carry the very secrets
         # the guard blocks: switch it off (guard writes its own incident log).
         if "flow_detail" in ctx.options and ctx.options.flow_detail:
-            ctx.options.update(flow_detail=0)
+            ctx.options.update(flow_detail=0)  # type: ignore[no-untyped-call]
             log.info("guard: flow_detail set to 0 (URLs may carry guarded text)")
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
@@ -136,7 +141,7 @@ class GuardAddon:
         text = message.content.decode("utf-8", "replace")
         outcome = await asyncio.to_thread(self.inspector.inspect_text, _to_request(flow), text)
         if outcome.action == "block":
-            message.drop()  # only the leaking message; the connection stays up
+            message.drop()  # type: ignore[no-untyped-call] # only the leaking message; the connection stays up
 
     async def _inspect(self, flow: http.HTTPFlow, request: HttpRequest) -> Outcome:
         assert self.inspector is not None

@@ -15,7 +15,6 @@ from serving.icap.server import IcapServer
 from serving.inspect.incidents import IncidentLog
 from serving.inspect.inspector import InspectConfig, Inspector
 from serving.inspect.scanner import LocalScanner
-from tests.serving.inspect.netfixtures import proxy_model_dir  # noqa: F401 (fixture)
 
 AWS_KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
 EMAIL = "jane.roe@corp-mail.de"
@@ -83,7 +82,9 @@ class Conn:
         self.sock.close()
 
 
-def _reqmod(http_head: bytes, body: bytes | None, *, allow204: bool = True, preview: int | None = None) -> tuple[bytes, bytes]:
+def _reqmod(
+    http_head: bytes, body: bytes | None, *, allow204: bool = True, preview: int | None = None
+) -> tuple[bytes, bytes]:
     """(ICAP head + HTTP head + preview part, remainder after 100 Continue)."""
     hdrs = ["REQMOD icap://127.0.0.1/reqmod ICAP/1.0", "Host: 127.0.0.1", "X-Client-IP: 10.1.2.3"]
     if allow204:
@@ -95,7 +96,7 @@ def _reqmod(http_head: bytes, body: bytes | None, *, allow204: bool = True, prev
     if preview is not None:
         hdrs.append(f"Preview: {preview}")
         first, rest = body[:preview], body[preview:]
-        pre = (f"{len(first):x}\r\n".encode() + first + b"\r\n" if first else b"")
+        pre = f"{len(first):x}\r\n".encode() + first + b"\r\n" if first else b""
         pre += b"0; ieof\r\n\r\n" if not rest else b"0\r\n\r\n"
         tail = f"{len(rest):x}\r\n".encode() + rest + b"\r\n0\r\n\r\n" if rest else b""
         return ("\r\n".join(hdrs) + "\r\n\r\n").encode() + http_head + pre, tail
@@ -179,13 +180,17 @@ def test_redaction_returns_modified_request_with_new_length(icap_port: int) -> N
     head = c.exact(offset).decode()
     new_body = c.chunked()
     assert json.loads(new_body) == {"to": "[EMAIL]", "n": 1}
-    assert f"Content-Length: {len(new_body)}" in head and head.startswith("POST http://api.example.com/v1/x HTTP/1.1")
+    assert f"Content-Length: {len(new_body)}" in head and head.startswith(
+        "POST http://api.example.com/v1/x HTTP/1.1"
+    )
     c.close()
 
 
 def test_get_with_secret_in_query_and_null_body(icap_port: int) -> None:
     c = Conn(icap_port)
-    head = f"GET http://x.example.com/?q={AWS_KEY} HTTP/1.1\r\nHost: x.example.com\r\nAccept: text/html\r\n\r\n".encode()
+    head = (
+        f"GET http://x.example.com/?q={AWS_KEY} HTTP/1.1\r\nHost: x.example.com\r\nAccept: text/html\r\n\r\n"
+    ).encode()
     msg, _ = _reqmod(head, None)
     c.send(msg)
     status, headers = c.head()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import ssl
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,12 +32,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_port(port: int, timeout: float = 60.0, proc: object | None = None) -> None:
+def wait_port(port: int, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:
     """Wait until something listens on 127.0.0.1:port (raise if ``proc`` exits first)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc is not None and getattr(proc, "poll")() is not None:
-            raise RuntimeError(f"process exited with {getattr(proc, 'returncode')} before listening on {port}")
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before listening on {port}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -71,7 +72,8 @@ class TestCA:
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=30))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True)
+            .add_extension(x509.KeyUsage(True, False, False, False, False, True, True, False, False),
+                           critical=True)
             .sign(self.key, hashes.SHA256())
         )  # fmt: skip
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -206,5 +208,7 @@ def proxy_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.getbasetemp() / "proxy_table_model"
     if not (out / "guard_model.json").exists():
         text = f"Project {MODEL_CODENAME} ships"
-        build_table_model(out, tags_for_substrings(text, {MODEL_CODENAME: "CODENAME"}), max_length=128, stride=16)
+        build_table_model(
+            out, tags_for_substrings(text, {MODEL_CODENAME: "CODENAME"}), max_length=128, stride=16
+        )
     return out

@@ -17,12 +17,16 @@ from serving.inspect.http import HttpRequest
 from serving.inspect.incidents import IncidentLog
 from serving.inspect.inspector import InspectConfig, Inspector
 from serving.inspect.scanner import LocalScanner, RemoteScanner
-from tests.serving.inspect.netfixtures import MODEL_CODENAME, proxy_model_dir  # noqa: F401 (fixture)
+from tests.serving.inspect.netfixtures import MODEL_CODENAME
 
 AWS_KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
 CARD = "4111111111111111"  # gitleaks:allow (test card, Luhn-valid)
 EMAIL = "jane.roe@corp-mail.de"
-PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----"  # gitleaks:allow
+PEM = (  # gitleaks:allow (fake key)
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n"  # gitleaks:allow
+    "-----END PRIVATE KEY-----"
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +63,7 @@ def test_clean_request_passes_unchanged(inspector: Inspector) -> None:
         HttpRequest("GET", f"http://x.example.com/s?q={AWS_KEY}"),
         HttpRequest("GET", f"http://x.example.com/p/{CARD}"),
         HttpRequest("GET", "http://x.example.com/s?q=" + AWS_KEY.replace("A", "%2541")),
-        HttpRequest("POST", "http://x.example.com/f", (("Content-Type", "application/x-www-form-urlencoded"),),
+        HttpRequest("POST", "http://x.example.com/f", (("Content-Type", "application/x-www-form-urlencoded"),),  # noqa: E501
                     f"{AWS_KEY}=on".encode()),
         HttpRequest("POST", "http://x.example.com/f", (("Content-Encoding", "br"),),
                     __import__("brotli").compress(f"card {CARD}".encode())),
@@ -89,9 +93,12 @@ def test_redaction_writes_back_into_the_same_field(inspector: Inspector) -> None
 
 def test_multipart_upload_redacted_part_by_part(inspector: Inspector) -> None:
     body = (b'--B\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n'
-            b'--B\r\nContent-Disposition: form-data; name="f"; filename="c.txt"\r\nContent-Type: text/plain\r\n\r\n'
+            b'--B\r\nContent-Disposition: form-data; name="f"; filename="c.txt"\r\n'
+            b"Content-Type: text/plain\r\n\r\n"
             + f"contact {EMAIL} today".encode() + b"\r\n--B--\r\n")  # fmt: skip
-    req = HttpRequest("POST", "http://u.example.com/up", (("Content-Type", "multipart/form-data; boundary=B"),), body)
+    req = HttpRequest(
+        "POST", "http://u.example.com/up", (("Content-Type", "multipart/form-data; boundary=B"),), body
+    )
     out = inspector.inspect(req)
     assert out.action == "redact"
     assert b"contact [EMAIL] today" in out.request.body and b'name="note"\r\n\r\nhi\r\n' in out.request.body
@@ -111,7 +118,9 @@ def test_allowlisted_destination_is_not_inspected(scanner: LocalScanner) -> None
 def test_oversize_and_undecodable_bodies_fail_closed(inspector: Inspector) -> None:
     big = HttpRequest("POST", "http://x.example.com/", (), b"a" * 10_001)
     assert inspector.inspect(big).reason == "oversize" and inspector.inspect(big).action == "block"
-    bomb = HttpRequest("POST", "http://x.example.com/", (("Content-Encoding", "gzip"),), gzip.compress(b"a" * 50_000))
+    bomb = HttpRequest(
+        "POST", "http://x.example.com/", (("Content-Encoding", "gzip"),), gzip.compress(b"a" * 50_000)
+    )
     assert inspector.inspect(bomb).reason == "oversize"
     bad = HttpRequest("POST", "http://x.example.com/", (("Content-Encoding", "gzip"),), b"not gzip")
     assert inspector.inspect(bad).reason == "uninspectable"
@@ -126,7 +135,9 @@ def test_fail_mode_when_the_server_is_down(mode: str, action: str, tmp_path: Pat
     insp = Inspector(scanner, InspectConfig(fail_mode=mode), log)  # type: ignore[arg-type]
     out = insp.inspect(_json({"k": "v"}))
     assert (out.action, out.reason) == (action, "scanner_error")
-    assert json.loads((tmp_path / "i.jsonl").read_text())["action"] == ("block" if mode == "closed" else "fail_open")
+    assert json.loads((tmp_path / "i.jsonl").read_text())["action"] == (
+        "block" if mode == "closed" else "fail_open"
+    )
     with pytest.raises(ModelError):
         scanner.scan_many(["x"], None)
 
@@ -135,7 +146,8 @@ def test_coach_confirmation_lets_the_same_request_through(inspector: Inspector, 
     req = _json({"k": AWS_KEY})
     blocked = inspector.inspect(req)
     assert blocked.action == "block" and blocked.incident is not None
-    confirm = HttpRequest("POST", "http://guard-coach.invalid/confirm", (), f"incident={blocked.incident.id}&justification=vendor+support+case".encode(), client="10.0.0.7")  # fmt: skip
+    form = f"incident={blocked.incident.id}&justification=vendor+support+case".encode()
+    confirm = HttpRequest("POST", "http://guard-coach.invalid/confirm", (), form, client="10.0.0.7")
     answer = inspector.inspect(confirm)
     assert answer.action == "respond" and answer.response is not None and answer.response.status == 200
     again = inspector.inspect(req)

@@ -9,10 +9,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import os
-import ssl
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,47 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.serving.inspect.netfixtures import TestCA, Upstream, free_port, proxy_model_dir, wait_port  # noqa: F401
+from tests.serving.inspect.netfixtures import TestCA, Upstream, free_port
+from tests.serving.inspect.proxyprocs import Mitmdump
 
 AWS_KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
 CARD = "4111 1111 1111 1111"  # gitleaks:allow (test card, Luhn-valid)
 EMAIL = "jane.roe@corp-mail.de"
 SECRETS = (AWS_KEY, AWS_KEY[4:], CARD, EMAIL)
-MITMDUMP = Path(sys.executable).parent / "mitmdump"
-SCRIPT = Path(__file__).resolve().parents[3] / "serving" / "mitm" / "script.py"
-ROOT = Path(__file__).resolve().parents[3]
-
-
-class Mitmdump:
-    def __init__(self, tmp: Path, options: dict[str, str], ca: TestCA) -> None:
-        self.port = free_port()
-        self.confdir = tmp / "conf"
-        self.confdir.mkdir(parents=True)
-        # The company CA goes into the confdir: mitmproxy signs intercepted hosts with it.
-        (self.confdir / "mitmproxy-ca.pem").write_bytes(ca.bundle().read_bytes())
-        self.log = tmp / "mitmdump.log"
-        self.incidents = tmp / "incidents.jsonl"
-        args = [str(MITMDUMP), "--listen-host", "127.0.0.1", "--listen-port", str(self.port), "-s", str(SCRIPT),
-                "--set", f"confdir={self.confdir}", "--set", f"ssl_verify_upstream_trusted_ca={ca.cert_path}",
-                "--set", f"guard_incidents={self.incidents}", "--set", "termlog_verbosity=info"]  # fmt: skip
-        for key, value in options.items():
-            args += ["--set", f"{key}={value}"]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self._fh = self.log.open("wb")
-        self.proc = subprocess.Popen(args, stdout=self._fh, stderr=subprocess.STDOUT, env=env)
-        wait_port(self.port, timeout=120, proc=self.proc)
-
-    def client(self, ca: TestCA) -> httpx.Client:
-        ctx = ssl.create_default_context(cafile=str(ca.cert_path))
-        return httpx.Client(proxy=f"http://127.0.0.1:{self.port}", verify=ctx, trust_env=False, timeout=60)
-
-    def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self._fh.close()
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +40,9 @@ def upstreams(ca: TestCA) -> Iterator[dict[str, Upstream]]:
 
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory, proxy_model_dir: Path, ca: TestCA) -> Iterator[Mitmdump]:
-    mitm = Mitmdump(tmp_path_factory.mktemp("mitm"), {"guard_model": str(proxy_model_dir), "guard_max_body": "65536"}, ca)
+    mitm = Mitmdump(
+        tmp_path_factory.mktemp("mitm"), {"guard_model": str(proxy_model_dir), "guard_max_body": "65536"}, ca
+    )
     yield mitm
     mitm.close()
 
@@ -94,10 +58,14 @@ def _url(upstreams: dict[str, Upstream], scheme: str, path: str) -> str:
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
-def test_clean_request_arrives_byte_identical(client: httpx.Client, upstreams: dict[str, Upstream], scheme: str) -> None:
+def test_clean_request_arrives_byte_identical(
+    client: httpx.Client, upstreams: dict[str, Upstream], scheme: str
+) -> None:
     body = json.dumps({"title": "Quarterly offsite", "notes": "Bring a jacket, the room is cold."}).encode()
     before = len(upstreams[scheme].received)
-    resp = client.post(_url(upstreams, scheme, "/clean?x=1"), content=body, headers={"Content-Type": "application/json"})
+    resp = client.post(
+        _url(upstreams, scheme, "/clean?x=1"), content=body, headers={"Content-Type": "application/json"}
+    )
     assert resp.status_code == 200, resp.text
     got = upstreams[scheme].received[before:]
     assert len(got) == 1
@@ -115,7 +83,7 @@ BLOCK_CASES: dict[str, tuple[str, dict[str, object]]] = {
     "form": ("/form", {"data": {"comment": f"my key {AWS_KEY}"}}),
     "form-field-name": ("/form", {"content": f"{AWS_KEY}=1".encode(),
                                   "headers": {"Content-Type": "application/x-www-form-urlencoded"}}),
-    "multipart-file": ("/upload", {"files": {"file": ("creds.txt", f"[default]\naws_access_key_id = {AWS_KEY}\n")}}),
+    "multipart-file": ("/upload", {"files": {"file": ("creds.txt", f"aws_access_key_id = {AWS_KEY}\n")}}),
     "query": (f"/search?q={AWS_KEY}", {}),
     "gzip": ("/api", _gzip_json({"card": CARD})),
     "split-json": ("/api", {"json": {"part1": AWS_KEY[:10], "part2": AWS_KEY[10:]}}),
@@ -146,7 +114,9 @@ def test_leak_is_blocked_and_never_reaches_upstream(
     assert case == "oversize" or incident["labels"]
 
 
-def test_redacts_email_in_gzip_json_and_keeps_it_valid(client: httpx.Client, upstreams: dict[str, Upstream]) -> None:
+def test_redacts_email_in_gzip_json_and_keeps_it_valid(
+    client: httpx.Client, upstreams: dict[str, Upstream]
+) -> None:
     before = len(upstreams["http"].received)
     obj = {"to": EMAIL, "subject": "Lunch", "n": 3}
     resp = client.post(_url(upstreams, "http", "/mail"), **_gzip_json(obj))  # type: ignore[arg-type]
@@ -159,7 +129,9 @@ def test_redacts_email_in_gzip_json_and_keeps_it_valid(client: httpx.Client, ups
 
 
 def test_browser_gets_html_block_page(client: httpx.Client, upstreams: dict[str, Upstream]) -> None:
-    resp = client.post(_url(upstreams, "http", "/form"), data={"comment": AWS_KEY}, headers={"Accept": "text/html"})
+    resp = client.post(
+        _url(upstreams, "http", "/form"), data={"comment": AWS_KEY}, headers={"Accept": "text/html"}
+    )
     assert resp.status_code == 403
     assert resp.headers["content-type"].startswith("text/html")
     assert resp.headers["X-Guard-Incident"] in resp.text
@@ -177,7 +149,9 @@ def test_fail_mode_when_guard_server_is_down(
     tmp_path: Path, ca: TestCA, upstreams: dict[str, Upstream], mode: str, status: int
 ) -> None:
     dead = f"http://127.0.0.1:{free_port()}"
-    mitm = Mitmdump(tmp_path, {"guard_server": dead, "guard_server_timeout": "1", "guard_fail_mode": mode}, ca)
+    mitm = Mitmdump(
+        tmp_path, {"guard_server": dead, "guard_server_timeout": "1", "guard_fail_mode": mode}, ca
+    )
     try:
         with mitm.client(ca) as c:
             resp = c.post(_url(upstreams, "http", "/x"), json={"hello": "world"})
@@ -203,7 +177,9 @@ def test_websocket_drops_only_the_leaking_message(proxy: Mitmdump) -> None:
     with serve(echo, "127.0.0.1", 0) as server:
         port = server.socket.getsockname()[1]
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        with connect(f"ws://localhost:{port}/chat", proxy=f"http://127.0.0.1:{proxy.port}", open_timeout=30) as ws:
+        with connect(
+            f"ws://localhost:{port}/chat", proxy=f"http://127.0.0.1:{proxy.port}", open_timeout=30
+        ) as ws:
             ws.send("hello")
             assert ws.recv(timeout=30) == "echo hello"
             ws.send(f"my key is {AWS_KEY}")

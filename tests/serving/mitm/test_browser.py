@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving.inspect.netfixtures import TestCA, Upstream, proxy_model_dir  # noqa: F401 (fixture)
-from tests.serving.mitm.test_addon import AWS_KEY, ROOT, Mitmdump
+from tests.serving.inspect.netfixtures import TestCA, Upstream
+from tests.serving.inspect.proxyprocs import ROOT, Mitmdump, install_system_deps
+
+AWS_KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
 
 pytestmark = pytest.mark.heavy
 
@@ -27,10 +29,8 @@ FORM = """<!DOCTYPE html><html><body onload="document.forms[0].submit()">
 
 
 def _chromium() -> str:
+    install_system_deps()
     path = shutil.which("chromium")
-    if path is None:
-        subprocess.run(["bash", str(ROOT / "scripts" / "install-system-deps.sh")], check=True)
-        path = shutil.which("chromium")
     assert path is not None, "chromium missing after scripts/install-system-deps.sh"
     return path
 
@@ -40,7 +40,8 @@ def _browse(url: str, proxy_port: int, profile: Path, *extra: str) -> str:
         _chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", f"--user-data-dir={profile}", f"--proxy-server=http://127.0.0.1:{proxy_port}",
-        "--proxy-bypass-list=<-loopback>", "--virtual-time-budget=15000", "--window-size=1000,900", *extra, url,
+        "--proxy-bypass-list=<-loopback>", "--virtual-time-budget=15000", "--window-size=1000,900",
+        *extra, url,
     ]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
@@ -48,12 +49,16 @@ def _browse(url: str, proxy_port: int, profile: Path, *extra: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory, proxy_model_dir: Path) -> Iterator[tuple[Mitmdump, Upstream]]:
+def setup(
+    tmp_path_factory: pytest.TempPathFactory, proxy_model_dir: Path
+) -> Iterator[tuple[Mitmdump, Upstream]]:
     ca = TestCA(tmp_path_factory.mktemp("ca"))
     upstream = Upstream()
     upstream.pages["/secret-form"] = FORM.format(value=html.escape(f"deploy key {AWS_KEY} please"))
     upstream.pages["/clean-form"] = FORM.format(value="See you at the offsite on Friday")
-    upstream.pages["/submit"] = "<!DOCTYPE html><html><body><h1 id='ok'>Thanks, message received</h1></body></html>"
+    upstream.pages["/submit"] = (
+        "<!DOCTYPE html><html><body><h1 id='ok'>Thanks, message received</h1></body></html>"
+    )
     mitm = Mitmdump(tmp_path_factory.mktemp("mitm"), {"guard_model": str(proxy_model_dir)}, ca)
     yield mitm, upstream
     mitm.close()
