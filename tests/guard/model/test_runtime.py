@@ -328,3 +328,15 @@ def test_window_too_small_for_the_stride(tiny_model_dir: Path, tmp_path: Path) -
     write_manifest(model_dir, max_length=10, stride=4)
     with pytest.raises(ModelError, match="too few for stride"):
         OnnxTokenClassifier.load(model_dir, provider="cpu")
+
+
+def test_public_interface_and_the_shared_fixture(guard_model_dir: Path) -> None:
+    import guard.model
+
+    for name in guard.model.__all__:
+        assert hasattr(guard.model, name), name
+    clf = OnnxTokenClassifier.load(guard_model_dir, provider="cpu")
+    (analysis,) = clf.analyze_many(["Ping Anna at anna@corp.example"])
+    assert analysis.num_tokens > 0 and analysis.text_length == 30
+    assert set(clf.manifest.thresholds) == set(clf.manifest.labels)
+    assert all(f.detector == "model" and f.score >= clf.score_floor for f in analysis.findings)
