@@ -50,7 +50,8 @@ _SEP = {"en": ": ", "de": ": ", "fr": " : ", "ja": "：", "zh": "："}
 _SIG_PHONE = {"en": ("Tel: ", "Mobile: ", "M ", "Phone: "), "de": ("Tel.: ", "Mobil: ", "T "),
               "fr": ("Tél. : ", "Portable : "), "ja": ("TEL：", "携帯："), "zh": ("电话：", "手机：")}  # fmt: skip
 _FENCE_LANG = {"config": ("", "env", "yaml", "ini"), "log": ("", "text", "log"), "stacktrace": ("", "text", "python"),
-               "sql": ("sql", ""), "curl": ("bash", "sh", ""), "code": ("python", "js", "", "go")}  # fmt: skip
+               "sql": ("sql", ""), "curl": ("bash", "sh", ""), "code": ("python", "js", "", "go"), "csv": ("csv", "", "text"),
+               "http": ("http", "", "text")}  # fmt: skip
 
 
 @dataclass

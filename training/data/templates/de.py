@@ -227,3 +227,16 @@ _MORE: dict[str, list[str]] = {
 }
 for _theme, _tpls in _MORE.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_PUBLIC: dict[str, list[str]] = {
+    "neg_news": [
+        "{customer} meldet im Geschäftsbericht einen Umsatz von {public_money}, ein Plus von {n} %.",
+        "Pressemitteilung: {customer} eröffnet ein Werk in {city} mit {num} Arbeitsplätzen.",
+        "Laut Handelsblatt ernennt {customer} einen neuen Finanzvorstand.",
+        "{customer} hat heute seinen Nachhaltigkeitsbericht veröffentlicht.",
+        "Hab gelesen, dass {customer} in {city} einstellt, kennt jemand die Firma?",
+        "Der Listenpreis von {customer} für das Basispaket liegt bei {price}.",
+    ],
+}
+for _theme, _tpls in _PUBLIC.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

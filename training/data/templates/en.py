@@ -300,3 +300,22 @@ _MORE: dict[str, list[str]] = {
 }
 for _theme, _tpls in _MORE.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+# Fictitious companies and people in *public* contexts: the name alone never makes a CUSTOMER.
+_PUBLIC: dict[str, list[str]] = {
+    "neg_news": [
+        "{customer} reported revenue of {public_money} in its annual report, up {n}% year over year.",
+        "Press release: {customer} opens a new plant in {city} with {num} jobs.",
+        "{customer} was named supplier of the year by {public_company}, according to the trade press.",
+        "News: {customer} appoints a new CFO; shares rose {n}% on {date}.",
+        "{customer} published its sustainability report today.",
+        "I read that {customer} is hiring in {city}, anyone know what it's like there?",
+        "{customer}'s list price for the basic plan is {price}.",
+    ],
+    "neg_misc": [
+        "Who wrote the requests library? I think it was Kenneth Reitz.",
+        "Our {city} office address is on the public website: {public_url}",
+    ],
+}
+for _theme, _tpls in _PUBLIC.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

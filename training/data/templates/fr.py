@@ -200,3 +200,15 @@ _MORE: dict[str, list[str]] = {
 }
 for _theme, _tpls in _MORE.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_PUBLIC: dict[str, list[str]] = {
+    "neg_news": [
+        "{customer} a publié un chiffre d'affaires de {public_money} dans son rapport annuel, en hausse de {n} %.",
+        "Communiqué : {customer} ouvre une usine à {city} avec {num} emplois.",
+        "Selon Les Échos, {customer} nomme un nouveau directeur financier.",
+        "{customer} a publié aujourd'hui son rapport RSE.",
+        "J'ai vu que {customer} recrute à {city}, quelqu'un connaît ?",
+    ],
+}
+for _theme, _tpls in _PUBLIC.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

@@ -189,3 +189,15 @@ _MORE: dict[str, list[str]] = {
 }
 for _theme, _tpls in _MORE.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_PUBLIC: dict[str, list[str]] = {
+    "neg_news": [
+        "{customer}は有価証券報告書で売上高{public_money}を公表した。",
+        "プレスリリース：{customer}が{city}に新工場を開設。",
+        "日経によると、{customer}は新しいCFOを任命した。",
+        "{customer}が本日、統合報告書を公開しました。",
+        "{customer}が{city}で採用しているらしいけど、どんな会社？",
+    ],
+}
+for _theme, _tpls in _PUBLIC.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

@@ -188,3 +188,15 @@ _MORE: dict[str, list[str]] = {
 }
 for _theme, _tpls in _MORE.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_PUBLIC: dict[str, list[str]] = {
+    "neg_news": [
+        "{customer}在年报中公布营收{public_money}，同比增长{n}%。",
+        "新闻稿：{customer}在{city}新建工厂，提供{num}个岗位。",
+        "据财新报道，{customer}任命了新的首席财务官。",
+        "{customer}今天发布了社会责任报告。",
+        "听说{customer}在{city}招人，有人了解这家公司吗？",
+    ],
+}
+for _theme, _tpls in _PUBLIC.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)
