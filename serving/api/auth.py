@@ -95,11 +95,12 @@ class TokenBucketLimiter:
     def acquire(self, key_id: str, cost: int = 1) -> float:
         """Take ``cost`` tokens; return 0.0 on success, else seconds to wait before retrying.
 
-        A cost above the burst size can never succeed; it returns the time to refill the
-        whole bucket so the client backs off instead of hammering.
+        A cost above the burst size is charged as the burst size (it needs a full bucket), so a
+        large batch is slowed down, never refused forever.
         """
         if self._rate <= 0:
             return 0.0
+        cost = min(cost, int(self._burst))
         now = self._clock()
         with self._lock:
             tokens, stamp = self._buckets.get(key_id, (self._burst, now))
@@ -108,8 +109,7 @@ class TokenBucketLimiter:
                 self._buckets[key_id] = (tokens - cost, now)
                 return 0.0
             self._buckets[key_id] = (tokens, now)
-            missing = min(float(cost), self._burst) - tokens
-            return max(missing / self._rate, 1e-3)
+            return (cost - tokens) / self._rate
 
     @staticmethod
     def retry_after_header(wait_s: float) -> str:

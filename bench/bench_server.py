@@ -1,0 +1,302 @@
+"""Load benchmark of the inference server: throughput and latency vs concurrency, batching on/off.
+
+Starts the real server (``python -m serving.api serve``, i.e. ``guard serve``) in a subprocess for
+each mode (micro-batching on, then off), drives ``POST /v1/scan`` with an asyncio httpx client at
+concurrency 1, 4, 16 and 64 for short (200 B) and long (8 KB) texts, plus the 1 KB text at
+concurrency 4, and writes ``bench/results/server.json`` and ``server.md``.
+
+    python bench/bench_server.py                      # packaged default model
+    python bench/bench_server.py --model DIR          # any model directory
+    python bench/bench_server.py --proxy-model DIR    # build (once) and use a random-weight model
+                                                      # with multilingual-e5-small's shape
+                                                      # (12 layers, 384 hidden): same compute as the
+                                                      # real model, meaningless predictions
+
+Client and server share the machine, so on a 2-core box the client's CPU use lowers the
+figures; they are comparable between modes, which is what the batching ratio needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from serving.api.auth import hash_api_key  # noqa: E402
+
+__all__ = ["main"]
+
+API_KEY = "bench-api-key-" + "0123456789abcdef"  # gitleaks:allow
+CONCURRENCY = (1, 4, 16, 64)
+SIZES = {"short": 200, "long": 8192}
+WORDS = (
+    "the release plan for next quarter covers the payment service migration and the new billing "
+    "dashboard please review the attached notes before friday and send comments to the team channel "
+    "Die Besprechung wurde auf Donnerstag verschoben und das Protokoll folgt morgen "
+    "la réunion est reportée à jeudi et le compte rendu suivra demain "
+    "会議は木曜日に延期されました 会议改到星期四 "
+).split()
+SECRETS = ("AKIA" + "QWERTYUIOPASDFGH", "4111 1111 1111 1111", "jane.doe@example-corp.com")  # gitleaks:allow
+
+
+@dataclass
+class Cell:
+    mode: str
+    text: str
+    bytes: int
+    concurrency: int
+    requests: int
+    errors: int
+    seconds: float
+    throughput_rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+def make_text(size: int, seed: int) -> str:
+    """A mixed-language text of ``size`` UTF-8 bytes with one planted finding."""
+    rng = random.Random(seed)
+    secret = SECRETS[seed % len(SECRETS)]
+    parts: list[str] = [secret]
+    while len(" ".join(parts).encode()) < size:
+        parts.insert(rng.randrange(len(parts) + 1), rng.choice(WORDS))
+    text = " ".join(parts)
+    while len(text.encode()) > size:
+        text = text[:-1]
+    return text
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] * 1000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """``python -m serving.api serve`` with benchmark settings (no rate limit, deep queue)."""
+
+    def __init__(self, model: Path | None, batching: bool, threads: int) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GUARD_")}
+        env.update(
+            PYTHONPATH=str(ROOT),
+            GUARD_RATE_LIMIT_PER_S="0",
+            GUARD_MAX_QUEUE="4096",
+            GUARD_MAX_BATCH_TEXTS="64",
+            GUARD_INTRA_OP_THREADS=str(threads),
+            GUARD_LOG_LEVEL="warning",
+        )
+        command = [sys.executable, "-m", "serving.api", "serve", "--port", str(self.port),
+                   "--api-key-hash", hash_api_key(API_KEY), "--provider", "cpu"]
+        command += ["--batching"] if batching else ["--no-batching"]
+        if model is not None:
+            command += ["--model", str(model)]
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 300
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}")
+            try:
+                ready = httpx.get(self.url + "/readyz", timeout=2)
+                if ready.status_code == 200:
+                    self.model_version = str(ready.json()["model_version"])
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not become ready")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=60)
+
+
+async def drive(url: str, texts: list[str], concurrency: int, seconds: float, warmup: float) -> tuple[list[float], int, float]:
+    """``concurrency`` workers post texts back to back; latencies of requests started after warm-up."""
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    async with httpx.AsyncClient(base_url=url, limits=limits, headers=headers, timeout=120) as client:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        measure_from = start + warmup
+        stop_at = measure_from + seconds
+
+        async def worker(index: int) -> None:
+            nonlocal errors
+            n = index
+            while True:
+                began = loop.time()
+                if began >= stop_at:
+                    return
+                response = await client.post("/v1/scan", json={"text": texts[n % len(texts)]})
+                n += concurrency
+                if began >= measure_from:
+                    if response.status_code == 200:
+                        latencies.append(loop.time() - began)
+                    else:
+                        errors += 1
+
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        elapsed = loop.time() - measure_from
+    return latencies, errors, elapsed
+
+
+def run_cell(server: ServerProcess, mode: str, name: str, size: int, concurrency: int, seconds: float) -> Cell:
+    texts = [make_text(size, seed) for seed in range(64)]
+    latencies, errors, elapsed = asyncio.run(drive(server.url, texts, concurrency, seconds, warmup=1.0))
+    cell = Cell(
+        mode=mode, text=name, bytes=size, concurrency=concurrency, requests=len(latencies), errors=errors,
+        seconds=round(elapsed, 2), throughput_rps=round(len(latencies) / elapsed, 1),
+        p50_ms=round(percentile(latencies, 50), 1), p95_ms=round(percentile(latencies, 95), 1),
+        p99_ms=round(percentile(latencies, 99), 1),
+    )
+    print(f"{mode:9} {name:5} c={concurrency:<3} {cell.throughput_rps:8.1f} req/s  p50 {cell.p50_ms:7.1f}  "
+          f"p95 {cell.p95_ms:7.1f}  p99 {cell.p99_ms:7.1f} ms  ({cell.requests} ok, {errors} errors)", flush=True)
+    return cell
+
+
+def build_proxy_model(out_dir: Path) -> Path:
+    """Random-weight token classifier with multilingual-e5-small's shape, exported to ONNX (once)."""
+    if (out_dir / "model.onnx").is_file():
+        return out_dir
+    import shutil
+    import warnings
+
+    import torch
+    from transformers import BertConfig, BertForTokenClassification
+
+    sys.path.insert(0, str(ROOT))
+    from tests.fixtures.tiny_model import TAGS, tokenizer_json_path, write_manifest
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(tokenizer_json_path(), out_dir / "tokenizer.json")
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=250_037, hidden_size=384, num_hidden_layers=12, num_attention_heads=12, intermediate_size=1536,
+        max_position_embeddings=514, type_vocab_size=1, pad_token_id=1, num_labels=len(TAGS),
+        attn_implementation="eager",
+    )
+    model = BertForTokenClassification(config).eval()
+    ids = torch.randint(5, 1000, (2, 16), dtype=torch.int64)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model, (ids, torch.ones_like(ids)), str(out_dir / "model.onnx"),
+            input_names=["input_ids", "attention_mask"], output_names=["logits"],
+            dynamic_axes={n: {0: "batch", 1: "seq"} for n in ("input_ids", "attention_mask", "logits")},
+            opset_version=17, dynamo=False,
+        )
+    write_manifest(out_dir, name="bench-e5-small-shape", version="0.0.0-random", base_model="random-init e5-small shape",
+                   max_length=256, stride=64)
+    return out_dir
+
+
+def summarize(cells: list[Cell]) -> dict[str, Any]:
+    def find(mode: str, text: str, c: int) -> Cell:
+        return next(x for x in cells if x.mode == mode and x.text == text and x.concurrency == c)
+
+    ratio = {
+        text: round(find("batched", text, 16).throughput_rps / max(find("unbatched", text, 16).throughput_rps, 1e-9), 2)
+        for text in SIZES
+    }
+    p99 = {mode: find(mode, "1kb", 4).p99_ms for mode in ("batched", "unbatched")}
+    return {"throughput_ratio_batched_vs_unbatched_c16": ratio, "p99_ms_1kb_c4": p99,
+            "targets": {"ratio_c16": ">= 2.0", "p99_ms_1kb_c4": "<= 150 on 2 CPU cores"}}
+
+
+def write_markdown(path: Path, report: dict[str, Any]) -> None:
+    lines = [
+        "# Inference server load benchmark",
+        "",
+        f"Model: `{report['model_version']}` ({report['model_note']}). Machine: {report['machine']['cpus']} CPUs, "
+        f"{report['machine']['platform']}. Client and server on the same machine. "
+        f"{report['seconds_per_cell']} s per cell after 1 s warm-up. Command: `{report['command']}`.",
+        "",
+        "| mode | text | concurrency | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c in report["results"]:
+        lines.append(f"| {c['mode']} | {c['text']} ({c['bytes']} B) | {c['concurrency']} | {c['throughput_rps']} | "
+                     f"{c['p50_ms']} | {c['p95_ms']} | {c['p99_ms']} | {c['errors']} |")
+    s = report["summary"]
+    lines += [
+        "",
+        f"Batched / unbatched throughput at concurrency 16: short {s['throughput_ratio_batched_vs_unbatched_c16']['short']}×, "
+        f"long {s['throughput_ratio_batched_vs_unbatched_c16']['long']}× (target ≥ 2×).",
+        f"p99 latency, 1 KB text at concurrency 4: batched {s['p99_ms_1kb_c4']['batched']} ms, "
+        f"unbatched {s['p99_ms_1kb_c4']['unbatched']} ms (target ≤ 150 ms on 2 cores).",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=None, help="model directory (default: packaged model)")
+    parser.add_argument("--proxy-model", type=Path, default=None, help="build/use an e5-small-shaped random model here")
+    parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds per cell")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="onnxruntime intra-op threads")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=list(CONCURRENCY))
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "server.json")
+    args = parser.parse_args()
+    model = build_proxy_model(args.proxy_model) if args.proxy_model else args.model
+    cells: list[Cell] = []
+    version = "?"
+    for mode, batching in (("batched", True), ("unbatched", False)):
+        server = ServerProcess(model, batching, args.threads)
+        version = server.model_version
+        try:
+            for name, size in SIZES.items():
+                for c in args.concurrency:
+                    cells.append(run_cell(server, mode, name, size, c, args.seconds))
+            cells.append(run_cell(server, mode, "1kb", 1024, 4, args.seconds))
+        finally:
+            server.stop()
+    note = "random weights, multilingual-e5-small shape" if args.proxy_model else "as given"
+    report = {
+        "benchmark": "server",
+        "model_version": version,
+        "model_note": note,
+        "command": " ".join(["python", "bench/bench_server.py", *sys.argv[1:]]),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "seconds_per_cell": args.seconds,
+        "intra_op_threads": args.threads,
+        "results": [asdict(c) for c in cells],
+        "summary": summarize(cells) if set(args.concurrency) >= {16} else {},
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    if report["summary"]:
+        write_markdown(args.out.with_suffix(".md"), report)
+    print(json.dumps(report["summary"], indent=2))
+
+
+if __name__ == "__main__":
+    main()
