@@ -165,6 +165,8 @@ def trim_vocab(
     from tokenizers import Tokenizer
 
     model_dir, out_dir = Path(model_dir), Path(out_dir)
+    if not (model_dir / WEIGHTS).is_file():
+        raise ValueError(f"{model_dir} has no {WEIGHTS} (only safetensors checkpoints are supported)")
     tok_json = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
     if tok_json["model"]["type"] != "Unigram":
         raise ValueError(f"trim_vocab supports unigram tokenizers only, got {tok_json['model']['type']}")
@@ -194,8 +196,14 @@ def trim_vocab(
     (out_dir / "tokenizer.json").write_text(
         json.dumps(_remap_tokenizer(tok_json, kept), ensure_ascii=False), encoding="utf-8"
     )
+    # Trimming an already trimmed directory composes the maps, so ids always refer to the full vocabulary.
+    previous = model_dir / "trim_map.json"
+    original_ids = kept
+    if previous.exists():
+        earlier = json.loads(previous.read_text(encoding="utf-8"))["original_ids"]
+        original_ids = [int(earlier[i]) for i in kept]
     (out_dir / "trim_map.json").write_text(
-        json.dumps({"source": str(model_dir), "original_ids": kept}), encoding="utf-8"
+        json.dumps({"source": str(model_dir), "original_ids": original_ids}), encoding="utf-8"
     )
     return TrimResult(out_dir, len(pieces), len(kept), len(used), len(singles))
 

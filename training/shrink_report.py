@@ -4,7 +4,7 @@
 
 * ``<out>/e5-small-trim``       vocabulary trimmed (fp32 ``model.safetensors``),
 * ``<out>/e5-small-trim-fp16``  the same with float16 weights (half the bytes to ship),
-* ``<out>/e5-small-trim-L6``    trimmed + every other encoder layer (6 of 12),
+* ``<out>/e5-small-trim-L6``    trimmed + every other encoder layer (``--layers 6`` of 12),
 
 and prints/writes ``<out>/shrink_report.json``: parameters and MB of each directory, the share of
 held-out strings the trimmed tokenizer segments exactly like the original, extra ``<unk>`` count, and
@@ -48,9 +48,10 @@ def tokenization_agreement(original: Path, trimmed: Path, texts: Sequence[str]) 
     from tokenizers import Tokenizer
 
     original_ids = json.loads((trimmed / "trim_map.json").read_text(encoding="utf-8"))["original_ids"]
-    a = Tokenizer.from_file(str(original / "tokenizer.json")).encode_batch(list(texts))
+    tokenizer_a = Tokenizer.from_file(str(original / "tokenizer.json"))
+    a = tokenizer_a.encode_batch(list(texts))
     b = Tokenizer.from_file(str(trimmed / "tokenizer.json")).encode_batch(list(texts))
-    unk_a = Tokenizer.from_file(str(original / "tokenizer.json")).token_to_id("<unk>")
+    unk_a = tokenizer_a.token_to_id("<unk>")
     same = extra_unk = 0
     for ea, eb in zip(a, b, strict=True):
         mapped = [original_ids[i] for i in eb.ids]
@@ -97,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus-file", type=Path, action="append", default=[])
     parser.add_argument("--heldout-n", type=int, default=6000)
     parser.add_argument("--parity-n", type=int, default=200)
+    parser.add_argument("--layers", type=int, default=6, help="encoder layers of the -L<n> variant")
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     def corpus() -> Iterator[str]:
@@ -107,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     trim_dir = args.out / "e5-small-trim"
     trim = trim_vocab(args.src, corpus(), trim_dir)
     fp16_dir = write_fp16_copy(trim_dir, args.out / "e5-small-trim-fp16")
-    l6_dir = drop_layers(trim_dir, 6, args.out / "e5-small-trim-L6")
+    l6_dir = drop_layers(trim_dir, args.layers, args.out / f"e5-small-trim-L{args.layers}")
     heldout = sample_texts(args.heldout_n, seed=7) + list(EDGE_CASES)
     report: dict[str, Any] = {
         "corpus": {"generated": args.corpus_n, "files": [str(p) for p in args.corpus_file]},
