@@ -24,7 +24,7 @@ Item = tuple[str, str]
 #: more prose because structured blocks already carry many secrets and hosts.
 THEME_WEIGHTS: dict[str, float] = {"project": 1.7, "deal": 1.7, "contact": 1.3, "infra": 0.8, "ids": 0.9,
                                    "neg_word": 1.6, "neg_news": 1.3, "neg_tech": 1.2, "neg_misc": 0.8}  # fmt: skip
-PROSE_CHANNELS = ("chat", "email", "issue", "form", "notes", "search")
+PROSE_CHANNELS = ("chat", "email", "issue", "form", "notes", "search", "post")
 STRUCT_CHANNELS = tuple(STRUCTURED)
 CHANNELS = PROSE_CHANNELS + STRUCT_CHANNELS
 
@@ -264,6 +264,22 @@ def _notes(d: _Doc, lang: str) -> None:
         d.fragment(frag_lang, positive=(k == 0) or rng.random() < 0.6)
 
 
+def _post(d: _Doc, lang: str) -> None:
+    """Forum / social media post: optional opener, sentences, maybe a paste, maybe a closing line."""
+    rng = d.ctx.rng
+    langs = _langs_for(rng, lang, rng.choice([1, 2, 3]))
+    if rng.random() < 0.6:
+        d.frame(langs[0], "post_open")
+        d.lit(rng.choice([" ", "\n", "\n\n"]))
+    d.fragments(langs)
+    if rng.random() < 0.25:
+        d.lit("\n\n")
+        d.block(rng.choice(("log", "config", "code", "stacktrace")), fence=rng.random() < 0.5)
+    if rng.random() < 0.5:
+        d.lit(rng.choice(["\n\n", " ", "\n"]))
+        d.frame(langs[0], "post_close")
+
+
 def _search(d: _Doc, lang: str) -> None:
     d.noise.lower = d.noise.lower or lang in ("en", "de", "fr")
     d.fragment(_langs_for(d.ctx.rng, lang, 1)[0])
@@ -283,7 +299,7 @@ def _struct(channel: str) -> Callable[[_Doc, str], None]:
 
 
 _ASSEMBLERS: dict[str, Callable[[_Doc, str], None]] = {
-    "chat": _chat, "email": _email, "issue": _issue, "form": _form, "notes": _notes, "search": _search,
+    "chat": _chat, "email": _email, "issue": _issue, "form": _form, "notes": _notes, "search": _search, "post": _post,
     **{ch: _struct(ch) for ch in STRUCT_CHANNELS},
 }  # fmt: skip
 
@@ -297,6 +313,8 @@ def assemble(channel: str, lang: str, ctx: Ctx, bank: TemplateBank, negative: bo
     if channel not in _ASSEMBLERS:
         raise ValueError(f"unknown channel {channel!r} (expected one of {CHANNELS})")
     ctx.negative = negative
-    doc = _Doc(ctx, bank, Noise.draw(ctx.rng, lang, channel), negative)
+    noise = Noise.draw(ctx.rng, lang, channel)
+    ctx.casual = noise.lower
+    doc = _Doc(ctx, bank, noise, negative)
     _ASSEMBLERS[channel](doc, lang)
     return doc.out, doc.used

@@ -213,7 +213,7 @@ def generate_domain(
     docs = _doc_examples(docs_dir, values, split) if docs_dir is not None else []
     langs = [x for x in values.pack.company.languages if x in ("en", "de", "fr", "ja", "zh")] or ["en"]
     langs = langs + ["mixed"]
-    channels = ["chat", "chat", "email", "notes", "issue", "search", "config", "log", "code", "curl", "stacktrace"]
+    channels = ["chat", "chat", "email", "notes", "issue", "search", "post", "config", "log", "code", "curl", "stacktrace"]
     for _ in range(n):
         r = rng.random()
         if seeds and r < 0.03:

@@ -29,7 +29,7 @@ __all__ = ["CHANNEL_WEIGHTS", "LANG_WEIGHTS", "NEGATIVE_RATE", "generate", "main
 
 LANG_WEIGHTS: dict[str, float] = {"en": 0.28, "de": 0.16, "fr": 0.14, "ja": 0.15, "zh": 0.13, "mixed": 0.14}
 CHANNEL_WEIGHTS: dict[str, float] = {
-    "chat": 0.24, "email": 0.12, "issue": 0.09, "form": 0.06, "notes": 0.07, "search": 0.04,
+    "chat": 0.22, "email": 0.11, "issue": 0.08, "form": 0.06, "notes": 0.06, "search": 0.04, "post": 0.05,
     "config": 0.09, "log": 0.07, "stacktrace": 0.05, "sql": 0.04, "curl": 0.04, "code": 0.07, "csv": 0.03,
     "http": 0.03,
 }  # fmt: skip

@@ -21,11 +21,22 @@ __all__ = ["SLOTS", "Ctx", "make_fakers", "slot_value"]
 FAKER_LOCALES = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "ja": "ja_JP", "zh": "zh_CN"}
 
 
+#: extra Latin-script locales for the names of people writing or written about in en/de/fr texts
+EXTRA_NAME_LOCALES = ("en_IN", "es_ES", "it_IT", "pl_PL", "tr_TR", "pt_BR", "nl_NL", "en_GB")
+
+
 def make_fakers(seed: int) -> dict[str, Any]:
-    """One seeded Faker per language (imported lazily: faker is a training-only dependency)."""
+    """One seeded Faker per language plus extra name locales (``x:<locale>`` keys).
+
+    Faker is imported lazily: it is a training-only dependency.
+    """
     from faker import Faker
 
     fakers: dict[str, Any] = {}
+    for i, locale in enumerate(EXTRA_NAME_LOCALES):
+        fk = Faker(locale)
+        fk.seed_instance(seed * 13 + i)
+        fakers[f"x:{locale}"] = fk
     for i, (lang, locale) in enumerate(FAKER_LOCALES.items()):
         fk = Faker(locale)
         fk.seed_instance(seed * 7 + i)
@@ -44,6 +55,7 @@ class Ctx:
     memo: dict[str, str] = field(default_factory=dict)
     domain: Any = None  # a DomainValues (domain.py) overriding codenames/customers/hosts, or None
     negative: bool = False  # switchable ``{?SLOT}`` slots render as placeholders when True
+    casual: bool = False  # lower-cased chat: names are sometimes typed in lower case too
 
     def faker(self) -> Any:
         return self.fakers[self.lang if self.lang in self.fakers else "en"]
@@ -53,8 +65,18 @@ def _ascii(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if c.isascii() and (c.isalnum() or c in ".-"))
 
 
+def _name_faker(ctx: Ctx) -> Any:
+    if ctx.lang in ("en", "de", "fr") and ctx.rng.random() < 0.2:
+        return ctx.fakers[f"x:{ctx.rng.choice(EXTRA_NAME_LOCALES)}"]
+    return ctx.faker()
+
+
+def _casual(ctx: Ctx, name: str) -> str:
+    return name.lower() if ctx.casual and ctx.rng.random() < 0.5 else name
+
+
 def _person(ctx: Ctx) -> str:
-    fk = ctx.faker()
+    fk = _name_faker(ctx)
     if ctx.lang in ("ja", "zh"):
         name = fk.last_name() + fk.first_name()
         if ctx.lang == "ja" and ctx.rng.random() < 0.4:
@@ -63,15 +85,15 @@ def _person(ctx: Ctx) -> str:
     name = f"{fk.first_name()} {fk.last_name()}"
     if ctx.rng.random() < 0.08:
         name = f"{fk.first_name()} {fk.first_name()[0]}. {fk.last_name()}"
-    return name
+    return _casual(ctx, name)
 
 
 def _first(ctx: Ctx) -> str:
-    return str(ctx.faker().first_name())
+    return _casual(ctx, str(_name_faker(ctx).first_name()))
 
 
 def _last(ctx: Ctx) -> str:
-    return str(ctx.faker().last_name())
+    return _casual(ctx, str(_name_faker(ctx).last_name()))
 
 
 _FREE_MAIL = {"en": ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me", "hotmail.com"),

@@ -118,6 +118,8 @@ PROSE: dict[str, list[str]] = {
 }
 
 FRAME: dict[str, list[str]] = {
+    "post_open": ["Hat noch jemand das Problem?", "Kurze Frage an die Runde:", "Brauche Rat.", "[Hilfe] komisches Verhalten"],
+    "post_close": ["Edit: gelöst, danke!", "Bin für jeden Tipp dankbar.", "Meinungen?", "#Homeoffice #IT"],
     "chat_open": ["Kannst du mir helfen?", "Bitte korrigiere das:", "Fasse folgendes zusammen:",
                   "Übersetze ins Englische:", "Ich komme nicht weiter:", "Was ist hier falsch?", "hallo"],
     "chat_ask": ["Was soll ich tun?", "Hast du eine Idee?", "Mach es kürzer.", "Danke!", "Kannst du das beheben?"],

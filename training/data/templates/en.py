@@ -142,6 +142,10 @@ PROSE: dict[str, list[str]] = {
 }
 
 FRAME: dict[str, list[str]] = {
+    "post_open": ["Anyone else seeing this?", "PSA:", "Need advice.", "Long time lurker, first post.", "Rant incoming.",
+                  "[Help] weird issue", "Quick poll:", "TIL"],
+    "post_close": ["Edit: solved, thanks!", "Any help appreciated.", "#devops #help", "Thoughts?", "Upvote if you had this too.",
+                   "Edit: typo"],
     "chat_open": ["Can you help me with this?", "Please fix this:", "{Summarize|Rewrite|Translate} the following:",
                   "I'm stuck, here's the context:", "Quick question.", "Help me debug this.",
                   "Write a reply to this message:", "Explain what's wrong here:", "hey"],

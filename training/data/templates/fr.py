@@ -104,6 +104,8 @@ PROSE: dict[str, list[str]] = {
 }
 
 FRAME: dict[str, list[str]] = {
+    "post_open": ["Quelqu'un d'autre a ce problème ?", "Petite question :", "Besoin d'aide.", "[Aide] comportement bizarre"],
+    "post_close": ["Edit : résolu, merci !", "Merci d'avance pour vos retours.", "Des avis ?", "#devops"],
     "chat_open": ["Tu peux m'aider ?", "Corrige ceci :", "Résume le texte suivant :", "Traduis en anglais :",
                   "Je suis bloqué :", "Qu'est-ce qui ne va pas ?", "bonjour"],
     "chat_ask": ["Que dois-je faire ?", "Une idée ?", "Fais plus court.", "Merci !", "Tu peux corriger ?"],
