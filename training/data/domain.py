@@ -86,11 +86,11 @@ class DomainValues:
         lex = _lexicon()
         self.ordinary_words: list[tuple[str, str]] = []
         for spelling in self.codename_spellings:
-            key = spelling.lower()
-            if spelling.isupper() and len(spelling) > 3:
+            if spelling.isupper() and len(spelling) > 3 or spelling.startswith(("Project ", "Projekt ", "Projet ")):
                 continue
-            if key in lex:
-                self.ordinary_words.append((spelling, lex[key]))
+            base = re.sub(r"[- ]?\d+$", "", spelling)  # Nimbus-7 -> nimbus (the cloud)
+            if base.lower() in lex and base not in {w for w, _ in self.ordinary_words}:
+                self.ordinary_words.append((base, lex[base.lower()]))
 
     # ---- generators used by values.SLOTS when ctx.domain is set
     def codename(self, ctx: Ctx) -> str:
@@ -140,7 +140,8 @@ class DomainValues:
             word = pools.codename_word(ctx.rng, lang, ctx.split, category)[0]
         else:
             word = ctx.rng.choice(words)
-        return word.lower() if ctx.lang in ("en", "fr") else word
+        # mostly lower case in running en/fr text, but "the Okapi exhibit" happens too
+        return word.lower() if ctx.lang in ("en", "fr") and ctx.rng.random() < 0.75 else word
 
     def public_url(self, ctx: Ctx) -> str:
         if not self.public_domains:

@@ -215,7 +215,7 @@ def _word(category: str | None) -> Callable[[Ctx], str]:
         if ctx.domain is not None and ctx.domain.ordinary_words and ctx.rng.random() < 0.7:
             return ctx.domain.ordinary_word(ctx, category)
         word, _ = pools.codename_word(ctx.rng, lang, ctx.split, category)
-        return word.lower() if lang in ("en", "fr") else word
+        return word.lower() if lang in ("en", "fr") and ctx.rng.random() < 0.8 else word
 
     return gen
 
