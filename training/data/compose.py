@@ -24,7 +24,7 @@ def parse(template: str) -> tuple[Node, ...]:
     """Parse ``template`` into nodes (cached).
 
     Raises:
-        ValueError: unbalanced braces.
+        ValueError: an unclosed ``{`` (a stray top-level ``}`` is literal text).
     """
     nodes, pos = _parse_seq(template, 0, top=True)
     if pos != len(template):

@@ -242,3 +242,69 @@ _PUBLIC: dict[str, list[str]] = {
 }
 for _theme, _tpls in _PUBLIC.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_MORE2: dict[str, list[str]] = {
+    "contact": [
+        "Guten Tag, mein Name ist {PERSON}, Sie erreichen mich unter {PHONE}.",
+        "Frau Dr. {LAST} bittet um Zusendung der Unterlagen an {ADDRESS}.",
+        "Herr {LAST} ({EMAIL}) hat den Termin am {date} abgesagt.",
+        "Kontaktdaten neuer Lieferant: {PERSON}, {PHONE}, {EMAIL}",
+        "Der Kurier hat {PERSON} in der {ADDRESS} nicht angetroffen.",
+    ],
+    "hr": [
+        "Rechne das Netto für {SALARY} brutto im Jahr aus, Steuerklasse 1, für {FIRST}.",
+        "Mitarbeitergespräch {PERSON}: Ziele verfehlt, Bonus auf {SALARY} gekürzt.",
+        "Auf der Liste für den Stellenabbau stehen {PERSON} und {PERSON}.",
+    ],
+    "ids": [
+        "Steuer-ID {STEUER_ID} wird im ELSTER-Formular abgelehnt, woran liegt das?",
+        "Für die Anmeldung von {PERSON} brauche ich die SV-Nummer: {SVNR}",
+        "Ausweis {PERSO} von {PERSON} läuft am {date} ab.",
+    ],
+    "payment": [
+        "Bitte Miete ab sofort auf {IBAN} (Kontoinhaber {PERSON}).",
+        "Kartennummer {CARD}, gültig bis {n}/{n}, stimmt das so?",
+        "Rückerstattung bitte auf mein Konto {IBAN}.",
+    ],
+    "secret": [
+        "Zugang zur Testdatenbank: {DB_URI}",
+        "Der GitLab-Token {TOKEN} geht seit heute früh nicht mehr.",
+        "pw für den Admin-Account: {PASSWORD} (bitte ändern)",
+        "Privater Schlüssel vom Server:\n{PEM}",
+    ],
+    "infra": [
+        "Das NAS {HOST} ist voll, wer kann aufräumen?",
+        "Das Intranet {URL} ist seit der Migration extrem langsam.",
+        "IP-Konflikt: {IP} ist doppelt vergeben.",
+        "Bitte {HOSTPORT} im Proxy freischalten.",
+    ],
+    "project": [
+        "Schreib eine interne Mitteilung zum Stand von {CODENAME}, nur für den Lenkungskreis.",
+        "{CODENAME}: Der Zellenlieferant ist {n} Wochen im Verzug.",
+        "Auf der Messe bitte nichts zu {CODENAME} sagen, NDA.",
+        "Wer leitet {CODENAME}, seit {FIRST} weg ist?",
+    ],
+    "deal": [
+        "{CUSTOMER} verhandelt {PCT} Nachlass auf die Verlängerung, machen wir das?",
+        "Vertrag mit {CUSTOMER} unterschrieben: {MONEY} über {n} Jahre, Bekanntgabe erst am {date}.",
+        "Störung bei {CUSTOMER}: {n} Stunden Ausfall, sie fordern {MONEY} Vertragsstrafe.",
+        "Bereite die Antwort auf die Ausschreibung von {CUSTOMER} vor, unsere Untergrenze ist {MONEY}.",
+    ],
+    "neg_tech": [
+        "Die Handelsregisternummer HRB {num} ist öffentlich, steht im Impressum.",
+        "Version {version} ist raus, Changelog unter {public_url}.",
+        "Ersetze <password> durch dein Passwort, bevor du das Skript startest.",
+        "Beispielkonfiguration: DB_PASSWORD={placeholder}",
+    ],
+    "neg_word": [
+        "Die {tree} vor dem Haus verliert schon die Blätter.",
+        "Ein {bird} hat auf dem Balkon genistet.",
+        "Wir haben mit dem Teleskop den {sky} beobachtet.",
+    ],
+    "neg_misc": [
+        "Was ist der Unterschied zwischen „seid“ und „seit“?",
+        "Das Paket {order} liegt seit {date} in der Packstation.",
+    ],
+}
+for _theme, _tpls in _MORE2.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

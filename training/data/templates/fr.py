@@ -214,3 +214,94 @@ _PUBLIC: dict[str, list[str]] = {
 }
 for _theme, _tpls in _PUBLIC.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_MORE2: dict[str, list[str]] = {
+    "contact": [
+        "Bonjour, je suis {PERSON}, joignable au {PHONE} ou à {EMAIL}.",
+        "Mme {LAST} souhaite recevoir la facture à l'adresse suivante : {ADDRESS}.",
+        "Peux-tu écrire un mail à M. {LAST} ({EMAIL}) pour décaler le rendez-vous au {date} ?",
+        "Le livreur n'a pas trouvé {PERSON} au {ADDRESS}, il rappellera au {PHONE}.",
+        "Coordonnées du nouveau fournisseur : {PERSON}, {PHONE}, {EMAIL}",
+        "{FIRST} m'a donné son perso : {EMAIL}, c'est plus simple que l'adresse pro.",
+        "Dr {LAST} a transmis le dossier de {PERSON} (né le {date}).",
+    ],
+    "hr": [
+        "Le salaire de {PERSON} passe à {SALARY} brut annuel au {date}.",
+        "Calcule le net mensuel pour {SALARY} brut par an, c'est pour l'offre de {FIRST}.",
+        "Entretien annuel de {PERSON} : objectifs non atteints, prime réduite à {SALARY}.",
+        "Liste des départs du plan social : {PERSON}, {PERSON}. Annonce le {date}.",
+        "{PERSON} demande une rupture conventionnelle, on propose {SALARY}.",
+    ],
+    "ids": [
+        "Mon numéro de sécu c'est {NIR}, il est sur ma carte Vitale.",
+        "Le NIR {NIR} est refusé par la CPAM, tu vois pourquoi ?",
+        "Pièce d'identité : passeport {PASSPORT} au nom de {PERSON}.",
+        "Pour l'embauche de {PERSON} il me faut le numéro de sécurité sociale : {NIR}.",
+        "Voici le NIR de mon fils : {NIR}, pour la mutuelle.",
+    ],
+    "payment": [
+        "Coordonnées bancaires pour le remboursement : {IBAN} (BIC {bic}).",
+        "Le client a payé avec la carte {CARD}, mais la banque conteste.",
+        "Merci de mettre à jour mon RIB : {IBAN}",
+        "Numéro de carte {CARD}, date d'expiration {n}/{n}, c'est bien ça ?",
+        "Prélever les loyers sur le compte {IBAN} au nom de {PERSON}.",
+    ],
+    "secret": [
+        "Voici les accès à la base de recette : {DB_URI}",
+        "Le token GitLab {TOKEN} ne marche plus depuis ce matin.",
+        "mdp du compte admin : {PASSWORD} (à changer)",
+        "Pourquoi mon script renvoie 403 avec la clé {TOKEN} ?",
+        "La clé privée du serveur :\n{PEM}",
+        "Le mot de passe du coffre partagé est {PASSWORD}, ne le mets pas dans Teams.",
+    ],
+    "infra": [
+        "Le NAS {HOST} est plein, qui peut faire du ménage ?",
+        "L'intranet {URL} est très lent depuis la migration.",
+        "On a un conflit d'IP : {IP} est attribuée deux fois.",
+        "Ajoute {HOSTPORT} dans la liste blanche du proxy.",
+        "Le cluster de recette tourne sur {CIDR}.",
+        "Impossible de pousser sur {HOST}, erreur de certificat.",
+    ],
+    "project": [
+        "Rédige un communiqué interne sur l'avancement de {CODENAME}, diffusion restreinte.",
+        "{CODENAME} : le fournisseur de cellules a {n} semaines de retard.",
+        "On a besoin de {n} ingénieurs de plus sur {CODENAME} d'ici le T{q}.",
+        "Ne parle pas de {CODENAME} au salon, c'est sous NDA.",
+        "Le budget de {CODENAME} a été revu à {MONEY}.",
+        "Qui pilote {CODENAME} depuis le départ de {FIRST} ?",
+    ],
+    "deal": [
+        "{CUSTOMER} négocie {PCT} de remise sur le renouvellement, on accepte ?",
+        "Le contrat {CUSTOMER} est signé : {MONEY} sur {n} ans, pas d'annonce avant le {date}.",
+        "Incident chez {CUSTOMER} : {n} heures d'arrêt, ils demandent {MONEY} de pénalités.",
+        "Marge brute sur le compte {CUSTOMER} : {PCT}, c'est trop bas.",
+        "Objectif de CA T{q} : {MONEY}, dont {MONEY} avec {CUSTOMER}.",
+        "Prépare une réponse à l'appel d'offres de {CUSTOMER}, notre prix plancher est {MONEY}.",
+    ],
+    "neg_tech": [
+        "Le SIRET de la société est public, on le trouve sur {public_url}.",
+        "Version {version} publiée, voir le changelog sur {public_url}.",
+        "Remplace <password> par ton mot de passe avant de lancer le script.",
+        "La requête {uuid} a expiré après {n} secondes.",
+        "Le ticket {ticket} est lié au commit {sha}.",
+        "Exemple de config : DB_PASSWORD={placeholder}",
+    ],
+    "neg_news": [
+        "{public_figure} était l'invité de France Inter ce matin.",
+        "Le prix du billet de train {city}-Paris passe à {price}.",
+        "Résultats annuels publiés : {public_company} affiche une marge de {n} %.",
+    ],
+    "neg_word": [
+        "Le {tree} du jardin a perdu toutes ses feuilles.",
+        "J'ai acheté une bague en {mineral} au marché.",
+        "Un {bird} a fait son nid sur le balcon.",
+        "On a observé {sky} avec le télescope du club.",
+    ],
+    "neg_misc": [
+        "Quelle est la différence entre « censé » et « sensé » ?",
+        "Le colis {order} est en point relais depuis le {date}.",
+        "Réunion d'équipe à {time}, salle {n}.",
+    ],
+}
+for _theme, _tpls in _MORE2.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

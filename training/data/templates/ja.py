@@ -203,3 +203,90 @@ _PUBLIC: dict[str, list[str]] = {
 }
 for _theme, _tpls in _PUBLIC.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_MORE2: dict[str, list[str]] = {
+    "contact": [
+        "お世話になっております。{PERSON}です。ご不明点は{PHONE}までご連絡ください。",
+        "{LAST}先生宛ての書類は{ADDRESS}に送付してください。",
+        "{LAST}様（{EMAIL}）から{date}の打ち合わせキャンセルの連絡がありました。",
+        "新しい取引先の担当者：{PERSON}さん、電話{PHONE}、メール{EMAIL}",
+        "配達員が{ADDRESS}で{PERSON}様に会えなかったそうです。",
+        "{FIRST}ちゃんの連絡先、{PHONE}で合ってる？",
+        "請求書の送付先を{ADDRESS}に変更お願いします。担当：{PERSON}",
+    ],
+    "hr": [
+        "年収{SALARY}の手取りを計算して。{LAST}さんのオファー用です。",
+        "{PERSON}さんの人事評価：目標未達のため賞与を{SALARY}に減額。",
+        "希望退職の対象者は{PERSON}さんと{PERSON}さんです。{date}に発表予定。",
+        "{PERSON}さんの残業代が月{SALARY}を超えています。",
+        "{LAST}さんの基本給を{SALARY}に改定します（社外秘）。",
+    ],
+    "ids": [
+        "マイナンバー{MYNUMBER}がe-Taxで弾かれるのはなぜ？",
+        "{PERSON}さんの入社手続きのため、個人番号（{MYNUMBER}）を提出してください。",
+        "パスポート{PASSPORT}の名義は{PERSON}です。",
+        "扶養家族のマイナンバー：{MYNUMBER}",
+    ],
+    "payment": [
+        "家賃の振込先：{bank}銀行 {branch}支店 普通 口座番号{ACCOUNT} 名義{PERSON}",
+        "カード番号{CARD}、有効期限{n}/{n}で合っていますか？",
+        "返金は{bank}銀行の口座{ACCOUNT}にお願いします。",
+        "海外取引先の口座（IBAN）：{IBAN}",
+        "法人カード{CARD}の利用明細を確認してください。",
+    ],
+    "secret": [
+        "検証DBの接続情報：{DB_URI}",
+        "GitLabのトークン{TOKEN}が今朝から使えません。",
+        "adminのパスワード：{PASSWORD}（要変更）",
+        "サーバーの秘密鍵です：\n{PEM}",
+        "このAPI key {TOKEN} で403が返ってきます。何が原因？",
+        "共有フォルダのパスワードは{PASSWORD}です。Teamsには貼らないでください。",
+    ],
+    "infra": [
+        "NAS（{HOST}）の容量がいっぱいです。",
+        "移行後、社内ポータル{URL}がとても重いです。",
+        "IPアドレス{IP}が重複しています。",
+        "プロキシのホワイトリストに{HOSTPORT}を追加してください。",
+        "検証クラスタのネットワークは{CIDR}です。",
+        "{HOST}にpushできません。証明書エラーが出ます。",
+    ],
+    "project": [
+        "{CODENAME}の進捗について社内向けの通知文を書いて。配布先は限定です。",
+        "{CODENAME}はセルのサプライヤーが{n}週間遅れています。",
+        "展示会では{CODENAME}のことは話さないでください。NDA案件です。",
+        "{CODENAME}プロジェクトの責任者は誰になりましたか？",
+        "{CODENAME}の量産開始は{date}の予定（社外秘）。",
+    ],
+    "deal": [
+        "{CUSTOMER}が更新時に{PCT}の値引きを要求しています。受けますか？",
+        "{CUSTOMER}と契約締結：{n}年間で{MONEY}。{date}まで公表しないでください。",
+        "{CUSTOMER}で{n}時間のシステム停止、違約金{MONEY}を請求されています。",
+        "{CUSTOMER}の入札への回答を準備して。最低価格は{MONEY}です。",
+        "{CUSTOMER}向け粗利率は{PCT}しかありません。",
+    ],
+    "neg_tech": [
+        "法人番号は国税庁のサイトで公開されています：{public_url}",
+        "{version}をリリースしました。変更履歴は{public_url}。",
+        "スクリプト実行前に<password>を自分のパスワードに置き換えてください。",
+        "設定例：DB_PASSWORD={placeholder}",
+        "リクエスト{uuid}が{n}秒でタイムアウトしました。",
+    ],
+    "neg_news": [
+        "{public_figure}氏が今朝のニュース番組に出演した。",
+        "新幹線の{city}までの運賃は{price}です。",
+        "{public_company}の決算短信によると営業利益率は{n}%。",
+    ],
+    "neg_word": [
+        "ベランダに{bird}が巣を作りました。",
+        "望遠鏡で{sky}を観察しました。",
+        "{tree}の葉がもう落ち始めています。",
+        "{mineral}の指輪を母からもらいました。",
+    ],
+    "neg_misc": [
+        "荷物{order}はコンビニ受け取りになっています。",
+        "{time}からチームの定例です。",
+        "「適宜」と「随時」の違いを教えて。",
+    ],
+}
+for _theme, _tpls in _MORE2.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

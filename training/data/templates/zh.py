@@ -202,3 +202,90 @@ _PUBLIC: dict[str, list[str]] = {
 }
 for _theme, _tpls in _PUBLIC.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_MORE2: dict[str, list[str]] = {
+    "contact": [
+        "您好，我是{PERSON}，有问题请打我手机{PHONE}。",
+        "{LAST}老师的资料请寄到{ADDRESS}。",
+        "{LAST}女士（{EMAIL}）取消了{date}的会议。",
+        "新供应商对接人：{PERSON}，电话{PHONE}，邮箱{EMAIL}",
+        "快递员在{ADDRESS}没联系上{PERSON}。",
+        "发票寄送地址改为{ADDRESS}，联系人{PERSON}。",
+        "{FIRST}的手机号是{PHONE}吧？",
+    ],
+    "hr": [
+        "帮我算一下年薪{SALARY}的税后收入，给{PERSON}发offer用。",
+        "{PERSON}绩效不达标，年终奖降到{SALARY}。",
+        "裁员名单：{PERSON}、{PERSON}，{date}公布。",
+        "{PERSON}的基本工资调整为{SALARY}（保密）。",
+        "{PERSON}的加班费每月超过{SALARY}了。",
+    ],
+    "ids": [
+        "身份证号{SFZ}在个税App里验证不通过，为什么？",
+        "{PERSON}入职需要提供身份证号：{SFZ}",
+        "护照{PASSPORT}，持有人{PERSON}。",
+        "帮我孩子报名，身份证号是{SFZ}。",
+    ],
+    "payment": [
+        "房租请打到{bank}，卡号{UNIONPAY}，户名{PERSON}。",
+        "卡号{CARD}，有效期{n}/{n}，对吗？",
+        "退款请退到我的银行卡{UNIONPAY}。",
+        "海外供应商的IBAN：{IBAN}",
+        "公司信用卡{CARD}的消费明细帮我查一下。",
+    ],
+    "secret": [
+        "测试库连接信息：{DB_URI}",
+        "GitLab的token {TOKEN} 从今早开始就不能用了。",
+        "admin密码：{PASSWORD}（记得改）",
+        "服务器私钥：\n{PEM}",
+        "用这个API key {TOKEN} 一直返回403，怎么回事？",
+        "共享盘密码是{PASSWORD}，别发到群里。",
+    ],
+    "infra": [
+        "NAS（{HOST}）满了，谁清理一下？",
+        "迁移之后内网门户{URL}特别慢。",
+        "IP地址{IP}冲突了。",
+        "代理白名单里加一下{HOSTPORT}。",
+        "测试集群的网段是{CIDR}。",
+        "往{HOST}推代码报证书错误。",
+    ],
+    "project": [
+        "帮我写一份{CODENAME}进展的内部通知，只发给项目组。",
+        "{CODENAME}的电芯供应商延期{n}周。",
+        "展会上不要提{CODENAME}，签了保密协议。",
+        "{CODENAME}项目现在谁负责？",
+        "{CODENAME}计划{date}量产（内部信息）。",
+    ],
+    "deal": [
+        "{CUSTOMER}续约要求降价{PCT}，接不接？",
+        "和{CUSTOMER}签了，{n}年合同额{MONEY}，{date}前不要对外公布。",
+        "{CUSTOMER}停机{n}小时，要求我们赔偿{MONEY}。",
+        "准备{CUSTOMER}的投标回复，最低报价{MONEY}。",
+        "{CUSTOMER}这个客户的毛利率只有{PCT}。",
+    ],
+    "neg_tech": [
+        "统一社会信用代码可以在国家企业信用信息公示系统查到：{public_url}",
+        "{version}已发布，更新日志见{public_url}。",
+        "运行脚本前把<password>换成你自己的密码。",
+        "配置示例：DB_PASSWORD={placeholder}",
+        "请求{uuid}在{n}秒后超时。",
+    ],
+    "neg_news": [
+        "{public_figure}今天上午出席了发布会。",
+        "高铁到{city}的票价是{price}。",
+        "{public_company}财报显示营业利润率为{n}%。",
+    ],
+    "neg_word": [
+        "阳台上有只{bird}做了窝。",
+        "用望远镜看了{sky}。",
+        "{tree}的叶子开始掉了。",
+        "妈妈送了我一个{mineral}戒指。",
+    ],
+    "neg_misc": [
+        "快递{order}放在驿站了。",
+        "{time}开周会。",
+        "“的地得”怎么区分？",
+    ],
+}
+for _theme, _tpls in _MORE2.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)
