@@ -18,6 +18,7 @@ metadata. :func:`fuse` is pure and deterministic: the same input gives the same 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
@@ -131,15 +132,22 @@ def fuse(
     merged = _merge_same_label(_flatten(findings)) if findings else []
     merged.sort(key=lambda f: (-priority(f), -f.length, -f.score, f.start, f.label))
     accepted: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    # Accepted spans are disjoint, so sorted by start they are sorted by end too: the spans that
+    # overlap [s, e) are one contiguous run, found by bisection (fusion stays O(n log n)).
+    starts: list[int] = []
+    ends: list[int] = []
     for f in merged:
-        if not any(f.start < e and s < f.end for s, e in taken):
+        lo, hi = bisect_right(ends, f.start), bisect_left(starts, f.end)
+        if lo >= hi:
             accepted.append(f)
-            taken.append((f.start, f.end))
+            insort(starts, f.start)
+            insort(ends, f.end)
             continue
-        for a, b in _uncovered(f, taken, text):
+        overlapping = list(zip(starts[lo:hi], ends[lo:hi], strict=True))
+        for a, b in _uncovered(f, overlapping, text):
             piece = replace(f, start=a, end=b, metadata=MappingProxyType({**f.metadata, "trimmed": True}))
             accepted.append(piece)
-            taken.append((a, b))
+            insort(starts, a)
+            insort(ends, b)
     accepted.sort(key=lambda f: (f.start, f.end))
     return accepted
