@@ -128,7 +128,9 @@ def render(template: str, ctx: Ctx, out: TextBuilder, noise: Noise | None = None
     _render_nodes(parse(template), ctx, out, noise)
 
 
-def _render_nodes(nodes: tuple[Node, ...] | list[Node], ctx: Ctx, out: TextBuilder, noise: Noise | None) -> None:
+def _render_nodes(
+    nodes: tuple[Node, ...] | list[Node], ctx: Ctx, out: TextBuilder, noise: Noise | None
+) -> None:
     for kind, val in nodes:
         if kind == "lit":
             text = str(val)
@@ -137,5 +139,5 @@ def _render_nodes(nodes: tuple[Node, ...] | list[Node], ctx: Ctx, out: TextBuild
             value, label = slot_value(ctx, str(val))
             out.add(value, label)
         else:
-            options = val  # type: ignore[assignment]
+            options = val
             _render_nodes(ctx.rng.choice(options), ctx, out, noise)  # type: ignore[arg-type]

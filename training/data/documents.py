@@ -22,36 +22,114 @@ __all__ = ["CHANNELS", "PROSE_CHANNELS", "STRUCT_CHANNELS", "TemplateBank", "ass
 Item = tuple[str, str]
 #: Relative weight of prose themes (unlisted themes weigh 1): code names, customers and figures get
 #: more prose because structured blocks already carry many secrets and hosts.
-THEME_WEIGHTS: dict[str, float] = {"project": 1.7, "deal": 1.7, "contact": 1.3, "infra": 0.8, "ids": 0.9,
-                                   "neg_word": 1.6, "neg_news": 1.3, "neg_tech": 1.2, "neg_misc": 0.8}  # fmt: skip
+THEME_WEIGHTS: dict[str, float] = {
+    "project": 1.7,
+    "deal": 1.7,
+    "contact": 1.3,
+    "infra": 0.8,
+    "ids": 0.9,
+    "neg_word": 1.6,
+    "neg_news": 1.3,
+    "neg_tech": 1.2,
+    "neg_misc": 0.8,
+}
 PROSE_CHANNELS = ("chat", "email", "issue", "form", "notes", "search", "post")
 STRUCT_CHANNELS = tuple(STRUCTURED)
 CHANNELS = PROSE_CHANNELS + STRUCT_CHANNELS
 
 #: lang -> form fields (field name, slot)
 FORM_FIELDS: dict[str, list[tuple[str, str]]] = {
-    "en": [("Full name", "PERSON"), ("First name", "FIRST"), ("Last name", "LAST"), ("Email", "EMAIL"),
-           ("Phone", "PHONE"), ("Mobile", "PHONE"), ("Address", "ADDRESS"), ("SSN", "SSN"), ("Card number", "CARD"),
-           ("Routing number", "ROUTING"), ("Account number", "ACCOUNT"), ("Date of birth", "date"),
-           ("Order number", "order"), ("Company", "public_company"), ("City", "city")],
-    "de": [("Name", "PERSON"), ("Vorname", "FIRST"), ("Nachname", "LAST"), ("E-Mail", "EMAIL"), ("Telefon", "PHONE"),
-           ("Anschrift", "ADDRESS"), ("Steuer-ID", "STEUER_ID"), ("Ausweisnummer", "PERSO"), ("SV-Nummer", "SVNR"),
-           ("IBAN", "IBAN"), ("Geburtsdatum", "date"), ("Bestellnummer", "order"), ("Ort", "city")],
-    "fr": [("Nom", "LAST"), ("Prénom", "FIRST"), ("Nom complet", "PERSON"), ("Courriel", "EMAIL"), ("Téléphone", "PHONE"),
-           ("Adresse", "ADDRESS"), ("N° de sécurité sociale", "NIR"), ("IBAN", "IBAN"), ("Carte", "CARD"),
-           ("Date de naissance", "date"), ("N° de commande", "order"), ("Ville", "city")],
-    "ja": [("氏名", "PERSON"), ("姓", "LAST"), ("名", "FIRST"), ("メールアドレス", "EMAIL"), ("電話番号", "PHONE"),
-           ("住所", "ADDRESS"), ("マイナンバー", "MYNUMBER"), ("口座番号", "ACCOUNT"), ("カード番号", "CARD"),
-           ("生年月日", "date"), ("注文番号", "order"), ("市区町村", "city")],
-    "zh": [("姓名", "PERSON"), ("邮箱", "EMAIL"), ("手机", "PHONE"), ("地址", "ADDRESS"), ("身份证号", "SFZ"),
-           ("银行卡号", "UNIONPAY"), ("信用卡", "CARD"), ("出生日期", "date"), ("订单号", "order"), ("城市", "city")],
-}  # fmt: skip
+    "en": [
+        ("Full name", "PERSON"),
+        ("First name", "FIRST"),
+        ("Last name", "LAST"),
+        ("Email", "EMAIL"),
+        ("Phone", "PHONE"),
+        ("Mobile", "PHONE"),
+        ("Address", "ADDRESS"),
+        ("SSN", "SSN"),
+        ("Card number", "CARD"),
+        ("Routing number", "ROUTING"),
+        ("Account number", "ACCOUNT"),
+        ("Date of birth", "date"),
+        ("Order number", "order"),
+        ("Company", "public_company"),
+        ("City", "city"),
+    ],
+    "de": [
+        ("Name", "PERSON"),
+        ("Vorname", "FIRST"),
+        ("Nachname", "LAST"),
+        ("E-Mail", "EMAIL"),
+        ("Telefon", "PHONE"),
+        ("Anschrift", "ADDRESS"),
+        ("Steuer-ID", "STEUER_ID"),
+        ("Ausweisnummer", "PERSO"),
+        ("SV-Nummer", "SVNR"),
+        ("IBAN", "IBAN"),
+        ("Geburtsdatum", "date"),
+        ("Bestellnummer", "order"),
+        ("Ort", "city"),
+    ],
+    "fr": [
+        ("Nom", "LAST"),
+        ("Prénom", "FIRST"),
+        ("Nom complet", "PERSON"),
+        ("Courriel", "EMAIL"),
+        ("Téléphone", "PHONE"),
+        ("Adresse", "ADDRESS"),
+        ("N° de sécurité sociale", "NIR"),
+        ("IBAN", "IBAN"),
+        ("Carte", "CARD"),
+        ("Date de naissance", "date"),
+        ("N° de commande", "order"),
+        ("Ville", "city"),
+    ],
+    "ja": [
+        ("氏名", "PERSON"),
+        ("姓", "LAST"),
+        ("名", "FIRST"),
+        ("メールアドレス", "EMAIL"),
+        ("電話番号", "PHONE"),
+        ("住所", "ADDRESS"),
+        ("マイナンバー", "MYNUMBER"),
+        ("口座番号", "ACCOUNT"),
+        ("カード番号", "CARD"),
+        ("生年月日", "date"),
+        ("注文番号", "order"),
+        ("市区町村", "city"),
+    ],
+    "zh": [
+        ("姓名", "PERSON"),
+        ("邮箱", "EMAIL"),
+        ("手机", "PHONE"),
+        ("地址", "ADDRESS"),
+        ("身份证号", "SFZ"),
+        ("银行卡号", "UNIONPAY"),
+        ("信用卡", "CARD"),
+        ("出生日期", "date"),
+        ("订单号", "order"),
+        ("城市", "city"),
+    ],
+}
 _SEP = {"en": ": ", "de": ": ", "fr": " : ", "ja": "：", "zh": "："}
-_SIG_PHONE = {"en": ("Tel: ", "Mobile: ", "M ", "Phone: "), "de": ("Tel.: ", "Mobil: ", "T "),
-              "fr": ("Tél. : ", "Portable : "), "ja": ("TEL：", "携帯："), "zh": ("电话：", "手机：")}  # fmt: skip
-_FENCE_LANG = {"config": ("", "env", "yaml", "ini"), "log": ("", "text", "log"), "stacktrace": ("", "text", "python"),
-               "sql": ("sql", ""), "curl": ("bash", "sh", ""), "code": ("python", "js", "", "go"), "csv": ("csv", "", "text"),
-               "http": ("http", "", "text")}  # fmt: skip
+_SIG_PHONE = {
+    "en": ("Tel: ", "Mobile: ", "M ", "Phone: "),
+    "de": ("Tel.: ", "Mobil: ", "T "),
+    "fr": ("Tél. : ", "Portable : "),
+    "ja": ("TEL：", "携帯："),
+    "zh": ("电话：", "手机："),
+}
+_FENCE_LANG = {
+    "config": ("", "env", "yaml", "ini"),
+    "log": ("", "text", "log"),
+    "stacktrace": ("", "text", "python"),
+    "sql": ("sql", ""),
+    "curl": ("bash", "sh", ""),
+    "code": ("python", "js", "", "go"),
+    "csv": ("csv", "", "text"),
+    "http": ("http", "", "text"),
+}
 
 
 @dataclass
@@ -88,7 +166,9 @@ class TemplateBank:
         for lang, fields in FORM_FIELDS.items():
             bank.form[lang] = partition([(f"{lang}:form.field:{i}", f) for i, f in enumerate(fields)], split)
         for channel, tpls in STRUCTURED.items():
-            bank.struct[channel] = partition([(f"struct:{channel}:{i}", t) for i, t in enumerate(tpls)], split)
+            bank.struct[channel] = partition(
+                [(f"struct:{channel}:{i}", t) for i, t in enumerate(tpls)], split
+            )
         return bank
 
     def all_ids(self) -> set[str]:
@@ -181,7 +261,11 @@ def _chat(d: _Doc, lang: str) -> None:
         d.lit("\n\n")
         d.block(rng.choice(STRUCT_CHANNELS), fence=rng.random() < 0.7)
     if rng.random() < 0.4:
-        d.lit(rng.choice(["\n", "\n\n"]) if d.out.text.endswith("`") or "\n" in d.out.text[-40:] else rng.choice([" ", "\n"]))
+        d.lit(
+            rng.choice(["\n", "\n\n"])
+            if d.out.text.endswith("`") or "\n" in d.out.text[-40:]
+            else rng.choice([" ", "\n"])
+        )
         d.frame(langs[0], "chat_ask")
 
 
@@ -191,7 +275,9 @@ def _email(d: _Doc, lang: str) -> None:
     main = langs[0]
     d.ctx.lang = main
     if rng.random() < 0.5:
-        d.tpl(("~hdr", "From: {PERSON} <{EMAIL}>\nTo: {EMAIL}\n" if not d.negative else "To: {example_email}\n"))
+        d.tpl(
+            ("~hdr", "From: {PERSON} <{EMAIL}>\nTo: {EMAIL}\n" if not d.negative else "To: {example_email}\n")
+        )
     d.lit("Subject: " if main in ("en", "de", "fr") else "件名：" if main == "ja" else "主题：")
     d.frame(main, "subject")
     d.lit("\n\n")
@@ -229,7 +315,9 @@ def _issue(d: _Doc, lang: str) -> None:
     d.block(rng.choice(("log", "stacktrace", "config", "code", "curl")), fence=rng.random() < 0.85)
     if rng.random() < 0.5:
         d.ctx.lang = "en"
-        d.tpl(("~env", "\n\n{Version|Environment|Env}: {version}, {Ubuntu 22.04|macOS 14|Windows 11|Debian 12}"))
+        d.tpl(
+            ("~env", "\n\n{Version|Environment|Env}: {version}, {Ubuntu 22.04|macOS 14|Windows 11|Debian 12}")
+        )
 
 
 def _form(d: _Doc, lang: str) -> None:
@@ -249,7 +337,13 @@ def _form(d: _Doc, lang: str) -> None:
         else:
             d.tpl(("~form", "{" + slot + "}"), noisy=False)
     if rng.random() < 0.5:
-        d.lit("\n" + {"en": "Message", "de": "Nachricht", "fr": "Message", "ja": "お問い合わせ内容", "zh": "留言"}[main] + sep)
+        d.lit(
+            "\n"
+            + {"en": "Message", "de": "Nachricht", "fr": "Message", "ja": "お問い合わせ内容", "zh": "留言"}[
+                main
+            ]
+            + sep
+        )
         d.fragment(main if lang != "mixed" else "en")
 
 
@@ -299,12 +393,20 @@ def _struct(channel: str) -> Callable[[_Doc, str], None]:
 
 
 _ASSEMBLERS: dict[str, Callable[[_Doc, str], None]] = {
-    "chat": _chat, "email": _email, "issue": _issue, "form": _form, "notes": _notes, "search": _search, "post": _post,
+    "chat": _chat,
+    "email": _email,
+    "issue": _issue,
+    "form": _form,
+    "notes": _notes,
+    "search": _search,
+    "post": _post,
     **{ch: _struct(ch) for ch in STRUCT_CHANNELS},
-}  # fmt: skip
+}
 
 
-def assemble(channel: str, lang: str, ctx: Ctx, bank: TemplateBank, negative: bool) -> tuple[TextBuilder, list[str]]:
+def assemble(
+    channel: str, lang: str, ctx: Ctx, bank: TemplateBank, negative: bool
+) -> tuple[TextBuilder, list[str]]:
     """Render one document of ``channel`` in ``lang``; returns the builder and the template ids used.
 
     Raises:

@@ -17,7 +17,6 @@ import random
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from guard.detect.domain import DomainPack, load_domain_pack
 from training.data import pools
@@ -32,15 +31,34 @@ from training.data.values import Ctx, make_fakers
 __all__ = ["DomainValues", "generate_domain", "mix"]
 
 #: ordinary meaning of words that packs like to use as code names (lower case -> template category)
-_EXTRA_LEXICON = {"heron": "bird", "blue heron": "bird", "blaureiher": "bird", "okapi": "animal", "tamarind": "tree",
-                  "ironbark": "tree", "nimbus": "sky", "gekko": "animal", "gecko": "animal", "kestrel": "bird",
-                  "sandpiper": "bird", "kingfisher": "bird", "月光": "sky", "青鸟": "bird", "白鷺": "bird",
-                  "cassiopée": "sky", "cassiopeia": "sky"}  # fmt: skip
-_LEGAL_SUFFIX = re.compile(r"[ ,]*(?:GmbH(?: & Co\. KG)?|AG|SE|AS|AB|SAS|SA|SARL|& Cie|Co\., Ltd\.|Ltd\.?|Inc\.|LLC|plc)$")
+_EXTRA_LEXICON = {
+    "heron": "bird",
+    "blue heron": "bird",
+    "blaureiher": "bird",
+    "okapi": "animal",
+    "tamarind": "tree",
+    "ironbark": "tree",
+    "nimbus": "sky",
+    "gekko": "animal",
+    "gecko": "animal",
+    "kestrel": "bird",
+    "sandpiper": "bird",
+    "kingfisher": "bird",
+    "月光": "sky",
+    "青鸟": "bird",
+    "白鷺": "bird",
+    "cassiopée": "sky",
+    "cassiopeia": "sky",
+}
+_LEGAL_SUFFIX = re.compile(
+    r"[ ,]*(?:GmbH(?: & Co\. KG)?|AG|SE|AS|AB|SAS|SA|SARL|& Cie|Co\., Ltd\.|Ltd\.?|Inc\.|LLC|plc)$"
+)
 
 
 def _lexicon() -> dict[str, str]:
-    lex = {w.lower(): cat for cats in pools.CODENAME_WORDS.values() for cat, words in cats.items() for w in words}
+    lex = {
+        w.lower(): cat for cats in pools.CODENAME_WORDS.values() for cat, words in cats.items() for w in words
+    }
     lex.update(_EXTRA_LEXICON)
     return lex
 
@@ -75,7 +93,9 @@ class DomainValues:
         self.codenames = [list(c.spellings) for c in pack.codenames]
         short = {_LEGAL_SUFFIX.sub("", c).strip() for c in pack.customers}
         self.customers = list(pack.customers)
-        self.customer_spellings = sorted(set(self.customers) | {s for s in short if len(s) >= 3}, key=len, reverse=True)
+        self.customer_spellings = sorted(
+            set(self.customers) | {s for s in short if len(s) >= 3}, key=len, reverse=True
+        )
         self.host_domains = list(pack.internal_hosts.domains)
         self.host_examples = list(pack.internal_hosts.examples)
         self.ip_ranges = list(pack.internal_hosts.networks())
@@ -86,7 +106,11 @@ class DomainValues:
         lex = _lexicon()
         self.ordinary_words: list[tuple[str, str]] = []
         for spelling in self.codename_spellings:
-            if spelling.isupper() and len(spelling) > 3 or spelling.startswith(("Project ", "Projekt ", "Projet ")):
+            if (
+                spelling.isupper()
+                and len(spelling) > 3
+                or spelling.startswith(("Project ", "Projekt ", "Projet "))
+            ):
                 continue
             base = re.sub(r"[- ]?\d+$", "", spelling)  # Nimbus-7 -> nimbus (the cloud)
             if base.lower() in lex and base not in {w for w, _ in self.ordinary_words}:
@@ -95,9 +119,15 @@ class DomainValues:
     # ---- generators used by values.SLOTS when ctx.domain is set
     def codename(self, ctx: Ctx) -> str:
         spellings = ctx.rng.choice(self.codenames)
-        fitting = [s for s in spellings if _fits(s, ctx.lang)] or [s for s in spellings if _script(s) == "latin"]
+        fitting = [s for s in spellings if _fits(s, ctx.lang)] or [
+            s for s in spellings if _script(s) == "latin"
+        ]
         value = ctx.rng.choice(fitting or spellings)
-        if _script(value) == "latin" and not value.startswith(("Project ", "Projekt ", "Projet ")) and ctx.rng.random() < 0.2:
+        if (
+            _script(value) == "latin"
+            and not value.startswith(("Project ", "Projekt ", "Projet "))
+            and ctx.rng.random() < 0.2
+        ):
             value = {"de": "Projekt ", "fr": "Projet "}.get(ctx.lang, "Project ") + value
         return value
 
@@ -134,7 +164,11 @@ class DomainValues:
         return sample_regex(ctx.rng.choice(self.secret_formats)[1], ctx.rng)
 
     def ordinary_word(self, ctx: Ctx, category: str | None) -> str:
-        words = [w for w, cat in self.ordinary_words if (category is None or cat == category) and _fits(w, ctx.lang)]
+        words = [
+            w
+            for w, cat in self.ordinary_words
+            if (category is None or cat == category) and _fits(w, ctx.lang)
+        ]
         if not words:
             lang = ctx.lang if ctx.lang in pools.CODENAME_WORDS else "en"
             word = pools.codename_word(ctx.rng, lang, ctx.split, category)[0]
@@ -147,7 +181,8 @@ class DomainValues:
         if not self.public_domains:
             return pools.public_url(ctx.rng)
         host = ctx.rng.choice(self.public_domains)
-        return f"https://{ctx.rng.choice(['www.', ''])}{host}{ctx.rng.choice(['/', '/about', '/careers', '/news', '/products'])}"
+        path = ctx.rng.choice(["/", "/about", "/careers", "/news", "/products"])
+        return f"https://{ctx.rng.choice(['www.', ''])}{host}{path}"
 
 
 def _sentences(text: str) -> list[str]:
@@ -181,8 +216,15 @@ def _doc_examples(docs_dir: str | Path, values: DomainValues, split: str) -> lis
             raise DataError("not UTF-8 text", str(path)) from None
         for k, sentence in enumerate(_sentences(content)):
             if pools.in_split(f"doc:{path.name}:{k}:{sentence[:32]}", split, heldout_pct=25):
-                out.append({"text": sentence, "spans": label_terms(sentence, values), "lang": _guess_lang(sentence),
-                            "channel": "doc", "template": f"doc:{path.name}:{k}"})  # fmt: skip
+                out.append(
+                    {
+                        "text": sentence,
+                        "spans": label_terms(sentence, values),
+                        "lang": _guess_lang(sentence),
+                        "channel": "doc",
+                        "template": f"doc:{path.name}:{k}",
+                    }
+                )
     return out
 
 
@@ -209,12 +251,33 @@ def generate_domain(
     bank = TemplateBank.build(split, extra_prose=DOMAIN_PROSE)
     seeds: list[Example] = []
     if split == "train":
-        seeds = [{"text": s, "spans": label_terms(s, values), "lang": _guess_lang(s), "channel": "seed",
-                  "template": f"seed:{i}"} for i, s in enumerate(values.pack.confidential_examples)]  # fmt: skip
+        seeds = [
+            {
+                "text": s,
+                "spans": label_terms(s, values),
+                "lang": _guess_lang(s),
+                "channel": "seed",
+                "template": f"seed:{i}",
+            }
+            for i, s in enumerate(values.pack.confidential_examples)
+        ]
     docs = _doc_examples(docs_dir, values, split) if docs_dir is not None else []
     langs = [x for x in values.pack.company.languages if x in ("en", "de", "fr", "ja", "zh")] or ["en"]
     langs = langs + ["mixed"]
-    channels = ["chat", "chat", "email", "notes", "issue", "search", "post", "config", "log", "code", "curl", "stacktrace"]
+    channels = [
+        "chat",
+        "chat",
+        "email",
+        "notes",
+        "issue",
+        "search",
+        "post",
+        "config",
+        "log",
+        "code",
+        "curl",
+        "stacktrace",
+    ]
     for _ in range(n):
         r = rng.random()
         if seeds and r < 0.03:
@@ -226,11 +289,18 @@ def generate_domain(
         lang, channel = rng.choice(langs), rng.choice(channels)
         ctx = Ctx(rng=rng, lang=lang, split=split, fakers=fakers, domain=values)
         out, used = assemble(channel, lang, ctx, bank, negative=rng.random() < 0.4)
-        yield {"text": out.text, "spans": out.spans, "lang": lang, "channel": channel,
-               "template": "+".join(t for t in used if not t.startswith("~"))}  # fmt: skip
+        yield {
+            "text": out.text,
+            "spans": out.spans,
+            "lang": lang,
+            "channel": channel,
+            "template": "+".join(t for t in used if not t.startswith("~")),
+        }
 
 
-def mix(generic: Iterable[Example], domain: Iterable[Example], ratio: float, seed: int = 0) -> Iterator[Example]:
+def mix(
+    generic: Iterable[Example], domain: Iterable[Example], ratio: float, seed: int = 0
+) -> Iterator[Example]:
     """Interleave two example streams: each next example comes from ``domain`` with probability ``ratio``.
 
     When one stream runs out the other is drained, so every example of both is yielded exactly once.

@@ -1,5 +1,8 @@
 """Domain-pack templates (per language) and dictionary labeling of free text with a pack's terms."""
 
+# Natural-language template data: one sentence per line reads better than split strings.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import ipaddress
@@ -119,7 +122,9 @@ def label_terms(text: str, values: Any) -> list[Span]:
             if _word_bounded(text, m.start(), m.end(), name):
                 found.append((m.start(), m.end(), "CUSTOMER"))
     for dom in values.host_domains:
-        pattern = r"(?:https?://)?(?:[A-Za-z0-9-]+\.)*" + re.escape(dom) + r"(?::\d{1,5})?(?:/[^\s\"'<>)\]]*)?"
+        pattern = (
+            r"(?:https?://)?(?:[A-Za-z0-9-]+\.)*" + re.escape(dom) + r"(?::\d{1,5})?(?:/[^\s\"'<>)\]]*)?"
+        )
         for m in re.finditer(pattern, text):
             end = m.end()
             while end > m.start() and text[end - 1] in ".,;:!?":

@@ -88,7 +88,9 @@ def generate(
     yield from _generate_generic(n, seed, split, lang_pool, channel_pool)
 
 
-def _generate_generic(n: int, seed: int, split: str, langs: list[str], channels: list[str]) -> Iterator[Example]:
+def _generate_generic(
+    n: int, seed: int, split: str, langs: list[str], channels: list[str]
+) -> Iterator[Example]:
     rng = random.Random(_seed_int(seed, split))
     fakers = make_fakers(_seed_int(seed, split, "faker"))
     bank = TemplateBank.build(split)
@@ -121,14 +123,22 @@ def write_jsonl(examples: Iterator[Example], path: str | Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry point; prints counts and speed (never example text) to stderr."""
-    parser = argparse.ArgumentParser(prog="python -m training.data.generate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m training.data.generate", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--n", type=int, required=True, help="number of examples")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--split", choices=SPLITS, default="train")
     parser.add_argument("--out", required=True, help="output .jsonl path")
-    parser.add_argument("--langs", default=",".join(LANG_WEIGHTS), help="comma-separated subset of " + ",".join(LANGS))
-    parser.add_argument("--domain", default=None, help="domain pack YAML (mixes in company-specific examples)")
-    parser.add_argument("--docs", default=None, help="with --domain: folder of text files to label with the pack")
+    parser.add_argument(
+        "--langs", default=",".join(LANG_WEIGHTS), help="comma-separated subset of " + ",".join(LANGS)
+    )
+    parser.add_argument(
+        "--domain", default=None, help="domain pack YAML (mixes in company-specific examples)"
+    )
+    parser.add_argument(
+        "--docs", default=None, help="with --domain: folder of text files to label with the pack"
+    )
     args = parser.parse_args(argv)
     langs = [x.strip() for x in args.langs.split(",") if x.strip()]
     try:
@@ -140,7 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError, GuardError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {count} examples to {args.out} in {elapsed:.1f}s ({count / max(elapsed, 1e-9):.0f}/s)", file=sys.stderr)
+    print(
+        f"wrote {count} examples to {args.out} in {elapsed:.1f}s ({count / max(elapsed, 1e-9):.0f}/s)",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -177,7 +177,7 @@ def _steuer_check(first10: str) -> int:
 
 
 def de_steuer_id_valid(value: str) -> bool:
-    """German Steuer-ID: 11 digits, no leading 0, one digit repeated (2-3x) in the first 10, ISO 7064 check."""
+    """German Steuer-ID: 11 digits, no leading 0, one digit repeated 2-3x in the first 10, ISO 7064 check."""
     s = value.replace(" ", "")
     if len(s) != 11 or not s.isdigit() or s[0] == "0":
         return False
@@ -248,11 +248,78 @@ def de_sv_nummer_valid(value: str) -> bool:
 
 def de_sv_nummer(rng: random.Random) -> str:
     """A valid SV-Nummer (Rentenversicherungsnummer)."""
-    area = rng.choice(["02", "03", "04", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18",
-                       "19", "20", "21", "23", "24", "25", "26", "28", "29", "38", "39", "40", "42", "43",
-                       "44", "45", "46", "47", "48", "49", "50", "51", "52", "53", "54", "55", "56", "57",
-                       "58", "59", "60", "61", "62", "63", "64", "65", "66", "67", "68", "69", "70", "71",
-                       "72", "73", "74", "75", "76", "77", "78", "79", "80", "81", "82", "89"])  # fmt: skip
+    area = rng.choice(
+        [
+            "02",
+            "03",
+            "04",
+            "08",
+            "09",
+            "10",
+            "11",
+            "12",
+            "13",
+            "14",
+            "15",
+            "16",
+            "17",
+            "18",
+            "19",
+            "20",
+            "21",
+            "23",
+            "24",
+            "25",
+            "26",
+            "28",
+            "29",
+            "38",
+            "39",
+            "40",
+            "42",
+            "43",
+            "44",
+            "45",
+            "46",
+            "47",
+            "48",
+            "49",
+            "50",
+            "51",
+            "52",
+            "53",
+            "54",
+            "55",
+            "56",
+            "57",
+            "58",
+            "59",
+            "60",
+            "61",
+            "62",
+            "63",
+            "64",
+            "65",
+            "66",
+            "67",
+            "68",
+            "69",
+            "70",
+            "71",
+            "72",
+            "73",
+            "74",
+            "75",
+            "76",
+            "77",
+            "78",
+            "79",
+            "80",
+            "81",
+            "82",
+            "89",
+        ]
+    )
     dob = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(0, 99):02d}"
     letter = rng.choice(string.ascii_uppercase)
     serial = f"{rng.randint(0, 99):02d}"
@@ -310,8 +377,24 @@ def jp_my_number(rng: random.Random) -> str:
 
 
 _CN_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CN_AREAS = ("110101", "110105", "310104", "310115", "440106", "440305", "440304", "330106", "320102",
-             "510107", "420106", "610113", "500103", "120101", "370202", "350203")  # fmt: skip
+_CN_AREAS = (
+    "110101",
+    "110105",
+    "310104",
+    "310115",
+    "440106",
+    "440305",
+    "440304",
+    "330106",
+    "320102",
+    "510107",
+    "420106",
+    "610113",
+    "500103",
+    "120101",
+    "370202",
+    "350203",
+)
 
 
 def cn_resident_id_valid(value: str) -> bool:
@@ -336,7 +419,8 @@ def passport_number(rng: random.Random, lang: str = "en") -> str:
     if lang == "de":
         return rng.choice(_PA_LETTERS) + "".join(rng.choice(_PA_LETTERS + string.digits) for _ in range(8))
     if lang == "fr":
-        return f"{rng.randint(10, 99)}{rng.choice(string.ascii_uppercase)}{rng.choice(string.ascii_uppercase)}{_digits(rng, 5)}"
+        letters = rng.choice(string.ascii_uppercase) + rng.choice(string.ascii_uppercase)
+        return f"{rng.randint(10, 99)}{letters}{_digits(rng, 5)}"
     if lang == "ja":
         return rng.choice(["TK", "TR", "TZ", "MZ"]) + _digits(rng, 7)
     if lang == "zh":

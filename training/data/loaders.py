@@ -89,7 +89,9 @@ def read_jsonl(path: str | Path, *, default_lang: str = "und", channel: str = "a
         example = validate_example(raw, where)
         for i, span in enumerate(raw.get("spans", [])):
             if "text" in span and span["text"] != raw["text"][span["start"] : span["end"]]:
-                raise DataError(f"span {i} [{span['start']}, {span['end']}): 'text' does not match the offsets", where)
+                raise DataError(
+                    f"span {i} [{span['start']}, {span['end']}): 'text' does not match the offsets", where
+                )
         out.append(example)
     if not out:
         raise DataError("empty dataset: no records", str(p))
@@ -135,7 +137,9 @@ def load_conll(path: str | Path, *, lang: str = "und") -> Dataset:
             if prefix not in ("B", "I") or not label:
                 raise DataError(f"malformed BIO tag {tag!r}", f"{p}:{lineno}")
             if label not in LABELS:
-                raise DataError(f"unknown label {label!r} (expected one of {', '.join(LABELS)})", f"{p}:{lineno}")
+                raise DataError(
+                    f"unknown label {label!r} (expected one of {', '.join(LABELS)})", f"{p}:{lineno}"
+                )
         tokens.append((cols[0], tag, lineno))
     flush()
     if not out:
@@ -166,7 +170,13 @@ def _conll_sentence(tokens: list[tuple[str, str, int]], path: Path, lang: str) -
             current = {"start": start, "end": end, "label": label}
     if current is not None:
         spans.append(current)
-    record = {"text": "".join(text_parts), "spans": spans, "lang": lang, "channel": "annotated", "template": ""}
+    record = {
+        "text": "".join(text_parts),
+        "spans": spans,
+        "lang": lang,
+        "channel": "annotated",
+        "template": "",
+    }
     return validate_example(record, f"{path}:{tokens[0][2]}")
 
 
@@ -183,7 +193,7 @@ def _utf16_to_py(text: str, offset: int) -> int:
 def _ls_text(data: Any, where: str) -> str:
     if isinstance(data, dict):
         if isinstance(data.get("text"), str):
-            return data["text"]
+            return str(data["text"])
         strings = [v for v in data.values() if isinstance(v, str)]
         if len(strings) == 1:
             return strings[0]
@@ -235,7 +245,9 @@ def load_label_studio(path: str | Path, *, lang: str = "und") -> Dataset:
         if not isinstance(task, dict):
             raise DataError("task is not an object", where)
         text = _ls_text(task.get("data"), where)
-        annotations = task.get("annotations", task.get("completions", []))
+        annotations = task.get("annotations", task.get("completions")) or []
+        if not isinstance(annotations, list):
+            raise DataError("'annotations' is not a list", where)
         chosen = next((a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")), None)
         if chosen is None:
             continue

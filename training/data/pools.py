@@ -5,6 +5,9 @@ Pools that carry identity (codename words, company stems, internal company names
 it never saw in training.
 """
 
+# Value tables: one entry per line reads better than wrapped strings.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import hashlib
@@ -104,7 +107,11 @@ _GREEK = ("Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Theta", "Kappa"
 _COLORS = {"en": ("Blue", "Red", "Silver", "Black", "Golden", "White", "Iron", "Night", "Storm", "Copper"),
            "de": ("Blau", "Rot", "Silber", "Schwarz", "Gold", "Weiß", "Eisen", "Nacht", "Sturm"),
            "fr": ("Bleu", "Rouge", "Argent", "Noir", "Or", "Blanc", "Fer", "Nuit")}  # fmt: skip
-_PROJECT_PREFIX = {"en": ("Project ", "Project ", "Operation ", "Program "), "de": ("Projekt ",), "fr": ("Projet ",)}
+_PROJECT_PREFIX = {
+    "en": ("Project ", "Project ", "Operation ", "Program "),
+    "de": ("Projekt ",),
+    "fr": ("Projet ",),
+}
 
 
 def codename_word(rng: random.Random, lang: str, split: str, category: str | None = None) -> tuple[str, str]:
@@ -148,22 +155,86 @@ _STEMS = ("Lindqvist", "Marlow", "Keystone", "Northbay", "Aldridge", "Velmar",
           "Quantix", "Nordlys", "Azuria", "Veridian", "Stratos", "Oberon", "Calder", "Tidewell", "Orrin",
           "Mistral", "Prairie", "Cobaltis", "Helvion", "Zephyr")  # fmt: skip
 _SECTORS = {
-    "en": ("Shipping", "Health", "Logistics", "Foods", "Capital", "Robotics", "Materials", "Retail", "Systems",
-           "Energy", "Pharma", "Analytics", "Aerospace", "Mining", "Textiles", "Motors", "Labs"),
-    "de": ("Energie", "Logistik", "Maschinenbau", "Versicherung", "Bau", "Stahl", "Medizintechnik", "Handel",
-           "Lebensmittel", "Elektronik", "Verkehrsbetriebe", "Holding"),
-    "fr": ("Logistique", "Énergie", "Assurances", "Aéronautique", "Distribution", "Santé", "Transports",
-           "Industries", "Conseil", "Télécom", "Agroalimentaire"),
+    "en": (
+        "Shipping",
+        "Health",
+        "Logistics",
+        "Foods",
+        "Capital",
+        "Robotics",
+        "Materials",
+        "Retail",
+        "Systems",
+        "Energy",
+        "Pharma",
+        "Analytics",
+        "Aerospace",
+        "Mining",
+        "Textiles",
+        "Motors",
+        "Labs",
+    ),
+    "de": (
+        "Energie",
+        "Logistik",
+        "Maschinenbau",
+        "Versicherung",
+        "Bau",
+        "Stahl",
+        "Medizintechnik",
+        "Handel",
+        "Lebensmittel",
+        "Elektronik",
+        "Verkehrsbetriebe",
+        "Holding",
+    ),
+    "fr": (
+        "Logistique",
+        "Énergie",
+        "Assurances",
+        "Aéronautique",
+        "Distribution",
+        "Santé",
+        "Transports",
+        "Industries",
+        "Conseil",
+        "Télécom",
+        "Agroalimentaire",
+    ),
 }
 _LEGAL = {"en": ("Inc.", "Ltd", "LLC", "Corp.", "plc", "AS", "AB", "Pty Ltd", "", ""),
           "de": ("GmbH", "AG", "GmbH & Co. KG", "SE", "KG", ""),
           "fr": ("SAS", "SA", "SARL", "& Cie", "")}  # fmt: skip
 _JA_STEMS = ("大和", "北辰", "東邦", "高砂", "白鳳", "旭日", "昭和", "富嶽", "瑞穂", "青葉", "丸紅谷", "桜井",
              "岡部", "新光", "光洋")  # fmt: skip
-_JA_SECTORS = ("商事", "物産", "精機", "電機", "化学", "製作所", "運輸", "工業", "薬品", "食品", "重工", "通商")
+_JA_SECTORS = (
+    "商事",
+    "物産",
+    "精機",
+    "電機",
+    "化学",
+    "製作所",
+    "運輸",
+    "工業",
+    "薬品",
+    "食品",
+    "重工",
+    "通商",
+)
 _ZH_STEMS = ("华泰", "瑞丰", "鼎盛", "恒通", "海润", "金桥", "天成", "宏达", "博远", "嘉禾", "远航", "东盛",
              "中远", "新奥", "宇辰")  # fmt: skip
-_ZH_SECTORS = ("精密工具", "电子科技", "物流", "医药", "新能源", "机械制造", "贸易", "信息技术", "化工", "汽车零部件")
+_ZH_SECTORS = (
+    "精密工具",
+    "电子科技",
+    "物流",
+    "医药",
+    "新能源",
+    "机械制造",
+    "贸易",
+    "信息技术",
+    "化工",
+    "汽车零部件",
+)
 _ZH_CITIES = ("深圳", "上海", "苏州", "杭州", "广州", "北京", "成都", "武汉", "")
 
 
@@ -183,10 +254,10 @@ def company_name(rng: random.Random, lang: str, split: str) -> str:
         stem = rng.choice(split_pool(_ZH_STEMS, split))
         city = rng.choice(_ZH_CITIES)
         sector = rng.choice(_ZH_SECTORS)
-        form = rng.choice(["有限公司", "股份有限公司", "集团", "", "有限公司"])
+        legal = rng.choice(["有限公司", "股份有限公司", "集团", "", "有限公司"])
         if city and rng.random() < 0.5:
-            return f"{stem}{sector}（{city}）{form or '有限公司'}"
-        return f"{city if rng.random() < 0.4 else ''}{stem}{sector}{form}"
+            return f"{stem}{sector}（{city}）{legal or '有限公司'}"
+        return f"{city if rng.random() < 0.4 else ''}{stem}{sector}{legal}"
     if lang not in _SECTORS:
         lang = "en"
     stem = rng.choice(split_pool(_STEMS, split))
@@ -271,7 +342,11 @@ def internal_host(rng: random.Random, split: str, slug: str | None = None) -> st
     slug = slug or company_slug(rng, split)
     svc = rng.choice(_SERVICES)
     if rng.random() < 0.4:
-        svc += f"-{rng.randint(1, 40):02d}" if rng.random() < 0.7 else rng.choice(["-prod", "-eu", "-01a", "-staging"])
+        svc += (
+            f"-{rng.randint(1, 40):02d}"
+            if rng.random() < 0.7
+            else rng.choice(["-prod", "-eu", "-01a", "-staging"])
+        )
     return f"{svc}.{rng.choice(_INTERNAL_SUFFIXES).format(c=slug)}"
 
 
@@ -302,7 +377,11 @@ _URL_PATHS = ("/display/ENG/Release+Plan", "/browse/FIN-2231", "/api/v2/customer
 def internal_url(rng: random.Random, split: str) -> str:
     """An intranet URL (scheme included) on an internal host or private IP."""
     host = internal_host(rng, split) if rng.random() < 0.75 else internal_ip(rng)
-    port = f":{rng.choice([8080, 8443, 3000, 5601, 9090, 8200, 9200, 5000, 8000])}" if rng.random() < 0.35 else ""
+    port = (
+        f":{rng.choice([8080, 8443, 3000, 5601, 9090, 8200, 9200, 5000, 8000])}"
+        if rng.random() < 0.35
+        else ""
+    )
     scheme = "https" if rng.random() < 0.7 else "http"
     return f"{scheme}://{host}{port}{rng.choice(_URL_PATHS)}"
 
@@ -319,15 +398,26 @@ def money(rng: random.Random, lang: str) -> str:
     dec = rng.randint(1, 9)
     if lang == "de":
         if r < 0.35:
-            return rng.choice([f"{whole},{dec} Mio. €", f"€{whole},{dec} Mio.", f"{whole} Mio. EUR", f"{whole},{dec} Mrd. €"])
+            return rng.choice(
+                [
+                    f"{whole},{dec} Mio. €",
+                    f"€{whole},{dec} Mio.",
+                    f"{whole} Mio. EUR",
+                    f"{whole},{dec} Mrd. €",
+                ]
+            )
         if r < 0.7:
             return rng.choice([f"{_group(rng.randint(20, 999) * 1000, '.')} €", f"{_group(rng.randint(20, 999) * 1000, '.')} EUR",
                                f"EUR {_group(rng.randint(2, 99_999) * 100, '.')}"])  # fmt: skip
-        return rng.choice([f"{whole} Tsd. €", f"{rng.randint(40, 180)}.000 € brutto", f"{whole} Millionen Euro"])
+        return rng.choice(
+            [f"{whole} Tsd. €", f"{rng.randint(40, 180)}.000 € brutto", f"{whole} Millionen Euro"]
+        )
     if lang == "fr":
         nb = "\u202f" if rng.random() < 0.3 else " "
         if r < 0.4:
-            return rng.choice([f"{whole},{dec} M€", f"{whole} millions d'euros", f"{whole},{dec} Md€", f"{whole} M€"])
+            return rng.choice(
+                [f"{whole},{dec} M€", f"{whole} millions d'euros", f"{whole},{dec} Md€", f"{whole} M€"]
+            )
         return rng.choice([f"{_group(rng.randint(20, 999) * 1000, nb)} €", f"{_group(rng.randint(2, 999) * 100, nb)} euros",
                            f"{rng.randint(35, 150)}{nb}k€"])  # fmt: skip
     if lang == "ja":
@@ -338,7 +428,9 @@ def money(rng: random.Random, lang: str) -> str:
                            f"年収{rng.randint(450, 1800)}万円"[2:]])  # fmt: skip
     if lang == "zh":
         if r < 0.5:
-            return rng.choice([f"{whole}.{dec}亿元", f"{whole}亿元", f"{rng.randint(100, 9999)}万元", f"{whole}亿人民币"])
+            return rng.choice(
+                [f"{whole}.{dec}亿元", f"{whole}亿元", f"{rng.randint(100, 9999)}万元", f"{whole}亿人民币"]
+            )
         return rng.choice([f"¥{_group(rng.randint(10, 9000) * 1000, ',')}", f"{rng.randint(15, 95)}万", f"RMB {whole}.{dec}M",
                            f"{_group(rng.randint(10, 900) * 1000, ',')}元"])  # fmt: skip
     if r < 0.4:
@@ -400,11 +492,26 @@ def salary(rng: random.Random, lang: str) -> str:
     """A salary/bonus-scale amount as written in ``lang`` (``$145,000``, ``72.000 €``, ``850万円``)."""
     k = rng.randint(35, 260)
     if lang == "de":
-        return rng.choice([f"{k}.000 €", f"{k}.000 EUR", f"{k} T€", f"€{k}.000", f"{k}k €", f"{_group(k * 1000 + rng.choice([0, 500]), '.')} Euro"])
+        return rng.choice(
+            [
+                f"{k}.000 €",
+                f"{k}.000 EUR",
+                f"{k} T€",
+                f"€{k}.000",
+                f"{k}k €",
+                f"{_group(k * 1000 + rng.choice([0, 500]), '.')} Euro",
+            ]
+        )
     if lang == "fr":
         return rng.choice([f"{k} 000 €", f"{k}\u202f000 €", f"{k} k€", f"{k}K€", f"{k} 000 euros"])
     if lang == "ja":
-        return rng.choice([f"{rng.randint(380, 2200)}万円", f"{_group(rng.randint(250, 900) * 1000, ',')}円", f"¥{_group(k * 100000, ',')}"])
+        return rng.choice(
+            [
+                f"{rng.randint(380, 2200)}万円",
+                f"{_group(rng.randint(250, 900) * 1000, ',')}円",
+                f"¥{_group(k * 100000, ',')}",
+            ]
+        )
     if lang == "zh":
         return rng.choice([f"{rng.randint(15, 120)}万元", f"{rng.randint(12, 90)}万", f"{_group(rng.randint(8, 60) * 1000, ',')}元",
                            f"¥{_group(rng.randint(200, 900) * 1000, ',')}"])  # fmt: skip

@@ -14,7 +14,7 @@ from typing import Any
 try:  # Python 3.11+: the parser is re._parser (sre_parse is deprecated)
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef,unused-ignore]
 
 __all__ = ["sample_regex"]
 

@@ -4,6 +4,9 @@ Every value is random (nothing here is a real credential). `secret(rng)` returns
 `SECRET_KINDS` lists the kinds so tests can check coverage (>= 30 formats).
 """
 
+# Value tables: one entry per line reads better than wrapped strings.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import base64
@@ -31,7 +34,9 @@ def _b64(rng: random.Random, nbytes: int, urlsafe: bool = False) -> str:
 
 def _jwt(rng: random.Random) -> str:
     header = base64.urlsafe_b64encode(
-        rng.choice([b'{"alg":"HS256","typ":"JWT"}', b'{"alg":"RS256","typ":"JWT","kid":"k1"}', b'{"alg":"ES256"}'])
+        rng.choice(
+            [b'{"alg":"HS256","typ":"JWT"}', b'{"alg":"RS256","typ":"JWT","kid":"k1"}', b'{"alg":"ES256"}']
+        )
     )
     claims = (
         f'{{"sub":"{rng.randint(1000, 99999999)}","iat":{rng.randint(1_600_000_000, 1_800_000_000)},'
@@ -77,8 +82,19 @@ def _db_uri(rng: random.Random, host: str) -> str:
 
 
 def _host_stub(rng: random.Random) -> str:
-    return rng.choice(["db", "pg", "mysql", "mongo", "redis", "cache", "rabbit"]) + f"-{rng.randint(1, 12):02d}." + rng.choice(
-        ["corp.internal", "prod.local", "rds.amazonaws.com", "svc.cluster.local", "internal.lan", "dc1.intra"]
+    return (
+        rng.choice(["db", "pg", "mysql", "mongo", "redis", "cache", "rabbit"])
+        + f"-{rng.randint(1, 12):02d}."
+        + rng.choice(
+            [
+                "corp.internal",
+                "prod.local",
+                "rds.amazonaws.com",
+                "svc.cluster.local",
+                "internal.lan",
+                "dc1.intra",
+            ]
+        )
     )
 
 
@@ -89,11 +105,21 @@ _GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "github_fine_grained": lambda r: "github_pat_" + _r(r, _UPPER_NUM, 22) + "_" + _r(r, _ALNUM, 59),
     "github_oauth": lambda r: r.choice(["gho_", "ghu_", "ghs_", "ghr_"]) + _r(r, _ALNUM, 36),
     "gitlab_pat": lambda r: "glpat-" + _r(r, _ALNUM + "-_", 20),
-    "slack_bot_token": lambda r: f"xoxb-{r.randint(10**10, 10**12)}-{r.randint(10**10, 10**13)}-{_r(r, _ALNUM, 24)}",
-    "slack_user_token": lambda r: f"xoxp-{r.randint(10**10, 10**12)}-{r.randint(10**10, 10**12)}-{r.randint(10**10, 10**12)}-{_r(r, _HEX, 32)}",
-    "slack_webhook": lambda r: f"https://hooks.slack.com/services/T{_r(r, _UPPER_NUM, 8)}/B{_r(r, _UPPER_NUM, 10)}/{_r(r, _ALNUM, 24)}",
-    "stripe_live_secret": lambda r: r.choice(["sk_live_", "rk_live_"]) + _r(r, _ALNUM, r.choice([24, 34, 99])),
-    "openai_key": lambda r: r.choice(["sk-proj-", "sk-svcacct-", "sk-"]) + _r(r, _ALNUM + "-_", r.choice([48, 64, 120])),
+    "slack_bot_token": lambda r: (
+        f"xoxb-{r.randint(10**10, 10**12)}-{r.randint(10**10, 10**13)}-{_r(r, _ALNUM, 24)}"
+    ),
+    "slack_user_token": lambda r: (
+        f"xoxp-{r.randint(10**10, 10**12)}-{r.randint(10**10, 10**12)}-{r.randint(10**10, 10**12)}-{_r(r, _HEX, 32)}"
+    ),
+    "slack_webhook": lambda r: (
+        f"https://hooks.slack.com/services/T{_r(r, _UPPER_NUM, 8)}/B{_r(r, _UPPER_NUM, 10)}/{_r(r, _ALNUM, 24)}"
+    ),
+    "stripe_live_secret": lambda r: (
+        r.choice(["sk_live_", "rk_live_"]) + _r(r, _ALNUM, r.choice([24, 34, 99]))
+    ),
+    "openai_key": lambda r: (
+        r.choice(["sk-proj-", "sk-svcacct-", "sk-"]) + _r(r, _ALNUM + "-_", r.choice([48, 64, 120]))
+    ),
     "anthropic_key": lambda r: "sk-ant-api03-" + _r(r, _ALNUM + "-_", 93) + "AA",
     "google_api_key": lambda r: "AIza" + _r(r, _ALNUM + "-_", 35),
     "google_oauth_secret": lambda r: "GOCSPX-" + _r(r, _ALNUM + "-_", 28),
@@ -121,10 +147,16 @@ _GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "digitalocean_token": lambda r: r.choice(["dop_v1_", "doo_v1_"]) + _r(r, _HEX, 64),
     "telegram_bot_token": lambda r: f"{r.randint(10**8, 10**10)}:AA{_r(r, _ALNUM + '-_', 33)}",
     "atlassian_token": lambda r: "ATATT3xFfGF0" + _r(r, _ALNUM + "-_=", 180),
-    "square_token": lambda r: r.choice(["sq0atp-", "EAAA"]) + _r(r, _ALNUM + "-_", 22 if r.random() < 0.5 else 60),
+    "square_token": lambda r: (
+        r.choice(["sq0atp-", "EAAA"]) + _r(r, _ALNUM + "-_", 22 if r.random() < 0.5 else 60)
+    ),
     "datadog_api_key": lambda r: _r(r, _HEX, 32),
-    "basic_auth_url": lambda r: f"https://{r.choice(['deploy', 'ci', 'admin', 'bot'])}:{password(r).replace('@', '').replace('/', '').replace(':', '') or 'x9'}@{_host_stub(r)}/",
-    "discord_bot_token": lambda r: _r(r, "MNO", 1) + _r(r, _ALNUM, 23) + "." + _r(r, _B64URL, 6) + "." + _r(r, _B64URL, 38),
+    "basic_auth_url": lambda r: (
+        f"https://{r.choice(['deploy', 'ci', 'admin', 'bot'])}:{password(r).replace('@', '').replace('/', '').replace(':', '') or 'x9'}@{_host_stub(r)}/"
+    ),
+    "discord_bot_token": lambda r: (
+        _r(r, "MNO", 1) + _r(r, _ALNUM, 23) + "." + _r(r, _B64URL, 6) + "." + _r(r, _B64URL, 38)
+    ),
 }
 
 #: Every secret kind the generator knows (provider formats and generic ones).

@@ -52,7 +52,9 @@ def summarize(examples: Iterable[Example]) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.data.stats", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m training.data.stats", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("path", type=Path)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
@@ -64,8 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
-    print(f"{summary['n']} examples, {summary['negative_share']:.1%} without spans, "
-          f"{summary['distinct_texts']} distinct texts, {summary['distinct_templates']} templates")  # fmt: skip
+    print(
+        f"{summary['n']} examples, {summary['negative_share']:.1%} without spans, "
+        f"{summary['distinct_texts']} distinct texts, {summary['distinct_templates']} templates"
+    )
     for key in ("labels", "langs", "channels"):
         print(f"{key}: " + ", ".join(f"{k} {v}" for k, v in summary[key].items()))
     return 0

@@ -5,6 +5,9 @@ or documentation value (``${DB_PASSWORD}``, ``localhost``, ``user@example.com``)
 Keys and formats vary through alternations, so each template stands for many surface forms.
 """
 
+# Natural-language template data: one sentence per line reads better than split strings.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 __all__ = ["STRUCTURED"]
@@ -29,7 +32,7 @@ STRUCTURED: dict[str, list[str]] = {
         f"export {_TOKEN_KEY}={{\"|'|}}{{?TOKEN}}{{\"|'|}}\nexport {_HOST_KEY}={{?HOSTPORT}}\n",
         "AWS_ACCESS_KEY_ID={?AWSKEY}\nAWS_SECRET_ACCESS_KEY={?AWSSECRET}\nAWS_DEFAULT_REGION={eu-west-1|us-east-1}\n",
         # yaml
-        "database:\n  host: {?HOST}\n  port: {5432|3306}\n  user: {app|admin|svc}\n  password: \"{?PASSWORD}\"\nlogging:\n  level: {INFO|DEBUG}\n",
+        'database:\n  host: {?HOST}\n  port: {5432|3306}\n  user: {app|admin|svc}\n  password: "{?PASSWORD}"\nlogging:\n  level: {INFO|DEBUG}\n',
         "spring:\n  datasource:\n    url: jdbc:{postgresql|mysql}://{?HOSTPORT}/{app|billing}\n    username: {app|root}\n    password: {?PASSWORD}\n",
         "services:\n  api:\n    image: {?HOST}/api:{version}\n    environment:\n      - {_TOKEN_KEY}={?TOKEN}\n      - {_URL_KEY}={?DB_URI}\n".replace(
             "{_TOKEN_KEY}", _TOKEN_KEY
@@ -44,16 +47,22 @@ STRUCTURED: dict[str, list[str]] = {
         "[{database|server|default}]\nhost = {?HOST}\nuser = {admin|app}\npassword = {?PASSWORD}\n\n[{cache|queue}]\nurl = {?DB_URI}\n",
         "[credentials]\naws_access_key_id = {?AWSKEY}\naws_secret_access_key = {?AWSSECRET}\n",
         "mail.smtp.host={?HOST}\nmail.smtp.user={?EMAIL}\nmail.smtp.password={?PASSWORD}\nserver.port={8080|8443}\n",
-        "[tool.poetry.source]\nurl = \"{?URL}\"\n[auth]\ntoken = \"{?TOKEN}\"\n",
+        '[tool.poetry.source]\nurl = "{?URL}"\n[auth]\ntoken = "{?TOKEN}"\n',
         "//{?HOST}/:_authToken={?TOKEN}\nregistry=https://{?HOST}/\n",
         "Host {bastion|jump|build}\n  HostName {?IP}\n  User {deploy|ubuntu|admin}\n  IdentityFile ~/.ssh/id_{rsa|ed25519}\n",
-        "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      {_TOKEN_KEY}: {?TOKEN}\n      REGISTRY: {?HOST}\n    steps:\n      - uses: actions/checkout@v4\n".replace("{_TOKEN_KEY}", _TOKEN_KEY),
-        "provider \"{aws|postgresql|vault}\" {{\n  {host|address} = \"{?URL}\"\n  {password|token} = \"{?SECRET}\"\n}}\n",
+        "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      {_TOKEN_KEY}: {?TOKEN}\n      REGISTRY: {?HOST}\n    steps:\n      - uses: actions/checkout@v4\n".replace(
+            "{_TOKEN_KEY}", _TOKEN_KEY
+        ),
+        'provider "{aws|postgresql|vault}" {{\n  {host|address} = "{?URL}"\n  {password|token} = "{?SECRET}"\n}}\n',
         "{?HOST}:5432:{app|billing}:{app|postgres}:{?PASSWORD}",
         "machine {?HOST}\n  login {deploy|ci|admin}\n  password {?PASSWORD}",
         "apiVersion: v1\nclusters:\n- cluster:\n    server: https://{?HOSTPORT}\n  name: {prod|staging}\nusers:\n- name: admin\n  user:\n    token: {?TOKEN}\n",
-        "docker run -d -e {_PW_KEY}={?PASSWORD} -e {_HOST_KEY}={?HOST} -p 8080:8080 {public_host}/app:{version}".replace("{_PW_KEY}", _PW_KEY).replace("{_HOST_KEY}", _HOST_KEY).replace("{public_host}", "ghcr.io/acme"),
-        "[remote \"origin\"]\n\turl = https://{deploy|ci}:{?TOKEN}@{?HOST}/{team|infra}/{repo|api}.git\n",
+        "docker run -d -e {_PW_KEY}={?PASSWORD} -e {_HOST_KEY}={?HOST} -p 8080:8080 {public_host}/app:{version}".replace(
+            "{_PW_KEY}", _PW_KEY
+        )
+        .replace("{_HOST_KEY}", _HOST_KEY)
+        .replace("{public_host}", "ghcr.io/acme"),
+        '[remote "origin"]\n\turl = https://{deploy|ci}:{?TOKEN}@{?HOST}/{team|infra}/{repo|api}.git\n',
     ],
     "csv": [
         "name,email,phone\n{?PERSON},{?EMAIL},{?PHONE}\n{?PERSON},{?EMAIL},{?PHONE}\n",
@@ -71,18 +80,18 @@ STRUCTURED: dict[str, list[str]] = {
         "{ts} DEBUG request GET {?URL}?access_token={?TOKEN} -> {200|401|500}",
         "[{ts}] {ERROR|CRITICAL} payment failed for card {?CARD} customer_email={?EMAIL} order={order}",
         "{ts} INFO user {?PERSON} <{?EMAIL}> updated profile (phone={?PHONE})",
-        "{ts} level=error msg=\"auth failed\" token={?TOKEN} src={?IP} trace_id={uuid}",
+        '{ts} level=error msg="auth failed" token={?TOKEN} src={?IP} trace_id={uuid}',
         "{ts} INFO deploy {version} to {?HOST} by {deploy-bot|jenkins} commit={sha}\n{ts} INFO healthcheck {?URL} ok",
         "{ts} WARN slow query ({n}s) on {?HOST}: SELECT * FROM orders WHERE id = {num}",
     ],
     "stacktrace": [
-        "Traceback (most recent call last):\n  File \"/app/{db|main|worker}.py\", line {n}, in connect\n    conn = psycopg2.connect(\"{?DB_URI}\")\npsycopg2.OperationalError: could not connect to server: Connection refused\n\tIs the server running on host \"{?HOST}\" ({?IP}) and accepting TCP/IP connections on port 5432?",
+        'Traceback (most recent call last):\n  File "/app/{db|main|worker}.py", line {n}, in connect\n    conn = psycopg2.connect("{?DB_URI}")\npsycopg2.OperationalError: could not connect to server: Connection refused\n\tIs the server running on host "{?HOST}" ({?IP}) and accepting TCP/IP connections on port 5432?',
         "java.net.ConnectException: Connection refused: {?HOSTPORT}\n\tat java.base/sun.nio.ch.Net.connect0(Native Method)\n\tat com.{acme|corp}.client.HttpClient.send(HttpClient.java:{num})\n\tat com.{acme|corp}.Main.main(Main.java:{n})",
         "Error: Request failed with status code 401\n    at createError (node_modules/axios/lib/core/createError.js:16:15)\n  config: {{ url: '{?URL}', headers: {{ Authorization: 'Bearer {?TOKEN}' }} }}",
         "sqlalchemy.exc.OperationalError: (pymysql.err.OperationalError) (1045, \"Access denied for user 'app'@'{?IP}' (using password: YES)\")\n(Background on this error at: https://sqlalche.me/e/20/e3q8)",
-        "redis.exceptions.ConnectionError: Error 111 connecting to {?HOSTPORT}. Connection refused.\n  File \"/usr/lib/python3/site-packages/redis/connection.py\", line {num}, in connect",
+        'redis.exceptions.ConnectionError: Error 111 connecting to {?HOSTPORT}. Connection refused.\n  File "/usr/lib/python3/site-packages/redis/connection.py", line {num}, in connect',
         "panic: dial tcp {?IP}:{5432|6379|9092}: i/o timeout\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/cmd/server/main.go:{n} +0x{sha}",
-        "KeyError: '{placeholder}'\n  File \"settings.py\", line {n}, in <module>\n    SECRET_KEY = os.environ[\"SECRET_KEY\"]",
+        'KeyError: \'{placeholder}\'\n  File "settings.py", line {n}, in <module>\n    SECRET_KEY = os.environ["SECRET_KEY"]',
     ],
     "sql": [
         "INSERT INTO customers (name, email, phone) VALUES ('{?PERSON}', '{?EMAIL}', '{?PHONE}');",
@@ -96,29 +105,29 @@ STRUCTURED: dict[str, list[str]] = {
     "http": [
         "GET /api/v1/{users|orders|me} HTTP/1.1\nHost: {?HOST}\nAuthorization: Bearer {?TOKEN}\nUser-Agent: curl/8.4.0\nAccept: */*",
         "POST /login HTTP/1.1\nHost: {?HOSTPORT}\nContent-Type: application/x-www-form-urlencoded\n\nusername={?EMAIL}&password={?PASSWORD}",
-        "HTTP/1.1 {401 Unauthorized|403 Forbidden|500 Internal Server Error}\nDate: {ts}\nX-Request-Id: {uuid}\nContent-Type: application/json\n\n{{\"error\": \"{invalid_token|forbidden|internal}\"}}",
+        'HTTP/1.1 {401 Unauthorized|403 Forbidden|500 Internal Server Error}\nDate: {ts}\nX-Request-Id: {uuid}\nContent-Type: application/json\n\n{{"error": "{invalid_token|forbidden|internal}"}}',
         "Cookie: session={?TOKEN}; csrftoken={sha}\nReferer: {?URL}",
         "> GET {?URL} HTTP/2\n> authorization: Basic {?TOKEN}\n< HTTP/2 200\n< x-trace-id: {uuid}",
     ],
     "curl": [
-        "curl -H \"Authorization: Bearer {?TOKEN}\" {?URL}",
+        'curl -H "Authorization: Bearer {?TOKEN}" {?URL}',
         "curl -u {admin|deploy|ci}:{?PASSWORD} https://{?HOST}/api/v{n}/{status|jobs|users}",
-        "curl -X POST {?URL} -H 'Content-Type: application/json' -d '{{\"email\": \"{?EMAIL}\", \"phone\": \"{?PHONE}\"}}'",
-        "curl -s \"{public_url}\" | jq .",
-        "curl --header \"X-Api-Key: {?TOKEN}\" https://{public_host}/v1/{models|charges|messages}",
+        'curl -X POST {?URL} -H \'Content-Type: application/json\' -d \'{{"email": "{?EMAIL}", "phone": "{?PHONE}"}}\'',
+        'curl -s "{public_url}" | jq .',
+        'curl --header "X-Api-Key: {?TOKEN}" https://{public_host}/v1/{models|charges|messages}',
         "wget --header='PRIVATE-TOKEN: {?TOKEN}' http://{?HOSTPORT}/api/v4/projects",
-        "http POST {?URL} Authorization:\"token {?TOKEN}\"",
+        'http POST {?URL} Authorization:"token {?TOKEN}"',
     ],
     "code": [
-        "import {requests|httpx}\n\n{API_KEY|api_key|TOKEN} = \"{?TOKEN}\"\nresp = {requests|httpx}.get(\"{?URL}\", headers={{\"Authorization\": f\"Bearer {{{API_KEY|api_key|TOKEN}}}\"}})",
+        'import {requests|httpx}\n\n{API_KEY|api_key|TOKEN} = "{?TOKEN}"\nresp = {requests|httpx}.get("{?URL}", headers={{"Authorization": f"Bearer {{{API_KEY|api_key|TOKEN}}}"}})',
         "const client = new Client({{\n  host: '{?HOST}',\n  user: '{admin|app}',\n  password: '{?PASSWORD}',\n}});",
-        "conn = psycopg2.connect(host=\"{?HOST}\", user=\"{app|admin}\", password=\"{?PASSWORD}\", dbname=\"{prod|crm}\")",
-        "engine = create_engine(\"{?DB_URI}\")",
-        "String url = \"jdbc:postgresql://{?HOSTPORT}/ledger\";\nString password = \"{?PASSWORD}\";",
-        "client := openai.NewClient(\"{?TOKEN}\")",
-        "stripe.api_key = \"{?TOKEN}\"\ncharge = stripe.Charge.create(amount={num}, currency=\"{usd|eur|jpy}\")",
-        "headers = {{\"X-API-Key\": os.environ[\"API_KEY\"]}}  # {never hardcode|do not commit} keys\nurl = \"{public_url}\"",
-        "PRIVATE_KEY = \"\"\"{?PEM}\"\"\"",
+        'conn = psycopg2.connect(host="{?HOST}", user="{app|admin}", password="{?PASSWORD}", dbname="{prod|crm}")',
+        'engine = create_engine("{?DB_URI}")',
+        'String url = "jdbc:postgresql://{?HOSTPORT}/ledger";\nString password = "{?PASSWORD}";',
+        'client := openai.NewClient("{?TOKEN}")',
+        'stripe.api_key = "{?TOKEN}"\ncharge = stripe.Charge.create(amount={num}, currency="{usd|eur|jpy}")',
+        'headers = {{"X-API-Key": os.environ["API_KEY"]}}  # {never hardcode|do not commit} keys\nurl = "{public_url}"',
+        'PRIVATE_KEY = """{?PEM}"""',
         "git remote add origin https://{?HOST}/{platform|infra}/{api|tools}.git\ngit push -u origin main",
         "ssh -i ~/.ssh/id_rsa {deploy|admin}@{?IP} 'sudo systemctl restart {api|nginx}'",
         "ping -c 3 {?IP}\nnslookup {?HOST}",

@@ -6,6 +6,9 @@ figure). Slots whose label is ``None`` are always unlabeled; ``{Bird}`` (capital
 capitalised.
 """
 
+# Value tables: one entry per line reads better than wrapped strings.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import random
@@ -78,9 +81,9 @@ def _casual(ctx: Ctx, name: str) -> str:
 def _person(ctx: Ctx) -> str:
     fk = _name_faker(ctx)
     if ctx.lang in ("ja", "zh"):
-        name = fk.last_name() + fk.first_name()
+        name = str(fk.last_name()) + str(fk.first_name())
         if ctx.lang == "ja" and ctx.rng.random() < 0.4:
-            name = fk.last_name() + " " + fk.first_name()
+            name = f"{fk.last_name()} {fk.first_name()}"
         return name
     name = f"{fk.first_name()} {fk.last_name()}"
     if ctx.rng.random() < 0.08:
@@ -133,7 +136,9 @@ def _phone(ctx: Ctx) -> str:
     rng = ctx.rng
     if ctx.lang == "en" and rng.random() < 0.6:
         a, b, c = rng.randint(201, 989), rng.randint(200, 999), rng.randint(0, 9999)
-        return rng.choice([f"({a}) {b}-{c:04d}", f"{a}-{b}-{c:04d}", f"+1 {a} {b} {c:04d}", f"+1-{a}-{b}-{c:04d}"])
+        return rng.choice(
+            [f"({a}) {b}-{c:04d}", f"{a}-{b}-{c:04d}", f"+1 {a} {b} {c:04d}", f"+1-{a}-{b}-{c:04d}"]
+        )
     if ctx.lang == "de" and rng.random() < 0.5:
         return rng.choice([f"+49 {rng.randint(151, 179)} {rng.randint(1000000, 99999999)}",
                            f"0{rng.randint(30, 89)} {rng.randint(100000, 9999999)}",
@@ -148,7 +153,11 @@ def _phone(ctx: Ctx) -> str:
 def _address(ctx: Ctx, multiline: bool = False) -> str:
     addr = str(ctx.faker().address())
     if ctx.lang == "ja":
-        addr = "〒" + f"{ctx.rng.randint(100, 999)}-{ctx.rng.randint(0, 9999):04d} " + addr if ctx.rng.random() < 0.4 else addr
+        addr = (
+            "〒" + f"{ctx.rng.randint(100, 999)}-{ctx.rng.randint(0, 9999):04d} " + addr
+            if ctx.rng.random() < 0.4
+            else addr
+        )
     if not multiline:
         addr = addr.replace("\n", ", ")
     return addr
@@ -158,7 +167,12 @@ def _national_id(ctx: Ctx) -> str:
     rng = ctx.rng
     table: dict[str, tuple[Callable[[random.Random], str], ...]] = {
         "en": (ids.us_ssn, ids.us_ssn, lambda r: ids.passport_number(r, "en")),
-        "de": (ids.de_steuer_id, ids.de_personalausweis, ids.de_sv_nummer, lambda r: ids.passport_number(r, "de")),
+        "de": (
+            ids.de_steuer_id,
+            ids.de_personalausweis,
+            ids.de_sv_nummer,
+            lambda r: ids.passport_number(r, "de"),
+        ),
         "fr": (ids.fr_nir, ids.fr_nir, lambda r: ids.passport_number(r, "fr")),
         "ja": (ids.jp_my_number, ids.jp_my_number, lambda r: ids.passport_number(r, "ja")),
         "zh": (ids.cn_resident_id, ids.cn_resident_id, lambda r: ids.passport_number(r, "zh")),
@@ -168,25 +182,25 @@ def _national_id(ctx: Ctx) -> str:
 
 def _codename(ctx: Ctx) -> str:
     if ctx.domain is not None and ctx.domain.codenames:
-        return ctx.domain.codename(ctx)
+        return str(ctx.domain.codename(ctx))
     return pools.codename(ctx.rng, ctx.lang if ctx.lang in pools.CODENAME_WORDS else "en", ctx.split)
 
 
 def _customer(ctx: Ctx) -> str:
     if ctx.domain is not None and ctx.domain.customers:
-        return ctx.domain.customer(ctx)
+        return str(ctx.domain.customer(ctx))
     return pools.company_name(ctx.rng, ctx.lang, ctx.split)
 
 
 def _host(ctx: Ctx) -> str:
     if ctx.domain is not None and ctx.domain.host_domains:
-        return ctx.domain.host(ctx)
+        return str(ctx.domain.host(ctx))
     return pools.internal_host(ctx.rng, ctx.split)
 
 
 def _ip(ctx: Ctx) -> str:
     if ctx.domain is not None and ctx.domain.ip_ranges:
-        return ctx.domain.ip(ctx)
+        return str(ctx.domain.ip(ctx))
     return pools.internal_ip(ctx.rng)
 
 
@@ -199,7 +213,7 @@ def _url(ctx: Ctx) -> str:
 
 def _secret(ctx: Ctx) -> str:
     if ctx.domain is not None and ctx.domain.secret_generators and ctx.rng.random() < 0.5:
-        return ctx.domain.secret(ctx)
+        return str(ctx.domain.secret(ctx))
     return secrets.secret(ctx.rng)[1]
 
 
@@ -213,7 +227,7 @@ def _word(category: str | None) -> Callable[[Ctx], str]:
     def gen(ctx: Ctx) -> str:
         lang = ctx.lang if ctx.lang in pools.CODENAME_WORDS else "en"
         if ctx.domain is not None and ctx.domain.ordinary_words and ctx.rng.random() < 0.7:
-            return ctx.domain.ordinary_word(ctx, category)
+            return str(ctx.domain.ordinary_word(ctx, category))
         word, _ = pools.codename_word(ctx.rng, lang, ctx.split, category)
         return word.lower() if lang in ("en", "fr") and ctx.rng.random() < 0.8 else word
 
@@ -251,7 +265,10 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "passport": ("NATIONAL_ID", lambda c: ids.passport_number(c.rng, c.lang)),
     "card": ("CREDIT_CARD", lambda c: ids.card_number(c.rng)),
     "unionpay": ("CREDIT_CARD", lambda c: ids.card_number(c.rng, "unionpay")),
-    "iban": ("BANK_ACCOUNT", lambda c: ids.iban(c.rng, {"de": "DE", "fr": "FR"}.get(c.lang) if c.rng.random() < 0.6 else None)),
+    "iban": (
+        "BANK_ACCOUNT",
+        lambda c: ids.iban(c.rng, {"de": "DE", "fr": "FR"}.get(c.lang) if c.rng.random() < 0.6 else None),
+    ),
     "routing": ("BANK_ACCOUNT", lambda c: ids.us_routing_number(c.rng)),
     "account": ("BANK_ACCOUNT", lambda c: ids.bank_account_number(c.rng, c.lang)),
     "secret": ("SECRET", _secret),
@@ -264,8 +281,20 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "jwt": ("SECRET", lambda c: secrets.secret_of("jwt", c.rng)),
     "host": ("INTERNAL_HOST", _host),
     "ip": ("INTERNAL_HOST", _ip),
-    "hostport": ("INTERNAL_HOST", lambda c: f"{_host(c) if c.rng.random() < 0.6 else _ip(c)}:{c.rng.choice([22, 80, 443, 5432, 6379, 8080, 8443, 9200, 3306, 27017, 9092])}"),
-    "cidr": ("INTERNAL_HOST", lambda c: c.domain.cidr(c) if c.domain is not None and c.domain.ip_ranges else pools.internal_ip(c.rng, cidr=True)),
+    "hostport": (
+        "INTERNAL_HOST",
+        lambda c: (
+            f"{_host(c) if c.rng.random() < 0.6 else _ip(c)}:{c.rng.choice([22, 80, 443, 5432, 6379, 8080, 8443, 9200, 3306, 27017, 9092])}"
+        ),
+    ),
+    "cidr": (
+        "INTERNAL_HOST",
+        lambda c: (
+            c.domain.cidr(c)
+            if c.domain is not None and c.domain.ip_ranges
+            else pools.internal_ip(c.rng, cidr=True)
+        ),
+    ),
     "url": ("INTERNAL_HOST", _url),
     "codename": ("CODENAME", _codename),
     "customer": ("CUSTOMER", _customer),
@@ -273,32 +302,72 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "pct": ("FINANCIAL", lambda c: pools.percent(c.rng, c.lang)),
     "salary": ("FINANCIAL", lambda c: pools.salary(c.rng, c.lang)),
     "price": (None, lambda c: pools.price(c.rng, c.lang)),
-    "shorthost": (None, lambda c: f"{c.rng.choice(['auth', 'web', 'db', 'api', 'worker', 'node', 'build', 'cache'])}-{c.rng.randint(1, 20):02d}"),
-    "empid": (None, lambda c: f"{c.rng.choice(['EMP', 'E', 'KD', 'ID', 'HR'])}-{c.rng.randint(1000, 999999):06d}"),
+    "shorthost": (
+        None,
+        lambda c: (
+            f"{c.rng.choice(['auth', 'web', 'db', 'api', 'worker', 'node', 'build', 'cache'])}-{c.rng.randint(1, 20):02d}"
+        ),
+    ),
+    "empid": (
+        None,
+        lambda c: f"{c.rng.choice(['EMP', 'E', 'KD', 'ID', 'HR'])}-{c.rng.randint(1000, 999999):06d}",
+    ),
     "awsacct": (None, lambda c: str(c.rng.randint(10**11, 10**12 - 1))),
     # ---- always unlabeled (hard negatives and filler)
     "uuid": (None, lambda c: pools.uuid4(c.rng)),
     "sha": (None, lambda c: pools.hex_id(c.rng, c.rng.choice([7, 8, 40]))),
     "sha256": (None, lambda c: pools.hex_id(c.rng, 64)),
     "placeholder": (None, lambda c: secrets.placeholder(c.rng)),
-    "public_url": (None, lambda c: c.domain.public_url(c) if c.domain is not None and c.rng.random() < 0.4 else pools.public_url(c.rng)),
+    "public_url": (
+        None,
+        lambda c: (
+            c.domain.public_url(c)
+            if c.domain is not None and c.rng.random() < 0.4
+            else pools.public_url(c.rng)
+        ),
+    ),
     "public_host": (None, lambda c: c.rng.choice(pools.PUBLIC_HOSTS)),
-    "public_figure": (None, lambda c: c.rng.choice(pools.PUBLIC_FIGURES.get(c.lang, pools.PUBLIC_FIGURES["en"]))),
+    "public_figure": (
+        None,
+        lambda c: c.rng.choice(pools.PUBLIC_FIGURES.get(c.lang, pools.PUBLIC_FIGURES["en"])),
+    ),
     "public_company": (None, lambda c: c.rng.choice(pools.PUBLIC_COMPANIES)),
     "version": (None, lambda c: pools.version(c.rng)),
     "order": (None, lambda c: pools.order_number(c.rng)),
     "ticket": (None, lambda c: pools.ticket_key(c.rng)),
     "date": (None, _date),
     "time": (None, lambda c: f"{c.rng.randint(0, 23):02d}:{c.rng.randint(0, 59):02d}"),
-    "ts": (None, lambda c: f"{c.rng.randint(2024, 2026)}-{c.rng.randint(1, 12):02d}-{c.rng.randint(1, 28):02d}T{c.rng.randint(0, 23):02d}:{c.rng.randint(0, 59):02d}:{c.rng.randint(0, 59):02d}{c.rng.choice(['Z', '.123Z', '+01:00', ''])}"),
+    "ts": (
+        None,
+        lambda c: (
+            f"{c.rng.randint(2024, 2026)}-{c.rng.randint(1, 12):02d}-{c.rng.randint(1, 28):02d}T{c.rng.randint(0, 23):02d}:{c.rng.randint(0, 59):02d}:{c.rng.randint(0, 59):02d}{c.rng.choice(['Z', '.123Z', '+01:00', ''])}"
+        ),
+    ),
     "city": (None, lambda c: str(c.faker().city())),
     "n": (None, lambda c: str(c.rng.randint(2, 60))),
     "q": (None, lambda c: str(c.rng.randint(1, 4))),
     "num": (None, lambda c: str(c.rng.randint(100, 99999))),
-    "example_email": (None, lambda c: c.rng.choice(["user@example.com", "jane.doe@example.com", "foo@example.org",
-                                                     "test@example.net", "you@example.com", "noreply@example.com",
-                                                     "admin@example.org", "name@domain.com"])),  # fmt: skip
-    "public_ip": (None, lambda c: c.rng.choice(["8.8.8.8", "1.1.1.1", "142.250.74.46", "151.101.1.69", "93.184.216.34", "127.0.0.1"])),
+    "example_email": (
+        None,
+        lambda c: c.rng.choice(
+            [
+                "user@example.com",
+                "jane.doe@example.com",
+                "foo@example.org",
+                "test@example.net",
+                "you@example.com",
+                "noreply@example.com",
+                "admin@example.org",
+                "name@domain.com",
+            ]
+        ),
+    ),  # fmt: skip
+    "public_ip": (
+        None,
+        lambda c: c.rng.choice(
+            ["8.8.8.8", "1.1.1.1", "142.250.74.46", "151.101.1.69", "93.184.216.34", "127.0.0.1"]
+        ),
+    ),
     "word": (None, _word(None)),
     "animal": (None, _word("animal")),
     "bird": (None, _word("bird")),
@@ -307,24 +376,84 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "mineral": (None, _word("mineral")),
     "public_money": (None, _pub_money),
     "fake_person": (None, _person),
-    "bic": (None, lambda c: c.rng.choice(["DEUTDEFF", "COBADEFFXXX", "BNPAFRPP", "SOGEFRPP", "MHCBJPJT", "BKCHCNBJ", "CHASUS33", "GENODEF1M04"])),
-    "bank": (None, lambda c: c.rng.choice({"ja": ["三菱UFJ", "三井住友", "みずほ", "りそな", "ゆうちょ"], "zh": ["招商银行", "工商银行", "建设银行", "中国银行"]}.get(c.lang, ["Chase", "Sparkasse", "BNP"]))),
+    "bic": (
+        None,
+        lambda c: c.rng.choice(
+            [
+                "DEUTDEFF",
+                "COBADEFFXXX",
+                "BNPAFRPP",
+                "SOGEFRPP",
+                "MHCBJPJT",
+                "BKCHCNBJ",
+                "CHASUS33",
+                "GENODEF1M04",
+            ]
+        ),
+    ),
+    "bank": (
+        None,
+        lambda c: c.rng.choice(
+            {
+                "ja": ["三菱UFJ", "三井住友", "みずほ", "りそな", "ゆうちょ"],
+                "zh": ["招商银行", "工商银行", "建设银行", "中国银行"],
+            }.get(c.lang, ["Chase", "Sparkasse", "BNP"])
+        ),
+    ),
     "branch": (None, lambda c: c.rng.choice(["新宿", "梅田", "本店", "渋谷", "横浜", "難波"])),
 }
 
 
 _NEG_SWITCH: dict[str, tuple[str, ...]] = {
-    "awskey": ("AKIAIOSFODNN7EXAMPLE", "AKIAXXXXXXXXXXXXXXXX", "${AWS_ACCESS_KEY_ID}", "<access-key-id>"),  # gitleaks:allow
-    "awssecret": ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "${AWS_SECRET_ACCESS_KEY}", "<secret-access-key>"),  # gitleaks:allow
-    "db_uri": ("postgresql://user:${DB_PASSWORD}@localhost:5432/app", "postgres://localhost/dev", "sqlite:///app.db",
-               "mongodb://localhost:27017", "redis://localhost:6379/0", "mysql://root:<password>@127.0.0.1/test",
-               "postgresql://postgres:postgres@localhost/postgres", "${DATABASE_URL}"),
-    "host": ("localhost", "db", "redis", "api.example.com", "example.com", "github.com", "registry.npmjs.org",
-             "smtp.gmail.com", "api.openai.com", "pypi.org"),
-    "hostport": ("localhost:5432", "127.0.0.1:8080", "db:5432", "redis:6379", "api.example.com:443", "0.0.0.0:8000"),
+    "awskey": (
+        "AKIAIOSFODNN7EXAMPLE",
+        "AKIAXXXXXXXXXXXXXXXX",
+        "${AWS_ACCESS_KEY_ID}",
+        "<access-key-id>",
+    ),  # gitleaks:allow
+    "awssecret": (
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "${AWS_SECRET_ACCESS_KEY}",
+        "<secret-access-key>",
+    ),  # gitleaks:allow
+    "db_uri": (
+        "postgresql://user:${DB_PASSWORD}@localhost:5432/app",
+        "postgres://localhost/dev",
+        "sqlite:///app.db",
+        "mongodb://localhost:27017",
+        "redis://localhost:6379/0",
+        "mysql://root:<password>@127.0.0.1/test",
+        "postgresql://postgres:postgres@localhost/postgres",
+        "${DATABASE_URL}",
+    ),
+    "host": (
+        "localhost",
+        "db",
+        "redis",
+        "api.example.com",
+        "example.com",
+        "github.com",
+        "registry.npmjs.org",
+        "smtp.gmail.com",
+        "api.openai.com",
+        "pypi.org",
+    ),
+    "hostport": (
+        "localhost:5432",
+        "127.0.0.1:8080",
+        "db:5432",
+        "redis:6379",
+        "api.example.com:443",
+        "0.0.0.0:8000",
+    ),
     "ip": ("127.0.0.1", "0.0.0.0", "8.8.8.8", "1.1.1.1", "203.0.113.7", "198.51.100.23"),
-    "url": ("http://localhost:8080/api", "https://api.example.com/v1", "https://httpbin.org/get",
-            "https://api.github.com/repos/octocat/hello-world", "https://jsonplaceholder.typicode.com/posts/1"),
+    "url": (
+        "http://localhost:8080/api",
+        "https://api.example.com/v1",
+        "https://httpbin.org/get",
+        "https://api.github.com/repos/octocat/hello-world",
+        "https://jsonplaceholder.typicode.com/posts/1",
+    ),
     "person": ("<name>", "John Doe", "Jane Doe", "Test User", "%s", "{{ user.name }}", "Max Mustermann"),
     "phone": ("+1 555 0100", "555-0123", "000-000-0000", "<phone>", "+49 000 0000000"),
     "address": ("<address>", "{{ address }}", "N/A"),

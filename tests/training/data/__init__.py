@@ -1,1 +1,1 @@
-"""Tests of training/data (a package so their basenames, e.g. test_domain.py, do not clash with tests/guard)."""
+"""Tests of training/data (a package, so basenames like test_domain.py do not clash)."""

@@ -18,7 +18,9 @@ def fakers() -> dict[str, object]:
     return make_fakers(0)
 
 
-def _render(template: str, fakers: dict[str, object], lang: str = "en", seed: int = 0, negative: bool = False) -> TextBuilder:
+def _render(
+    template: str, fakers: dict[str, object], lang: str = "en", seed: int = 0, negative: bool = False
+) -> TextBuilder:
     out = TextBuilder()
     render(template, Ctx(random.Random(seed), lang, "train", fakers, negative=negative), out)  # type: ignore[arg-type]
     return out

@@ -45,9 +45,28 @@ confidential_examples:
   - "月光計画の予算は前年比15%増です。"
 """
 
-SPELLINGS = {"Heron", "Project Heron", "HERON", "Okapi", "Projet Okapi", "Tamarind", "TAMARIND", "Vortex-9", "V9",
-             "月光", "Gekko", "Project Gekko"}  # fmt: skip
-CUSTOMERS = {"Nordhavn Freight AS", "Nordhavn Freight", "Maison Duval SAS", "Maison Duval", "大和精機株式会社", "华泰物流"}
+SPELLINGS = {
+    "Heron",
+    "Project Heron",
+    "HERON",
+    "Okapi",
+    "Projet Okapi",
+    "Tamarind",
+    "TAMARIND",
+    "Vortex-9",
+    "V9",
+    "月光",
+    "Gekko",
+    "Project Gekko",
+}
+CUSTOMERS = {
+    "Nordhavn Freight AS",
+    "Nordhavn Freight",
+    "Maison Duval SAS",
+    "Maison Duval",
+    "大和精機株式会社",
+    "华泰物流",
+}
 NETS = [ipaddress.ip_network("10.77.0.0/16"), ipaddress.ip_network("172.30.0.0/16")]
 
 
@@ -64,7 +83,9 @@ def train(pack: Path) -> list[Example]:
 
 
 def _values(exs: list[Example], label: str) -> Counter[str]:
-    return Counter(ex["text"][s["start"] : s["end"]] for ex in exs for s in ex["spans"] if s["label"] == label)
+    return Counter(
+        ex["text"][s["start"] : s["end"]] for ex in exs for s in ex["spans"] if s["label"] == label
+    )
 
 
 def test_examples_are_valid_and_cover_pack_labels(train: list[Example]) -> None:
@@ -148,15 +169,26 @@ def test_seed_sentences_are_labeled_in_train_only(pack: Path, train: list[Exampl
 def test_docs_folder_sentences_are_labeled(pack: Path, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
-    lines = [f"Heron review {i}: the build on git.fjl.internal broke again, ask Maison Duval SAS." for i in range(30)]
+    lines = [
+        f"Heron review {i}: the build on git.fjl.internal broke again, ask Maison Duval SAS."
+        for i in range(30)
+    ]
     lines += [f"An okapi sighting {i} at the zoo made the news." for i in range(10)]
     (docs / "notes.txt").write_text("\n\n".join(lines), encoding="utf-8")
-    exs = [ex for ex in generate_domain(pack, 800, seed=1, split="train", docs_dir=docs) if ex["channel"] == "doc"]
+    exs = [
+        ex
+        for ex in generate_domain(pack, 800, seed=1, split="train", docs_dir=docs)
+        if ex["channel"] == "doc"
+    ]
     assert exs
     for ex in exs:
         labels = {ex["text"][s["start"] : s["end"]]: s["label"] for s in ex["spans"]}
         if ex["text"].startswith("Heron"):
-            assert labels == {"Heron": "CODENAME", "git.fjl.internal": "INTERNAL_HOST", "Maison Duval SAS": "CUSTOMER"}
+            assert labels == {
+                "Heron": "CODENAME",
+                "git.fjl.internal": "INTERNAL_HOST",
+                "Maison Duval SAS": "CUSTOMER",
+            }
         else:
             assert labels == {}
 

@@ -41,7 +41,9 @@ def test_all_labels_languages_and_channels_present(train: list[Example]) -> None
     assert min(labels.values()) >= 40, labels
     assert set(Counter(ex["lang"] for ex in train)) == set(LANGS)
     assert set(Counter(ex["channel"] for ex in train)) == set(CHANNELS)
-    per_lang_labels = {lang: {s["label"] for ex in train if ex["lang"] == lang for s in ex["spans"]} for lang in LANGS}
+    per_lang_labels = {
+        lang: {s["label"] for ex in train if ex["lang"] == lang for s in ex["spans"]} for lang in LANGS
+    }
     for lang, present in per_lang_labels.items():
         assert len(present) >= 10, (lang, set(LABELS) - present)
 
@@ -90,8 +92,12 @@ def test_language_and_channel_filters() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"n": -1, "seed": 0}, {"n": 1, "seed": 0, "split": "test"}, {"n": 1, "seed": 0, "langs": ["xx"]},
-     {"n": 1, "seed": 0, "channels": ["fax"]}],  # fmt: skip
+    [
+        {"n": -1, "seed": 0},
+        {"n": 1, "seed": 0, "split": "test"},
+        {"n": 1, "seed": 0, "langs": ["xx"]},
+        {"n": 1, "seed": 0, "channels": ["fax"]},
+    ],  # fmt: skip
 )
 def test_bad_arguments_raise(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):

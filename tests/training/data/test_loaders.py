@@ -20,8 +20,14 @@ def _write(path: Path, text: str) -> Path:
 
 
 def test_jsonl_round_trip(tmp_path: Path) -> None:
-    rec = {"text": "Mail Anna at anna@corp.example.de", "spans": [{"start": 5, "end": 9, "label": "PERSON"},
-           {"start": 13, "end": 33, "label": "EMAIL", "text": "anna@corp.example.de"}], "lang": "en"}  # fmt: skip
+    rec = {
+        "text": "Mail Anna at anna@corp.example.de",
+        "spans": [
+            {"start": 5, "end": 9, "label": "PERSON"},
+            {"start": 13, "end": 33, "label": "EMAIL", "text": "anna@corp.example.de"},
+        ],
+        "lang": "en",
+    }
     path = _write(tmp_path / "a.jsonl", json.dumps(rec) + "\n\n")
     ds = load_jsonl(path)
     assert ds.num_rows == 1
@@ -41,13 +47,39 @@ def test_jsonl_gz(tmp_path: Path) -> None:
     ("line", "message"),
     [
         ('{"text": "pw ' + SECRET_TEXT + '", "spans": [', "malformed JSON"),
-        (json.dumps({"text": "pw " + SECRET_TEXT, "spans": [{"start": 3, "end": 99, "label": "SECRET"}]}), "out of range"),
-        (json.dumps({"text": "pw " + SECRET_TEXT, "spans": [{"start": 3, "end": 8, "label": "PASSWORD"}]}), "unknown label"),
-        (json.dumps({"text": "pw " + SECRET_TEXT, "spans": [{"start": 3, "end": 10, "label": "SECRET"},
-                                                           {"start": 5, "end": 12, "label": "SECRET"}]}), "overlapping"),
-        (json.dumps({"text": "pw " + SECRET_TEXT, "spans": [{"start": 2, "end": 8, "label": "SECRET"}]}), "whitespace"),
-        (json.dumps({"text": "pw " + SECRET_TEXT, "spans": [{"start": 3, "end": 8, "label": "SECRET", "text": "nope"}]}),
-         "does not match"),
+        (
+            json.dumps({"text": "pw " + SECRET_TEXT, "spans": [{"start": 3, "end": 99, "label": "SECRET"}]}),
+            "out of range",
+        ),
+        (
+            json.dumps({"text": "pw " + SECRET_TEXT, "spans": [{"start": 3, "end": 8, "label": "PASSWORD"}]}),
+            "unknown label",
+        ),
+        (
+            json.dumps(
+                {
+                    "text": "pw " + SECRET_TEXT,
+                    "spans": [
+                        {"start": 3, "end": 10, "label": "SECRET"},
+                        {"start": 5, "end": 12, "label": "SECRET"},
+                    ],
+                }
+            ),
+            "overlapping",
+        ),
+        (
+            json.dumps({"text": "pw " + SECRET_TEXT, "spans": [{"start": 2, "end": 8, "label": "SECRET"}]}),
+            "whitespace",
+        ),
+        (
+            json.dumps(
+                {
+                    "text": "pw " + SECRET_TEXT,
+                    "spans": [{"start": 3, "end": 8, "label": "SECRET", "text": "nope"}],
+                }
+            ),
+            "does not match",
+        ),
         (json.dumps({"spans": []}), "'text'"),
         (json.dumps(["a", "list"]), "expected an object"),
     ],
@@ -108,8 +140,11 @@ def test_conll_reconstructs_text_and_spans(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("body", "message", "line"),
-    [("Anna B-PERSON\nlonely\n", "expected 'token TAG'", 2), ("Anna B-NAME\n", "unknown label 'NAME'", 1),
-     ("Anna X-PERSON\n", "malformed BIO tag", 1)],  # fmt: skip
+    [
+        ("Anna B-PERSON\nlonely\n", "expected 'token TAG'", 2),
+        ("Anna B-NAME\n", "unknown label 'NAME'", 1),
+        ("Anna X-PERSON\n", "malformed BIO tag", 1),
+    ],
 )
 def test_conll_errors(tmp_path: Path, body: str, message: str, line: int) -> None:
     path = _write(tmp_path / "b.conll", body)
@@ -140,7 +175,10 @@ def test_label_studio_export(tmp_path: Path) -> None:
     ds = load_label_studio(_write(tmp_path / "export.json", json.dumps(tasks)))
     assert ds.num_rows == 1
     row = ds[0]
-    assert [(row["text"][s["start"] : s["end"]], s["label"]) for s in row["spans"]] == [("Anna", "PERSON"), ("Okapi", "CODENAME")]
+    assert [(row["text"][s["start"] : s["end"]], s["label"]) for s in row["spans"]] == [
+        ("Anna", "PERSON"),
+        ("Okapi", "CODENAME"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -148,7 +186,10 @@ def test_label_studio_export(tmp_path: Path) -> None:
     [
         ([_ls_task("x " + SECRET_TEXT, [_ls_result(2, 99, "SECRET")])], "out of range"),
         ([_ls_task("x " + SECRET_TEXT, [_ls_result(2, 6, "TOKEN")])], "unknown label"),
-        ([_ls_task("x " + SECRET_TEXT, [_ls_result(2, 8, "SECRET"), _ls_result(4, 9, "SECRET")])], "overlapping"),
+        (
+            [_ls_task("x " + SECRET_TEXT, [_ls_result(2, 8, "SECRET"), _ls_result(4, 9, "SECRET")])],
+            "overlapping",
+        ),
         ([{"data": {"a": 1}, "annotations": []}], "no 'data.text'"),
         ([_ls_task("x", [{"value": {"start": "0", "end": 1, "labels": ["SECRET"]}}])], "integer start/end"),
         ({"not": "a list"}, "JSON list of tasks"),

@@ -17,7 +17,10 @@ def test_builder_trims_labeled_whitespace_and_extends() -> None:
     outer.extend(inner)
     outer.add("Anna", "PERSON")
     assert outer.text == "> key  abc123 Anna"
-    assert [(outer.text[s["start"] : s["end"]], s["label"]) for s in outer.spans] == [("abc123", "SECRET"), ("Anna", "PERSON")]
+    assert [(outer.text[s["start"] : s["end"]], s["label"]) for s in outer.spans] == [
+        ("abc123", "SECRET"),
+        ("Anna", "PERSON"),
+    ]
     assert len(outer) == len(outer.text)
     with pytest.raises(ValueError):
         outer.add("x", "NAME")

@@ -45,5 +45,11 @@ def test_every_kind_is_random_and_not_a_placeholder() -> None:
 
 
 def test_placeholders_include_documented_examples() -> None:
-    for expected in ("AKIAIOSFODNN7EXAMPLE", "<password>", "${DB_PASSWORD}", "YOUR_API_KEY", "changeme"):  # gitleaks:allow
+    for expected in (
+        "AKIAIOSFODNN7EXAMPLE",
+        "<password>",
+        "${DB_PASSWORD}",
+        "YOUR_API_KEY",
+        "changeme",
+    ):  # gitleaks:allow
         assert expected in secrets.PLACEHOLDERS

@@ -1,4 +1,6 @@
 """Deutsche Vorlagen (nativ geschrieben)."""
+# Natural-language template data: one sentence per line reads better than split strings.
+# ruff: noqa: E501
 
 PROSE: dict[str, list[str]] = {
     "contact": [

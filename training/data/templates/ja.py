@@ -1,4 +1,6 @@
 """日本語テンプレート（日本語で直接作成）。"""
+# Natural-language template data: one sentence per line reads better than split strings.
+# ruff: noqa: E501
 
 PROSE: dict[str, list[str]] = {
     "contact": [

@@ -1,4 +1,6 @@
 """中文模板（直接用中文编写）。"""
+# Natural-language template data: one sentence per line reads better than split strings.
+# ruff: noqa: E501
 
 PROSE: dict[str, list[str]] = {
     "contact": [
