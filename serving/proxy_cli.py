@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,6 +21,7 @@ from serving.inspect.factory import InspectorSettings, build_inspector
 __all__ = ["register", "icap", "proxy"]
 
 Model = Annotated[str | None, typer.Option(help="model directory (default: packaged model)")]
+NoModel = Annotated[bool, typer.Option("--no-model", help="deterministic detectors only (degraded, fast)")]
 Policy = Annotated[str | None, typer.Option(help="policy YAML (default: packaged policy)")]
 Domains = Annotated[list[str] | None, typer.Option("--domains", help="domain pack file (repeatable)")]
 Server = Annotated[str | None, typer.Option(help="scan through this guard server URL instead of in process")]
@@ -57,7 +59,8 @@ def icap(
     host: Annotated[str, typer.Option(help="listen address")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="listen port")] = 1344,
     service: Annotated[str, typer.Option(help="ICAP service path")] = "reqmod",
-    model: Model = None, policy: Policy = None, domains: Domains = None, server: Server = None,
+    model: Model = None, no_model: NoModel = False, policy: Policy = None, domains: Domains = None,
+    server: Server = None,
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
     incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = "guard-incidents",
@@ -68,6 +71,7 @@ def icap(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
                          allow, strict, coach, help_text, hash_key)  # fmt: skip
+    settings = replace(settings, no_model=no_model)
     try:
         inspector = build_inspector(settings)
     except GuardError as exc:
@@ -92,7 +96,8 @@ def proxy(
     port: Annotated[int, typer.Option(help="listen port")] = 8080,
     confdir: Annotated[Path | None, typer.Option(help="mitmproxy confdir; put the company CA there as "
                                                       "mitmproxy-ca.pem (key + cert)")] = None,
-    model: Model = None, policy: Policy = None, domains: Domains = None, server: Server = None,
+    model: Model = None, no_model: NoModel = False, policy: Policy = None, domains: Domains = None,
+    server: Server = None,
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
     incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = "guard-incidents",
@@ -109,7 +114,7 @@ def proxy(
     sets = {
         "guard_server_timeout": str(s.server_timeout), "guard_fail_mode": s.fail_mode or "",
         "guard_max_body": str(s.max_body), "guard_coach": str(s.coach).lower(), "guard_help": s.help_text,
-        "guard_hash_key": s.hash_key,
+        "guard_hash_key": s.hash_key, "guard_no_model": str(no_model).lower(),
     }  # fmt: skip
     for key, value in (("guard_model", s.model), ("guard_policy", s.policy), ("guard_server", s.server),
                        ("guard_api_key", s.api_key), ("guard_incidents", s.incidents)):  # fmt: skip

@@ -26,6 +26,7 @@ class InspectorSettings:
 
     Attributes:
         model: model directory (None: the packaged default). Ignored with ``server``.
+        no_model: deterministic detectors only (no transformer): a degraded, fast mode.
         policy: policy YAML (None: the packaged default). Ignored with ``server``.
         domains: domain pack files.
         server: guard server base URL; when set, texts are scanned remotely.
@@ -44,6 +45,7 @@ class InspectorSettings:
     """
 
     model: str | None = None
+    no_model: bool = False
     policy: str | None = None
     domains: Sequence[str] = ()
     server: str | None = None
@@ -90,7 +92,11 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
     else:
         from guard import Guard
 
-        guard = Guard.load(model=settings.model, policy=settings.policy, domains=list(settings.domains))
+        guard = Guard.load(
+            model=False if settings.no_model else settings.model,
+            policy=settings.policy,
+            domains=list(settings.domains),
+        )
         scanner = LocalScanner(guard)
         fail_mode = settings.fail_mode or _policy_fail_mode(guard)
     config = InspectConfig(

@@ -30,6 +30,7 @@ _HELP = "If you think this is a mistake, contact the security team and quote the
 
 _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_model", str | None, None, "model directory (default: the packaged model)"),
+    ("guard_no_model", bool, False, "deterministic detectors only (no transformer; degraded, fast)"),
     ("guard_policy", str | None, None, "policy YAML (default: the packaged policy)"),
     ("guard_domains", Sequence[str], [], "domain pack files"),
     ("guard_server", str | None, None, "scan through this guard server URL instead of in process"),
@@ -88,7 +89,8 @@ class GuardAddon:
         except ValueError as exc:
             raise exceptions.OptionsError("guard_server_timeout must be a number of seconds") from exc  # type: ignore[no-untyped-call]
         settings = InspectorSettings(
-            model=opts.guard_model, policy=opts.guard_policy, domains=tuple(opts.guard_domains),
+            model=opts.guard_model,
+            no_model=opts.guard_no_model, policy=opts.guard_policy, domains=tuple(opts.guard_domains),
             server=opts.guard_server, server_timeout=timeout, api_key=opts.guard_api_key,
             fail_mode=opts.guard_fail_mode or None, max_body=opts.guard_max_body,
             incidents=opts.guard_incidents,

@@ -84,13 +84,15 @@ class GuardIcap:
     """``guard icap`` as a real process (``python -m serving.icap``)."""
 
     def __init__(self, tmp: Path, model: Path, *extra: str) -> None:
+        tmp.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.incidents = tmp / "incidents.jsonl"
         self.log = tmp / "icap.log"
         self._fh = self.log.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "serving.icap", "--port", str(self.port), "--model", str(model),
-             "--incidents", str(self.incidents), *extra],
+            [sys.executable, "-m", "serving.icap", "--port", str(self.port),
+             "--incidents", str(self.incidents),
+             *(("--model", str(model)) if "--no-model" not in extra else ()), *extra],
             stdout=self._fh, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp,
         )  # fmt: skip
         wait_port(self.port, timeout=120, proc=self.proc)
