@@ -33,7 +33,7 @@ STRUCTURED: dict[str, list[str]] = {
         "AWS_ACCESS_KEY_ID={?AWSKEY}\nAWS_SECRET_ACCESS_KEY={?AWSSECRET}\nAWS_DEFAULT_REGION={eu-west-1|us-east-1}\n",
         # yaml
         'database:\n  host: {?HOST}\n  port: {5432|3306}\n  user: {app|admin|svc}\n  password: "{?PASSWORD}"\nlogging:\n  level: {INFO|DEBUG}\n',
-        "spring:\n  datasource:\n    url: jdbc:{postgresql|mysql}://{?HOSTPORT}/{app|billing}\n    username: {app|root}\n    password: {?PASSWORD}\n",
+        "spring:\n  datasource:\n    url: {?JDBC}\n    username: {app|root}\n    password: {?PASSWORD}\n",
         "services:\n  api:\n    image: {?HOST}/api:{version}\n    environment:\n      - {_TOKEN_KEY}={?TOKEN}\n      - {_URL_KEY}={?DB_URI}\n".replace(
             "{_TOKEN_KEY}", _TOKEN_KEY
         ).replace("{_URL_KEY}", _URL_KEY),
@@ -48,7 +48,7 @@ STRUCTURED: dict[str, list[str]] = {
         "[credentials]\naws_access_key_id = {?AWSKEY}\naws_secret_access_key = {?AWSSECRET}\n",
         "mail.smtp.host={?HOST}\nmail.smtp.user={?EMAIL}\nmail.smtp.password={?PASSWORD}\nserver.port={8080|8443}\n",
         '[tool.poetry.source]\nurl = "{?URL}"\n[auth]\ntoken = "{?TOKEN}"\n',
-        "//{?HOST}/:_authToken={?TOKEN}\nregistry=https://{?HOST}/\n",
+        "//{?HOST}/:_authToken={?TOKEN}\nregistry={?BASEURL}/\n",
         "Host {bastion|jump|build}\n  HostName {?IP}\n  User {deploy|ubuntu|admin}\n  IdentityFile ~/.ssh/id_{rsa|ed25519}\n",
         "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      {_TOKEN_KEY}: {?TOKEN}\n      REGISTRY: {?HOST}\n    steps:\n      - uses: actions/checkout@v4\n".replace(
             "{_TOKEN_KEY}", _TOKEN_KEY
@@ -56,13 +56,13 @@ STRUCTURED: dict[str, list[str]] = {
         'provider "{aws|postgresql|vault}" {{\n  {host|address} = "{?URL}"\n  {password|token} = "{?SECRET}"\n}}\n',
         "{?HOST}:5432:{app|billing}:{app|postgres}:{?PASSWORD}",
         "machine {?HOST}\n  login {deploy|ci|admin}\n  password {?PASSWORD}",
-        "apiVersion: v1\nclusters:\n- cluster:\n    server: https://{?HOSTPORT}\n  name: {prod|staging}\nusers:\n- name: admin\n  user:\n    token: {?TOKEN}\n",
+        "apiVersion: v1\nclusters:\n- cluster:\n    server: {?BASEURL}\n  name: {prod|staging}\nusers:\n- name: admin\n  user:\n    token: {?TOKEN}\n",
         "docker run -d -e {_PW_KEY}={?PASSWORD} -e {_HOST_KEY}={?HOST} -p 8080:8080 {public_host}/app:{version}".replace(
             "{_PW_KEY}", _PW_KEY
         )
         .replace("{_HOST_KEY}", _HOST_KEY)
         .replace("{public_host}", "ghcr.io/acme"),
-        '[remote "origin"]\n\turl = https://{deploy|ci}:{?TOKEN}@{?HOST}/{team|infra}/{repo|api}.git\n',
+        '[remote "origin"]\n\turl = {?CRED_URL}\n',
     ],
     "csv": [
         "name,email,phone\n{?PERSON},{?EMAIL},{?PHONE}\n{?PERSON},{?EMAIL},{?PHONE}\n",
@@ -90,7 +90,7 @@ STRUCTURED: dict[str, list[str]] = {
         "Error: Request failed with status code 401\n    at createError (node_modules/axios/lib/core/createError.js:16:15)\n  config: {{ url: '{?URL}', headers: {{ Authorization: 'Bearer {?TOKEN}' }} }}",
         "sqlalchemy.exc.OperationalError: (pymysql.err.OperationalError) (1045, \"Access denied for user 'app'@'{?IP}' (using password: YES)\")\n(Background on this error at: https://sqlalche.me/e/20/e3q8)",
         'redis.exceptions.ConnectionError: Error 111 connecting to {?HOSTPORT}. Connection refused.\n  File "/usr/lib/python3/site-packages/redis/connection.py", line {num}, in connect',
-        "panic: dial tcp {?IP}:{5432|6379|9092}: i/o timeout\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/cmd/server/main.go:{n} +0x{sha}",
+        "panic: dial tcp {?IPPORT}: i/o timeout\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/cmd/server/main.go:{n} +0x{sha}",
         'KeyError: \'{placeholder}\'\n  File "settings.py", line {n}, in <module>\n    SECRET_KEY = os.environ["SECRET_KEY"]',
     ],
     "sql": [
@@ -111,11 +111,11 @@ STRUCTURED: dict[str, list[str]] = {
     ],
     "curl": [
         'curl -H "Authorization: Bearer {?TOKEN}" {?URL}',
-        "curl -u {admin|deploy|ci}:{?PASSWORD} https://{?HOST}/api/v{n}/{status|jobs|users}",
+        "curl -u {admin|deploy|ci}:{?PASSWORD} {?URL}",
         'curl -X POST {?URL} -H \'Content-Type: application/json\' -d \'{{"email": "{?EMAIL}", "phone": "{?PHONE}"}}\'',
         'curl -s "{public_url}" | jq .',
         'curl --header "X-Api-Key: {?TOKEN}" https://{public_host}/v1/{models|charges|messages}',
-        "wget --header='PRIVATE-TOKEN: {?TOKEN}' http://{?HOSTPORT}/api/v4/projects",
+        "wget --header='PRIVATE-TOKEN: {?TOKEN}' {?URL}",
         'http POST {?URL} Authorization:"token {?TOKEN}"',
     ],
     "code": [
@@ -123,12 +123,12 @@ STRUCTURED: dict[str, list[str]] = {
         "const client = new Client({{\n  host: '{?HOST}',\n  user: '{admin|app}',\n  password: '{?PASSWORD}',\n}});",
         'conn = psycopg2.connect(host="{?HOST}", user="{app|admin}", password="{?PASSWORD}", dbname="{prod|crm}")',
         'engine = create_engine("{?DB_URI}")',
-        'String url = "jdbc:postgresql://{?HOSTPORT}/ledger";\nString password = "{?PASSWORD}";',
+        'String url = "{?JDBC}";\nString password = "{?PASSWORD}";',
         'client := openai.NewClient("{?TOKEN}")',
         'stripe.api_key = "{?TOKEN}"\ncharge = stripe.Charge.create(amount={num}, currency="{usd|eur|jpy}")',
         'headers = {{"X-API-Key": os.environ["API_KEY"]}}  # {never hardcode|do not commit} keys\nurl = "{public_url}"',
         'PRIVATE_KEY = """{?PEM}"""',
-        "git remote add origin https://{?HOST}/{platform|infra}/{api|tools}.git\ngit push -u origin main",
+        "git remote add origin {?URL}\ngit push -u origin main",
         "ssh -i ~/.ssh/id_rsa {deploy|admin}@{?IP} 'sudo systemctl restart {api|nginx}'",
         "ping -c 3 {?IP}\nnslookup {?HOST}",
     ],

@@ -222,7 +222,7 @@ _MORE: dict[str, list[str]] = {
         "wifi guest pw: {PASSWORD}",
         "Webhook signing secret is {SECRET}, paste it into the config.",
         "The Slack bot token {TOKEN} stopped working after the workspace migration.",
-        "git clone https://oauth2:{TOKEN}@{HOST}/platform/api.git fails with 403",
+        "git clone {CRED_URL} fails with 403",
     ],
     "infra": [
         "Why can't my laptop resolve {HOST}? nslookup times out.",
