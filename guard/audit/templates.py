@@ -8,7 +8,7 @@ taxonomy** with a fixed representative value of the same kind, so the model sees
 kind            what                                                why it cannot be a finding
 ==============  ==================================================  =====================================
 ``ts``          ISO-8601 / RFC 3339 / Apache / syslog timestamps    no label covers a time of logging
-``uuid``        canonical 8-4-4-4-12 UUIDs with at most one         taxonomy: "UUIDs are not SECRET";
+``uuid``        canonical 8-4-4-4-12 UUIDs with at most one inner    taxonomy: "UUIDs are not SECRET";
                 all-digit group                                     digit groups could read as a phone
 ``traceid``     hex after ``trace``/``span``/``request``/           correlation ids; the key names them
                 ``correlation`` id keys
@@ -148,9 +148,11 @@ def _kind(match: re.Match[str], text: str, ids: bool) -> str | None:
         return "ts"
     uuid = match.group("uuid") if ids else None
     if uuid is not None:
-        # Two all-digit groups ("0410-4620") read as a phone number to the detectors: keep those raw.
-        digit_groups = sum(1 for group in uuid.split("-") if group.isdigit())
-        return "uuid" if digit_groups <= 1 else None
+        # All-digit groups can join neighbouring digits into a phone or national id ("0410-4620",
+        # "port=5801 01708671-..."): keep such UUIDs raw.
+        groups = uuid.split("-")
+        digit_groups = sum(1 for group in groups if group.isdigit())
+        return "uuid" if digit_groups <= 1 and not groups[0].isdigit() and not groups[-1].isdigit() else None
     key = match.group("key")
     if key is not None:
         if match.group("hex") is not None:

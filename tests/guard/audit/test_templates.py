@@ -24,7 +24,7 @@ def test_masks_only_values_that_cannot_be_sensitive() -> None:
 
 
 def test_ids_are_kept_when_asked() -> None:
-    text = "heroku key 123e4567-e89b-42d3-a456-426614174000 request_id=3f2a9c81d4e5b6a7"
+    text = "heroku key 123e4567-e89b-42d3-a456-42661417400f request_id=3f2a9c81d4e5b6a7"
     assert mask(text, ids=False).text == text
     assert "00000000-0000" in mask(text).text
 
@@ -39,16 +39,22 @@ def test_map_span_shifts_constant_text_and_refuses_placeholders() -> None:
     assert t.map_span(t.text.index("status=0") + 7, t.text.index("status=0") + 8) is None
 
 
+def _digits(rng: random.Random) -> str:
+    """Sometimes a digit group right before a value: masked values must not join it into a number."""
+    return f"{rng.randrange(10 ** rng.randrange(1, 6))} " if rng.random() < 0.5 else ""
+
+
 def _variants(rng: random.Random) -> str:
+    d = _digits
     ts = f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
-    return (f"{ts} WARN [{rng.randrange(1, 99999)}] status={rng.randrange(100, 600)} took {rng.randrange(1, 99999)}ms "
-            f"size={rng.randrange(1, 99999)} port={rng.randrange(1, 65535)} "
-            f"{rng.randrange(10**8):08x}-{rng.randrange(1 << 16):04x}-4{rng.randrange(1 << 12):03x}-"
+    return (f"{d(rng)}{ts} WARN [{rng.randrange(1, 99999)}] status={rng.randrange(100, 600)} took "
+            f"{d(rng)}{rng.randrange(1, 99999)}ms size={rng.randrange(1, 99999)} port={rng.randrange(1, 65535)} "
+            f"{d(rng)}{rng.randrange(10**8):08x}-{rng.randrange(1 << 16):04x}-4{rng.randrange(1 << 12):03x}-"
             f"a{rng.randrange(1 << 12):03x}-{rng.randrange(1 << 48):012x} request_id={rng.getrandbits(64):016x} "
             f"from 10.2.{rng.randrange(256)}.{rng.randrange(1, 255)} mail ops@kestrel-corp.com")
 
 
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("seed", range(4))
 def test_detectors_see_the_same_thing_on_template_and_raw(seed: int) -> None:
     """The safety claim: no deterministic detector hit depends on a masked value.
 
@@ -60,7 +66,7 @@ def test_detectors_see_the_same_thing_on_template_and_raw(seed: int) -> None:
 
     guard = Guard.load(model=False)
     rng = random.Random(seed)
-    for _ in range(200):
+    for _ in range(300):
         raw = _variants(rng)
         t = mask(raw)
         assert len(t.slots) >= 4
