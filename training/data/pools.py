@@ -202,7 +202,10 @@ _SECTORS = {
         "Agroalimentaire",
     ),
 }
-_LEGAL = {"en": ("Inc.", "Ltd", "LLC", "Corp.", "plc", "AS", "AB", "Pty Ltd", "", ""),
+_ROMAN_STEMS = ("Daiwa", "Hokushin", "Toho", "Takasago", "Asahi", "Mizuho-Koki", "Aoba", "Shinko", "Koyo", "Okabe",
+                "Huatai", "Ruifeng", "Dingsheng", "Hengtong", "Hairun", "Jinqiao", "Tiancheng", "Hongda", "Boyuan", "Jiahe")  # fmt: skip
+_FR_PREFIX = ("Banque", "Groupe", "Société", "Maison", "Laboratoires", "Compagnie", "Ateliers", "Transports")
+_LEGAL = {"en": ("Inc.", "Ltd", "LLC", "Corp.", "plc", "AS", "AB", "Pty Ltd", "Co., Ltd.", "", ""),
           "de": ("GmbH", "AG", "GmbH & Co. KG", "SE", "KG", ""),
           "fr": ("SAS", "SA", "SARL", "& Cie", "")}  # fmt: skip
 _JA_STEMS = ("大和", "北辰", "東邦", "高砂", "白鳳", "旭日", "昭和", "富嶽", "瑞穂", "青葉", "丸紅谷", "桜井",
@@ -261,6 +264,10 @@ def company_name(rng: random.Random, lang: str, split: str) -> str:
     if lang not in _SECTORS:
         lang = "en"
     stem = rng.choice(split_pool(_STEMS, split))
+    if lang == "en" and rng.random() < 0.2:  # Asian partners written in Latin script
+        stem = rng.choice(split_pool(_ROMAN_STEMS, split))
+    if lang == "fr" and rng.random() < 0.3:
+        stem = f"{rng.choice(_FR_PREFIX)} {stem}"
     parts = [stem]
     if rng.random() < 0.75:
         parts.append(rng.choice(_SECTORS[lang]))

@@ -83,6 +83,9 @@ STRUCTURED: dict[str, list[str]] = {
         '{ts} level=error msg="auth failed" token={?TOKEN} src={?IP} trace_id={uuid}',
         "{ts} INFO deploy {version} to {?HOST} by {deploy-bot|jenkins} commit={sha}\n{ts} INFO healthcheck {?URL} ok",
         "{ts} WARN slow query ({n}s) on {?HOST}: SELECT * FROM orders WHERE id = {num}",
+        "{ts} INFO payment captured amount={price} order={order} customer={?EMAIL} psp_ref={uuid}",
+        "{ts} INFO refund issued {price} for order {order} (card ending {n}{n})",
+        "{ts} ERROR [mailer] delivery to {?EMAIL} failed: 550 mailbox unavailable (relay {?HOST})",
     ],
     "stacktrace": [
         'Traceback (most recent call last):\n  File "/app/{db|main|worker}.py", line {n}, in connect\n    conn = psycopg2.connect("{?DB_URI}")\npsycopg2.OperationalError: could not connect to server: Connection refused\n\tIs the server running on host "{?HOST}" ({?IP}) and accepting TCP/IP connections on port 5432?',

@@ -2,6 +2,8 @@
 # Natural-language template data: one sentence per line reads better than split strings.
 # ruff: noqa: E501
 
+__all__ = ["FRAME", "PROSE"]
+
 PROSE: dict[str, list[str]] = {
     "contact": [
         "{Please|Can you} {update|change} the shipping address for {PERSON} to {ADDRESS}{.| asap.}",

@@ -2,6 +2,8 @@
 # Natural-language template data: one sentence per line reads better than split strings.
 # ruff: noqa: E501
 
+__all__ = ["FRAME", "PROSE"]
+
 PROSE: dict[str, list[str]] = {
     "contact": [
         "Merci de mettre à jour l'adresse de {PERSON} : {ADDRESS}.",

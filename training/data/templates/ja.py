@@ -2,6 +2,8 @@
 # Natural-language template data: one sentence per line reads better than split strings.
 # ruff: noqa: E501
 
+__all__ = ["FRAME", "PROSE"]
+
 PROSE: dict[str, list[str]] = {
     "contact": [
         "{PERSON}様の住所を{ADDRESS}に変更してください。",
