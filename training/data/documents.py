@@ -23,6 +23,10 @@ Item = tuple[str, str]
 #: Relative weight of prose themes (unlisted themes weigh 1): code names, customers and figures get
 #: more prose because structured blocks already carry many secrets and hosts.
 THEME_WEIGHTS: dict[str, float] = {
+    "dom_project": 2.0,
+    "dom_deal": 2.5,
+    "neg_dom_news": 1.5,
+    "neg_dom_word": 2.0,
     "project": 1.7,
     "deal": 1.7,
     "contact": 1.3,

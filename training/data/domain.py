@@ -233,8 +233,8 @@ def generate_domain(
 ) -> Iterator[Example]:
     """Yield ``n`` examples built from the domain pack at ``pack_path``.
 
-    About 40 % are hard negatives (ordinary-sense code-name words, customers in public news, the public
-    site, placeholders); pack sample sentences (train only) and ``docs_dir`` sentences make up to 15 %.
+    About 40 % have no span (a third are drawn as hard negatives: (ordinary-sense code-name words, customers in public news, the public
+    site, placeholders; the rest are machine text without a value); pack sample sentences (train only) and ``docs_dir`` sentences make up to 15 %.
 
     Raises:
         ConfigError: the pack is missing or invalid (from `load_domain_pack`).
@@ -288,7 +288,7 @@ def generate_domain(
             continue
         lang, channel = rng.choice(langs), rng.choice(channels)
         ctx = Ctx(rng=rng, lang=lang, split=split, fakers=fakers, domain=values)
-        out, used = assemble(channel, lang, ctx, bank, negative=rng.random() < 0.4)
+        out, used = assemble(channel, lang, ctx, bank, negative=rng.random() < 0.33)
         yield {
             "text": out.text,
             "spans": out.spans,

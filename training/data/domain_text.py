@@ -17,6 +17,15 @@ __all__ = ["DOMAIN_PROSE", "label_terms"]
 #: case) is a pack customer in public news, unlabeled; ``{public_url}`` may be the company's public site.
 DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
     "en": {
+        "dom_deal": [
+            "{CUSTOMER} asked for another {PCT} off, otherwise they move to a competitor.",
+            "Ticket from {CUSTOMER}: {n} units failed in the field, they want replacements by {date}.",
+            "Renewal with {CUSTOMER}: {MONEY} for {n} years, legal still reviewing.",
+            "Call notes {CUSTOMER}: unhappy with latency, threatening to escalate to their CEO.",
+            "Can you summarize our open issues with {CUSTOMER} for the QBR?",
+            "{CUSTOMER} volume forecast for Q{q}: {num} units.",
+            "Send {CUSTOMER} the revised quote, {MONEY} total.",
+        ],
         "dom_project": [
             "Status {CODENAME}: {firmware|hardware|supplier} review {passed|failed}, next gate {date}.",
             "{CODENAME} {team|crew} needs access to {URL} before the demo.",
@@ -38,6 +47,12 @@ DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
         ],
     },
     "de": {
+        "dom_deal": [
+            "{CUSTOMER} will noch {PCT} Rabatt, sonst wechseln sie zur Konkurrenz.",
+            "Reklamation von {CUSTOMER}: {n} Geräte im Feld ausgefallen.",
+            "Verlängerung mit {CUSTOMER}: {MONEY} für {n} Jahre.",
+            "Fasse die offenen Punkte mit {CUSTOMER} für das Quartalsgespräch zusammen.",
+        ],
         "dom_project": [
             "Stand {CODENAME}: Lieferantenaudit {bestanden|nicht bestanden}, nächster Meilenstein {date}.",
             "Die Kosten für {CODENAME} liegen {PCT} über Plan.",
@@ -51,6 +66,12 @@ DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
         "neg_dom_word": ["Im Zoo gibt es jetzt einen {animal}.", "Am Weiher stand ein {bird}.", "Der {sky} war heute Nacht wunderschön."],
     },
     "fr": {
+        "dom_deal": [
+            "{CUSTOMER} demande encore {PCT} de remise, sinon ils partent chez un concurrent.",
+            "Réclamation de {CUSTOMER} : {n} unités en panne sur le terrain.",
+            "Renouvellement avec {CUSTOMER} : {MONEY} sur {n} ans.",
+            "Résume nos sujets ouverts avec {CUSTOMER} pour la revue trimestrielle.",
+        ],
         "dom_project": [
             "Point {CODENAME} : audit fournisseur {validé|échoué}, prochain jalon le {date}.",
             "Le coût de {CODENAME} dépasse le budget de {PCT}.",
@@ -63,6 +84,12 @@ DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
         "neg_dom_word": ["Au zoo de {city}, le {animal} est la star.", "Un {bird} pêchait au bord de la rivière."],
     },
     "ja": {
+        "dom_deal": [
+            "{CUSTOMER}からさらに{PCT}の値引き要求。応じなければ他社に切り替えるそうです。",
+            "{CUSTOMER}から不具合報告：{n}台が故障。",
+            "{CUSTOMER}との契約更新：{n}年で{MONEY}。",
+            "{CUSTOMER}との課題を四半期レビュー用にまとめて。",
+        ],
         "dom_project": [
             "{CODENAME}の進捗：サプライヤー監査は{合格|不合格}、次のマイルストーンは{date}。",
             "{CODENAME}の費用は計画比{PCT}超過しています。",
@@ -75,6 +102,12 @@ DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
         "neg_dom_word": ["{sky}に照らされた湖がきれいだった。", "動物園で{animal}を見た。", "川辺に{bird}がいた。"],
     },
     "zh": {
+        "dom_deal": [
+            "{CUSTOMER}又要求降价{PCT}，不然就换供应商。",
+            "{CUSTOMER}反馈{n}台设备现场故障。",
+            "和{CUSTOMER}续约：{n}年{MONEY}。",
+            "把和{CUSTOMER}的遗留问题整理一下，季度复盘用。",
+        ],
         "dom_project": [
             "{CODENAME}进展：供应商审核{通过|未通过}，下一个节点是{date}。",
             "{CODENAME}的成本超出计划{PCT}。",
