@@ -233,8 +233,9 @@ def generate_domain(
 ) -> Iterator[Example]:
     """Yield ``n`` examples built from the domain pack at ``pack_path``.
 
-    About 40 % have no span (a third are drawn as hard negatives: (ordinary-sense code-name words, customers in public news, the public
-    site, placeholders; the rest are machine text without a value); pack sample sentences (train only) and ``docs_dir`` sentences make up to 15 %.
+    A third are drawn as hard negatives (ordinary-sense code-name words, customers in public news, the
+    public site, placeholders). The pack's sample sentences (train only) and ``docs_dir`` sentences
+    make up to 15 %.
 
     Raises:
         ConfigError: the pack is missing or invalid (from `load_domain_pack`).
