@@ -94,7 +94,10 @@ def _decompress_limited(data: bytes, wbits: int, limit: int) -> bytes:
     out = obj.decompress(data, limit + 1)
     if len(out) > limit or obj.unconsumed_tail:
         raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
-    return out + obj.flush()
+    out += obj.flush()
+    if not obj.eof:  # a truncated stream decodes silently to a prefix
+        raise UnsupportedEncoding("truncated compressed body")
+    return out
 
 
 def _decode_one(coding: str, data: bytes, limit: int) -> bytes:
@@ -111,16 +114,21 @@ def _decode_one(coding: str, data: bytes, limit: int) -> bytes:
             out = dec.process(data)
             if len(out) > limit:
                 raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
+            if not dec.is_finished():  # a truncated stream decodes silently to a prefix
+                raise UnsupportedEncoding("truncated br body")
             return bytes(out)
         if coding == "zstd":
             import zstandard
 
-            out = zstandard.ZstdDecompressor().decompressobj().decompress(data)
+            zobj = zstandard.ZstdDecompressor().decompressobj()
+            out = zobj.decompress(data)
             if len(out) > limit:
                 raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
+            if not zobj.eof:
+                raise UnsupportedEncoding("truncated zstd body")
             return bytes(out)
     except (zlib.error, brotli.error, ValueError) as exc:
-        if isinstance(exc, DecodedTooLarge):
+        if isinstance(exc, DecodedTooLarge | UnsupportedEncoding):
             raise
         raise UnsupportedEncoding(f"corrupt {coding} body") from exc
     raise UnsupportedEncoding(f"unsupported content coding {coding!r}")
