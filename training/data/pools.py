@@ -313,8 +313,14 @@ _PATHS = ("/docs/getting-started", "/issues/1423", "/blob/main/README.md", "/en/
           "/library/asyncio.html", "/guide/install", "/", "/pricing", "/blog/2025/launch")  # fmt: skip
 
 
-def public_url(rng: random.Random) -> str:
-    """A public website URL (not sensitive)."""
+def public_url(rng: random.Random, split: str = "train") -> str:
+    """A public website URL (not sensitive): well-known sites, or a (fictitious) company's public site,
+    which must not look internal just because the name is unknown."""
+    if rng.random() < 0.35:
+        slug = company_slug(rng, split)
+        tld = rng.choice([".com", ".de", ".fr", ".co.jp", ".cn", ".io", "-group.com"])
+        path = rng.choice(["/", "/about", "/careers", "/news", "/products", "/contact", "/en/press"])
+        return f"https://{rng.choice(['www.', ''])}{slug}{tld}{path}"
     host = rng.choice(PUBLIC_HOSTS[:-2])
     return f"https://{host}{rng.choice(_PATHS)}"
 

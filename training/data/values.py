@@ -327,7 +327,7 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
         lambda c: (
             c.domain.public_url(c)
             if c.domain is not None and c.rng.random() < 0.4
-            else pools.public_url(c.rng)
+            else pools.public_url(c.rng, c.split)
         ),
     ),
     "public_host": (None, lambda c: c.rng.choice(pools.PUBLIC_HOSTS)),
