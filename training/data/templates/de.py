@@ -312,3 +312,16 @@ _MORE2: dict[str, list[str]] = {
 }
 for _theme, _tpls in _MORE2.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_CONTRAST: dict[str, list[str]] = {
+    "infra": [
+        "{public_url} lädt problemlos, aber {URL} hängt von zu Hause aus.",
+        "Öffentliche Statusseite: {public_url}, das echte Dashboard: {URL}.",
+    ],
+    "project": [
+        "Heute früh einen {bird} gesehen. Egal, das Review zu {CODENAME} ist auf den {date} verschoben.",
+        "Unsere Website {public_url} darf {CODENAME} vor dem Launch nicht erwähnen.",
+    ],
+}
+for _theme, _tpls in _CONTRAST.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

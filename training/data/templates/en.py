@@ -327,3 +327,19 @@ _PUBLIC: dict[str, list[str]] = {
 }
 for _theme, _tpls in _PUBLIC.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+# Contrast in one text: public vs internal, ordinary sense vs project sense.
+_CONTRAST: dict[str, list[str]] = {
+    "infra": [
+        "{public_url} loads fine but {URL} times out from home.",
+        "The docs at {public_url} say port 443; our internal mirror {HOST} uses {HOSTPORT} instead.",
+        "Public status page is {public_url}, the real dashboard is {URL}.",
+    ],
+    "project": [
+        "Saw a {bird} on the way in. Anyway, the {CODENAME} review moved to {date}.",
+        "Not the {animal} documentary, I mean {CODENAME}, the project. Specs are confidential.",
+        "Our public site {public_url} must not mention {CODENAME} until launch.",
+    ],
+}
+for _theme, _tpls in _CONTRAST.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

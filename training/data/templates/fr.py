@@ -309,3 +309,16 @@ _MORE2: dict[str, list[str]] = {
 }
 for _theme, _tpls in _MORE2.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_CONTRAST: dict[str, list[str]] = {
+    "infra": [
+        "{public_url} s'affiche bien, mais {URL} ne répond pas depuis chez moi.",
+        "La page de statut publique est {public_url}, le vrai tableau de bord est {URL}.",
+    ],
+    "project": [
+        "J'ai vu un {bird} ce matin. Bref, la revue {CODENAME} est décalée au {date}.",
+        "Notre site {public_url} ne doit pas mentionner {CODENAME} avant le lancement.",
+    ],
+}
+for _theme, _tpls in _CONTRAST.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

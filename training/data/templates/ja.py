@@ -294,3 +294,16 @@ _MORE2: dict[str, list[str]] = {
 }
 for _theme, _tpls in _MORE2.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_CONTRAST: dict[str, list[str]] = {
+    "infra": [
+        "{public_url}は普通に開けるのに、{URL}は自宅からだとタイムアウトします。",
+        "公開のステータスページは{public_url}、実際のダッシュボードは{URL}です。",
+    ],
+    "project": [
+        "今朝{bird}を見ました。それはさておき、{CODENAME}のレビューは{date}に延期です。",
+        "公式サイト{public_url}ではローンチまで{CODENAME}に触れないこと。",
+    ],
+}
+for _theme, _tpls in _CONTRAST.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

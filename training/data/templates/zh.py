@@ -293,3 +293,16 @@ _MORE2: dict[str, list[str]] = {
 }
 for _theme, _tpls in _MORE2.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_CONTRAST: dict[str, list[str]] = {
+    "infra": [
+        "{public_url}能正常打开，但在家访问{URL}超时。",
+        "公开状态页是{public_url}，真正的监控面板是{URL}。",
+    ],
+    "project": [
+        "早上看到一只{bird}。说正事，{CODENAME}的评审改到{date}了。",
+        "官网{public_url}在发布前不能提到{CODENAME}。",
+    ],
+}
+for _theme, _tpls in _CONTRAST.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)
