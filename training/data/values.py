@@ -78,7 +78,18 @@ def _casual(ctx: Ctx, name: str) -> str:
     return name.lower() if ctx.casual and ctx.rng.random() < 0.5 else name
 
 
+def _romanized(ctx: Ctx) -> tuple[str, str] | None:
+    """A Japanese or Chinese person written in Latin script (``Yuki Tanaka``) in en/de/fr texts."""
+    if ctx.lang in ("en", "de", "fr") and ctx.rng.random() < 0.08:
+        fk = ctx.fakers[ctx.rng.choice(["ja", "zh"])]
+        return str(fk.first_romanized_name()), str(fk.last_romanized_name())
+    return None
+
+
 def _person(ctx: Ctx) -> str:
+    roman = _romanized(ctx)
+    if roman is not None:
+        return _casual(ctx, f"{roman[0]} {roman[1]}")
     fk = _name_faker(ctx)
     if ctx.lang in ("ja", "zh"):
         name = str(fk.last_name()) + str(fk.first_name())
@@ -92,11 +103,13 @@ def _person(ctx: Ctx) -> str:
 
 
 def _first(ctx: Ctx) -> str:
-    return _casual(ctx, str(_name_faker(ctx).first_name()))
+    roman = _romanized(ctx)
+    return _casual(ctx, roman[0] if roman else str(_name_faker(ctx).first_name()))
 
 
 def _last(ctx: Ctx) -> str:
-    return _casual(ctx, str(_name_faker(ctx).last_name()))
+    roman = _romanized(ctx)
+    return _casual(ctx, roman[1] if roman else str(_name_faker(ctx).last_name()))
 
 
 _FREE_MAIL = {"en": ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me", "hotmail.com"),
