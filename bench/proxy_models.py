@@ -25,9 +25,9 @@ def build_e5_proxy(out_dir: Path, seed: int = 0, max_length: int = 256, stride: 
         warnings.simplefilter("ignore")
         from transformers import BertConfig, BertForTokenClassification
 
-    from tests.fixtures.tiny_model import TAGS, _prepare, write_manifest
+    from tests.fixtures.tiny_model import TAGS, prepare_model_dir, write_manifest
 
-    out = _prepare(out_dir)
+    out = prepare_model_dir(out_dir)
     torch.manual_seed(seed)
     config = BertConfig(
         vocab_size=250_002,
