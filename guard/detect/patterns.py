@@ -84,6 +84,7 @@ class CompiledPattern:
     label: str
     kind: str
     regex: re.Pattern[str]
+    boundary: re.Pattern[str] | None
     score: float
     provider: str | None
     validator: str | None
@@ -156,8 +157,15 @@ def _compile(spec: _PatternSpec, macros: Mapping[str, str], where: str) -> Compi
     flags = 0
     for flag in spec.flags:
         flags |= _FLAGS[flag]
+    source, boundary = spec.regex, None
+    lead = _MACRO.match(source)
+    if lead is not None:
+        # A leading lookbehind stops `re` from skipping ahead to the pattern's first literal or
+        # character class (10x slower on long texts), so it is checked separately on each match.
+        source = source[lead.end() :]
+        boundary = re.compile(_expand(lead.group(), macros, where))
     try:
-        regex = re.compile(_expand(spec.regex, macros, where), flags)
+        regex = re.compile(_expand(source, macros, where), flags)
     except re.error as exc:
         raise ConfigError(f"{where}: regex does not compile: {exc}") from None
     context = None
@@ -169,6 +177,7 @@ def _compile(spec: _PatternSpec, macros: Mapping[str, str], where: str) -> Compi
         label=spec.label,
         kind=spec.kind,
         regex=regex,
+        boundary=boundary,
         score=spec.score,
         provider=spec.provider,
         validator=spec.validator,
@@ -246,11 +255,14 @@ class PatternDetector:
         if not text:
             return []
         folded = text.casefold() if any(p.keywords for p in self._patterns) else text
+        seen: dict[str, bool] = {}  # patterns share keywords: search the text once per keyword
         out: list[Finding] = []
         for pattern in self._patterns:
-            if pattern.keywords and not any(k in folded for k in pattern.keywords):
+            if pattern.keywords and not any(_contains(folded, k, seen) for k in pattern.keywords):
                 continue
             for m in pattern.regex.finditer(text):
+                if pattern.boundary is not None and pattern.boundary.match(text, m.start()) is None:
+                    continue
                 finding = self._finding(pattern, text, m)
                 if finding is not None:
                     out.append(finding)
@@ -282,6 +294,13 @@ class PatternDetector:
         if pattern.validator:
             meta["validator"] = pattern.validator
         return Finding(pattern.label, start, end, score, self.name, MappingProxyType(meta))
+
+
+def _contains(folded: str, keyword: str, seen: dict[str, bool]) -> bool:
+    hit = seen.get(keyword)
+    if hit is None:
+        hit = seen[keyword] = keyword in folded
+    return hit
 
 
 _CODE_IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|(?:self|this|args|config|cfg|opts)\..+")
