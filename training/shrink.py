@@ -21,6 +21,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +78,7 @@ def dir_size(model_dir: Path) -> DirSize:
     return DirSize(params=params, weights_mb=round(path.stat().st_size / 1e6, 2))
 
 
-def _load(model_dir: Path) -> tuple[dict[str, np.ndarray], dict[str, object]]:
+def _load(model_dir: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     from safetensors.numpy import load_file
 
     weights = Path(model_dir) / WEIGHTS
@@ -87,7 +88,7 @@ def _load(model_dir: Path) -> tuple[dict[str, np.ndarray], dict[str, object]]:
     return load_file(str(weights)), config
 
 
-def _save(out_dir: Path, src_dir: Path, state: dict[str, np.ndarray], config: dict[str, object]) -> None:
+def _save(out_dir: Path, src_dir: Path, state: dict[str, np.ndarray], config: dict[str, Any]) -> None:
     from safetensors.numpy import save_file
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -190,8 +191,8 @@ def trim_vocab(
     new_id = {old: new for new, old in enumerate(kept)}
     config = {**config, "vocab_size": len(kept)}
     for field in ("pad_token_id", "bos_token_id", "eos_token_id"):
-        if config.get(field) is not None and int(config[field]) in new_id:  # type: ignore[arg-type]
-            config[field] = new_id[int(config[field])]  # type: ignore[arg-type]
+        if config.get(field) is not None and int(config[field]) in new_id:
+            config[field] = new_id[int(config[field])]
     _save(out_dir, model_dir, state, config)
     (out_dir / "tokenizer.json").write_text(
         json.dumps(_remap_tokenizer(tok_json, kept), ensure_ascii=False), encoding="utf-8"
@@ -228,7 +229,7 @@ def drop_layers(model_dir: Path, keep: list[int] | int, out_dir: Path) -> Path:
     """
     model_dir, out_dir = Path(model_dir), Path(out_dir)
     state, config = _load(model_dir)
-    n_layers = int(config["num_hidden_layers"])  # type: ignore[arg-type]
+    n_layers = int(config["num_hidden_layers"])
     layers = evenly_spaced_layers(n_layers, keep) if isinstance(keep, int) else sorted(set(keep))
     if not layers or any(not 0 <= i < n_layers for i in layers):
         raise ValueError(f"layer indices {keep} out of range for {n_layers} layers")

@@ -52,6 +52,8 @@ def tokenization_agreement(original: Path, trimmed: Path, texts: Sequence[str]) 
     a = tokenizer_a.encode_batch(list(texts))
     b = Tokenizer.from_file(str(trimmed / "tokenizer.json")).encode_batch(list(texts))
     unk_a = tokenizer_a.token_to_id("<unk>")
+    if unk_a is None:
+        raise ValueError(f"{original}/tokenizer.json has no <unk> token")
     same = extra_unk = 0
     for ea, eb in zip(a, b, strict=True):
         mapped = [original_ids[i] for i in eb.ids]

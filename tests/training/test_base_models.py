@@ -178,3 +178,26 @@ def test_unreachable_hub_id_fails_cleanly(tmp_path: Path) -> None:
 def test_cli_usage_without_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage" in capsys.readouterr().out
+
+
+@pytest.mark.heavy
+def test_trimmed_alias_builds_the_trimmed_directory(e5_dir: Path, cache: Path) -> None:
+    trimmed = resolve_base_model("e5-small-trim", cache)
+    assert trimmed == cache / "e5-small-trim"
+    config = json.loads((trimmed / "config.json").read_text())
+    assert 20_000 <= config["vocab_size"] <= 40_000
+    original_ids = json.loads((trimmed / "trim_map.json").read_text())["original_ids"]
+    assert len(original_ids) == config["vocab_size"] and original_ids[:4] == [0, 1, 2, 3]
+
+
+@pytest.mark.heavy
+def test_verify_cli_prints_passing_figures(
+    e5_dir: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = cache / "verify.json"
+    assert main(["verify", "--n", "300", "--embed-n", "24", "--cache", str(cache), "--out", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    assert json.loads(capsys.readouterr().out) == figures
+    assert figures["tokenizer"]["vs_reference"]["rate"] == 1.0
+    assert figures["engine_shim_count_mismatches"] == 0
+    assert figures["normalizer_map"]["mismatches"] == 0
