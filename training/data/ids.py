@@ -29,7 +29,9 @@ __all__ = [
     "jp_my_number",
     "jp_my_number_valid",
     "luhn_valid",
+    "driver_license",
     "passport_number",
+    "personal_tax_id",
     "us_routing_number",
     "us_ssn",
 ]
@@ -426,3 +428,28 @@ def passport_number(rng: random.Random, lang: str = "en") -> str:
     if lang == "zh":
         return "E" + _digits(rng, 8)
     return rng.choice(["", "", "A", "C"]) + _digits(rng, 9 if rng.random() < 0.7 else 8)
+
+
+def driver_license(rng: random.Random, lang: str = "en") -> str:
+    """A driving licence number shaped like ``lang``'s country's (US state styles, DE, FR, JP, CN = ID)."""
+    letter = rng.choice(string.ascii_uppercase)
+    if lang == "de":  # Führerscheinnummer: 11 alphanumerics
+        return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(11))
+    if lang == "fr":
+        return rng.choice([_digits(rng, 12), f"{rng.randint(10, 99)}{letter}{letter}{_digits(rng, 5)}"])
+    if lang == "ja":
+        return _digits(rng, 12)
+    if lang == "zh":
+        return cn_resident_id(rng)
+    dashed = f"{letter}{_digits(rng, 3)}-{_digits(rng, 4)}-{_digits(rng, 4)}"
+    styles = [letter + _digits(rng, 7), _digits(rng, 9), dashed]
+    return rng.choice(styles)
+
+
+def personal_tax_id(rng: random.Random, lang: str = "en") -> str:
+    """A personal tax number: US ITIN (9XX-7X-XXXX), French numéro fiscal (13 digits), DE Steuer-ID."""
+    if lang == "fr":
+        return f"{rng.choice('0123')}{_digits(rng, 12)}"
+    if lang == "de":
+        return de_steuer_id(rng)
+    return f"9{_digits(rng, 2)}-{rng.randint(70, 88)}-{_digits(rng, 4)}"

@@ -43,6 +43,7 @@ STRUCTURED: dict[str, list[str]] = {
         '{{\n  "{apiKey|api_key|token|accessToken}": "{?TOKEN}",\n  "endpoint": "{?URL}",\n  "timeout": {n},\n  "retries": {n}\n}}',
         '{{"db": {{"host": "{?IP}", "user": "{admin|app}", "password": "{?PASSWORD}"}}, "debug": {true|false}}}',
         '{{"type": "service_account", "project_id": "{prod|data}-{num}", "private_key_id": "{sha}", "client_email": "{?EMAIL}"}}',
+        '{{\n  "type": "service_account",\n  "private_key_id": "{sha}",\n  "private_key": "{?PEM_JSON}\\n",\n  "client_email": "{?EMAIL}"\n}}',
         # ini / toml / properties
         "[{database|server|default}]\nhost = {?HOST}\nuser = {admin|app}\npassword = {?PASSWORD}\n\n[{cache|queue}]\nurl = {?DB_URI}\n",
         "[credentials]\naws_access_key_id = {?AWSKEY}\naws_secret_access_key = {?AWSSECRET}\n",

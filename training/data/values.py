@@ -276,6 +276,8 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "mynumber": ("NATIONAL_ID", lambda c: ids.jp_my_number(c.rng)),
     "sfz": ("NATIONAL_ID", lambda c: ids.cn_resident_id(c.rng)),
     "passport": ("NATIONAL_ID", lambda c: ids.passport_number(c.rng, c.lang)),
+    "driver": ("NATIONAL_ID", lambda c: ids.driver_license(c.rng, c.lang)),
+    "taxid": ("NATIONAL_ID", lambda c: ids.personal_tax_id(c.rng, c.lang)),
     "card": ("CREDIT_CARD", lambda c: ids.card_number(c.rng)),
     "unionpay": ("CREDIT_CARD", lambda c: ids.card_number(c.rng, "unionpay")),
     "iban": (
@@ -291,6 +293,8 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "awssecret": ("SECRET", lambda c: secrets.secret_of("aws_secret_access_key", c.rng)),
     "db_uri": ("SECRET", lambda c: secrets.secret_of("db_uri", c.rng)),
     "pem": ("SECRET", lambda c: secrets.secret_of("pem_private_key", c.rng)),
+    # a PEM key inside a JSON string: newlines written as the two characters \\n
+    "pem_json": ("SECRET", lambda c: secrets.secret_of("pem_private_key", c.rng).replace("\n", "\\n")),
     "jwt": ("SECRET", lambda c: secrets.secret_of("jwt", c.rng)),
     "host": ("INTERNAL_HOST", _host),
     "ip": ("INTERNAL_HOST", _ip),

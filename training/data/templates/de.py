@@ -325,3 +325,12 @@ _CONTRAST: dict[str, list[str]] = {
 }
 for _theme, _tpls in _CONTRAST.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_IDS: dict[str, list[str]] = {
+    "ids": [
+        "Führerscheinnummer {DRIVER}, ausgestellt in {city}.",
+        "Der Autovermieter braucht die Führerscheinnummer: {DRIVER}",
+    ],
+}
+for _theme, _tpls in _IDS.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

@@ -343,3 +343,14 @@ _CONTRAST: dict[str, list[str]] = {
 }
 for _theme, _tpls in _CONTRAST.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_IDS: dict[str, list[str]] = {
+    "ids": [
+        "Driver's license {DRIVER}, issued in {city}, expires {date}.",
+        "The rental company wants my DL number: {DRIVER}",
+        "{PERSON} has no SSN yet, use the ITIN {TAXID} on the 1099.",
+        "ITIN: {TAXID}",
+    ],
+}
+for _theme, _tpls in _IDS.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

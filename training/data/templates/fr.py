@@ -322,3 +322,13 @@ _CONTRAST: dict[str, list[str]] = {
 }
 for _theme, _tpls in _CONTRAST.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_IDS: dict[str, list[str]] = {
+    "ids": [
+        "Numéro de permis de conduire : {DRIVER}",
+        "Mon numéro fiscal est {TAXID}, il est sur l'avis d'imposition.",
+        "Le loueur demande le numéro de permis de {PERSON} : {DRIVER}.",
+    ],
+}
+for _theme, _tpls in _IDS.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

@@ -307,3 +307,12 @@ _CONTRAST: dict[str, list[str]] = {
 }
 for _theme, _tpls in _CONTRAST.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_IDS: dict[str, list[str]] = {
+    "ids": [
+        "運転免許証番号：{DRIVER}",
+        "レンタカーの予約に免許証番号{DRIVER}が必要です。",
+    ],
+}
+for _theme, _tpls in _IDS.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)

@@ -306,3 +306,12 @@ _CONTRAST: dict[str, list[str]] = {
 }
 for _theme, _tpls in _CONTRAST.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_IDS: dict[str, list[str]] = {
+    "ids": [
+        "驾驶证号：{DRIVER}",
+        "租车需要提供驾照号{DRIVER}。",
+    ],
+}
+for _theme, _tpls in _IDS.items():
+    PROSE.setdefault(_theme, []).extend(_tpls)
