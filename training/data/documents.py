@@ -186,6 +186,16 @@ class TemplateBank:
         return [t for t, items in self.prose[lang].items() if items and t.startswith("neg") == negative]
 
 
+#: connectives people put between unrelated requests in one message
+_CONNECTIVES: dict[str, tuple[str, ...]] = {
+    "en": ("Also, ", "Btw, ", "Another thing: ", "Oh and ", "PS: ", "Separately, "),
+    "de": ("Außerdem: ", "Übrigens: ", "Noch was: ", "PS: ", "Und: "),
+    "fr": ("Autre chose : ", "Au fait, ", "Par ailleurs, ", "PS : ", "Et aussi : "),
+    "ja": ("あと、", "ちなみに、", "それから、", "追伸："),
+    "zh": ("另外，", "顺便说一下，", "还有，", "附：", "对了，"),
+}
+
+
 def _pick(rng: random.Random, items: list[Item], negative: bool) -> Item:
     if negative:
         clean = [it for it in items if not template_labels(it[1])]
@@ -224,6 +234,8 @@ class _Doc:
         for k, lang in enumerate(langs):
             if k:
                 self.lit(joiner if rng.random() < 0.7 else "\n")
+                if rng.random() < 0.2:
+                    self.out.add(self.noise.apply(rng.choice(_CONNECTIVES[lang]), rng))
             self.fragment(lang, positive=(k == 0) or rng.random() < 0.5)
 
     def frame(self, lang: str, kind: str) -> None:
