@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import platform
 import random
@@ -63,11 +64,12 @@ class Cell:
     concurrency: int
     requests: int
     errors: int
+    unfinished: int
     seconds: float
     throughput_rps: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
 
 
 def make_text(size: int, seed: int) -> str:
@@ -83,9 +85,12 @@ def make_text(size: int, seed: int) -> str:
     return text
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile in milliseconds (None without samples)."""
+    if not values:
+        return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))] * 1000
+    return round(ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))] * 1000, 1)
 
 
 def free_port() -> int:
@@ -109,8 +114,18 @@ class ServerProcess:
             GUARD_INTRA_OP_THREADS=str(threads),
             GUARD_LOG_LEVEL="warning",
         )
-        command = [sys.executable, "-m", "serving.api", "serve", "--port", str(self.port),
-                   "--api-key-hash", hash_api_key(API_KEY), "--provider", "cpu"]
+        command = [
+            sys.executable,
+            "-m",
+            "serving.api",
+            "serve",
+            "--port",
+            str(self.port),
+            "--api-key-hash",
+            hash_api_key(API_KEY),
+            "--provider",
+            "cpu",
+        ]
         command += ["--batching"] if batching else ["--no-batching"]
         if model is not None:
             command += ["--model", str(model)]
@@ -135,49 +150,71 @@ class ServerProcess:
         self.proc.wait(timeout=60)
 
 
-async def drive(url: str, texts: list[str], concurrency: int, seconds: float, warmup: float) -> tuple[list[float], int, float]:
-    """``concurrency`` workers post texts back to back; latencies of requests started after warm-up."""
+async def drive(
+    url: str, texts: list[str], concurrency: int, seconds: float, cap_s: float
+) -> tuple[list[float], int, int, float]:
+    """``concurrency`` workers post texts back to back for ``seconds``.
+
+    Every request started inside the window counts once it completes; at ``cap_s`` the ones
+    still running are cancelled and reported as ``unfinished`` (slow cells on small machines).
+    Returns latencies, errors, unfinished, and the elapsed seconds.
+    """
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     headers = {"Authorization": f"Bearer {API_KEY}"}
-    async with httpx.AsyncClient(base_url=url, limits=limits, headers=headers, timeout=120) as client:
+    async with httpx.AsyncClient(base_url=url, limits=limits, headers=headers, timeout=cap_s + 60) as client:
         loop = asyncio.get_running_loop()
         start = loop.time()
-        measure_from = start + warmup
-        stop_at = measure_from + seconds
 
         async def worker(index: int) -> None:
             nonlocal errors
             n = index
-            while True:
+            while loop.time() - start < seconds:
                 began = loop.time()
-                if began >= stop_at:
-                    return
                 response = await client.post("/v1/scan", json={"text": texts[n % len(texts)]})
                 n += concurrency
-                if began >= measure_from:
-                    if response.status_code == 200:
-                        latencies.append(loop.time() - began)
-                    else:
-                        errors += 1
+                if response.status_code == 200:
+                    latencies.append(loop.time() - began)
+                else:
+                    errors += 1
 
-        await asyncio.gather(*(worker(i) for i in range(concurrency)))
-        elapsed = loop.time() - measure_from
-    return latencies, errors, elapsed
+        tasks = [asyncio.create_task(worker(i)) for i in range(concurrency)]
+        done, running = await asyncio.wait(tasks, timeout=cap_s)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        elapsed = loop.time() - start
+    return latencies, errors, len(running), elapsed
 
 
-def run_cell(server: ServerProcess, mode: str, name: str, size: int, concurrency: int, seconds: float) -> Cell:
+def run_cell(
+    server: ServerProcess, mode: str, name: str, size: int, concurrency: int, seconds: float, cap_s: float
+) -> Cell:
     texts = [make_text(size, seed) for seed in range(64)]
-    latencies, errors, elapsed = asyncio.run(drive(server.url, texts, concurrency, seconds, warmup=1.0))
-    cell = Cell(
-        mode=mode, text=name, bytes=size, concurrency=concurrency, requests=len(latencies), errors=errors,
-        seconds=round(elapsed, 2), throughput_rps=round(len(latencies) / elapsed, 1),
-        p50_ms=round(percentile(latencies, 50), 1), p95_ms=round(percentile(latencies, 95), 1),
-        p99_ms=round(percentile(latencies, 99), 1),
+    asyncio.run(drive(server.url, texts[:1], 1, 0.0, cap_s))  # one request: connections and caches warm
+    latencies, errors, unfinished, elapsed = asyncio.run(
+        drive(server.url, texts, concurrency, seconds, cap_s)
     )
-    print(f"{mode:9} {name:5} c={concurrency:<3} {cell.throughput_rps:8.1f} req/s  p50 {cell.p50_ms:7.1f}  "
-          f"p95 {cell.p95_ms:7.1f}  p99 {cell.p99_ms:7.1f} ms  ({cell.requests} ok, {errors} errors)", flush=True)
+    cell = Cell(
+        mode=mode,
+        text=name,
+        bytes=size,
+        concurrency=concurrency,
+        requests=len(latencies),
+        errors=errors,
+        unfinished=unfinished,
+        seconds=round(elapsed, 2),
+        throughput_rps=round(len(latencies) / elapsed, 2),
+        p50_ms=percentile(latencies, 50),
+        p95_ms=percentile(latencies, 95),
+        p99_ms=percentile(latencies, 99),
+    )
+    print(
+        f"{mode:9} {name:5} c={concurrency:<3} {cell.throughput_rps:8.2f} req/s  p50 {cell.p50_ms}  "
+        f"p95 {cell.p95_ms}  p99 {cell.p99_ms} ms  ({cell.requests} ok, {errors} errors, {unfinished} cut)",
+        flush=True,
+    )
     return cell
 
 
@@ -198,8 +235,15 @@ def build_proxy_model(out_dir: Path) -> Path:
     shutil.copyfile(tokenizer_json_path(), out_dir / "tokenizer.json")
     torch.manual_seed(0)
     config = BertConfig(
-        vocab_size=250_037, hidden_size=384, num_hidden_layers=12, num_attention_heads=12, intermediate_size=1536,
-        max_position_embeddings=514, type_vocab_size=1, pad_token_id=1, num_labels=len(TAGS),
+        vocab_size=250_037,
+        hidden_size=384,
+        num_hidden_layers=12,
+        num_attention_heads=12,
+        intermediate_size=1536,
+        max_position_embeddings=514,
+        type_vocab_size=1,
+        pad_token_id=1,
+        num_labels=len(TAGS),
         attn_implementation="eager",
     )
     model = BertForTokenClassification(config).eval()
@@ -207,48 +251,70 @@ def build_proxy_model(out_dir: Path) -> Path:
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            model, (ids, torch.ones_like(ids)), str(out_dir / "model.onnx"),
-            input_names=["input_ids", "attention_mask"], output_names=["logits"],
+            model,
+            (ids, torch.ones_like(ids)),
+            str(out_dir / "model.onnx"),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
             dynamic_axes={n: {0: "batch", 1: "seq"} for n in ("input_ids", "attention_mask", "logits")},
-            opset_version=17, dynamo=False,
+            opset_version=17,
+            dynamo=False,
         )
-    write_manifest(out_dir, name="bench-e5-small-shape", version="0.0.0-random", base_model="random-init e5-small shape",
-                   max_length=256, stride=64)
+    write_manifest(
+        out_dir,
+        name="bench-e5-small-shape",
+        version="0.0.0-random",
+        base_model="random-init e5-small shape",
+        max_length=256,
+        stride=64,
+    )
     return out_dir
 
 
 def summarize(cells: list[Cell]) -> dict[str, Any]:
-    def find(mode: str, text: str, c: int) -> Cell:
-        return next(x for x in cells if x.mode == mode and x.text == text and x.concurrency == c)
+    def find(mode: str, text: str, c: int) -> Cell | None:
+        return next((x for x in cells if x.mode == mode and x.text == text and x.concurrency == c), None)
 
-    ratio = {
-        text: round(find("batched", text, 16).throughput_rps / max(find("unbatched", text, 16).throughput_rps, 1e-9), 2)
-        for text in SIZES
+    ratio: dict[str, float | None] = {}
+    for text in SIZES:
+        on, off = find("batched", text, 16), find("unbatched", text, 16)
+        ratio[text] = (
+            round(on.throughput_rps / off.throughput_rps, 2) if on and off and off.throughput_rps else None
+        )
+    p99 = {mode: cell.p99_ms if (cell := find(mode, "1kb", 4)) else None for mode in ("batched", "unbatched")}
+    return {
+        "throughput_ratio_batched_vs_unbatched_c16": ratio,
+        "p99_ms_1kb_c4": p99,
+        "targets": {"ratio_c16": ">= 2.0", "p99_ms_1kb_c4": "<= 150 on 2 CPU cores"},
     }
-    p99 = {mode: find(mode, "1kb", 4).p99_ms for mode in ("batched", "unbatched")}
-    return {"throughput_ratio_batched_vs_unbatched_c16": ratio, "p99_ms_1kb_c4": p99,
-            "targets": {"ratio_c16": ">= 2.0", "p99_ms_1kb_c4": "<= 150 on 2 CPU cores"}}
 
 
 def write_markdown(path: Path, report: dict[str, Any]) -> None:
+    machine = report["machine"]
+    ratio = report["summary"]["throughput_ratio_batched_vs_unbatched_c16"]
     lines = [
-        "# Inference server load benchmark",
+        f"# Inference server load benchmark ({report['model_version']})",
         "",
-        f"Model: `{report['model_version']}` ({report['model_note']}). Machine: {report['machine']['cpus']} CPUs, "
-        f"{report['machine']['platform']}. Client and server on the same machine. "
-        f"{report['seconds_per_cell']} s per cell after 1 s warm-up. Command: `{report['command']}`.",
+        f"Model: `{report['model_version']}` ({report['model_note']}). "
+        f"Machine: {machine['cpus']} CPUs, {machine['platform']}, 1-min load average "
+        f"{machine['load_average_1m_before']} before / {machine['load_average_1m_after']} after "
+        "(the machine is shared). Client and server on the same machine. "
+        f"{report['seconds_per_cell']} s window per cell (requests started in it count when they finish; "
+        f"cells are cut at {report['cap_seconds']} s). Command: `{report['command']}`.",
         "",
-        "| mode | text | concurrency | req/s | p50 ms | p95 ms | p99 ms | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| mode | text | concurrency | req/s | p50 ms | p95 ms | p99 ms | errors | cut at cap |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c in report["results"]:
-        lines.append(f"| {c['mode']} | {c['text']} ({c['bytes']} B) | {c['concurrency']} | {c['throughput_rps']} | "
-                     f"{c['p50_ms']} | {c['p95_ms']} | {c['p99_ms']} | {c['errors']} |")
+        lines.append(
+            f"| {c['mode']} | {c['text']} ({c['bytes']} B) | {c['concurrency']} | {c['throughput_rps']} | "
+            f"{c['p50_ms']} | {c['p95_ms']} | {c['p99_ms']} | {c['errors']} | {c['unfinished']} |"
+        )
     s = report["summary"]
     lines += [
         "",
-        f"Batched / unbatched throughput at concurrency 16: short {s['throughput_ratio_batched_vs_unbatched_c16']['short']}×, "
-        f"long {s['throughput_ratio_batched_vs_unbatched_c16']['long']}× (target ≥ 2×).",
+        f"Batched / unbatched throughput at concurrency 16: short {ratio['short']}×, "
+        f"long {ratio['long']}× (target ≥ 2×).",
         f"p99 latency, 1 KB text at concurrency 4: batched {s['p99_ms_1kb_c4']['batched']} ms, "
         f"unbatched {s['p99_ms_1kb_c4']['unbatched']} ms (target ≤ 150 ms on 2 cores).",
         "",
@@ -257,38 +323,68 @@ def write_markdown(path: Path, report: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", type=Path, default=None, help="model directory (default: packaged model)")
-    parser.add_argument("--proxy-model", type=Path, default=None, help="build/use an e5-small-shaped random model here")
+    parser.add_argument(
+        "--proxy-model", type=Path, default=None, help="build/use an e5-small-shaped random model here"
+    )
     parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds per cell")
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="onnxruntime intra-op threads")
+    parser.add_argument(
+        "--threads", type=int, default=os.cpu_count() or 1, help="onnxruntime intra-op threads"
+    )
     parser.add_argument("--concurrency", type=int, nargs="+", default=list(CONCURRENCY))
+    parser.add_argument("--sizes", nargs="+", choices=sorted(SIZES), default=list(SIZES))
+    parser.add_argument(
+        "--long-concurrency",
+        type=int,
+        nargs="+",
+        default=None,
+        help="concurrency levels for the long text (default: --concurrency)",
+    )
+    parser.add_argument("--cap-seconds", type=float, default=60.0, help="hard limit per cell")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "server.json")
     args = parser.parse_args()
     model = build_proxy_model(args.proxy_model) if args.proxy_model else args.model
     cells: list[Cell] = []
     version = "?"
+    load_before = round(os.getloadavg()[0], 2)
     for mode, batching in (("batched", True), ("unbatched", False)):
         server = ServerProcess(model, batching, args.threads)
         version = server.model_version
         try:
-            for name, size in SIZES.items():
-                for c in args.concurrency:
-                    cells.append(run_cell(server, mode, name, size, c, args.seconds))
-            cells.append(run_cell(server, mode, "1kb", 1024, 4, args.seconds))
+            for name in args.sizes:
+                levels = (
+                    args.long_concurrency if name == "long" and args.long_concurrency else args.concurrency
+                )
+                for c in levels:
+                    cells.append(run_cell(server, mode, name, SIZES[name], c, args.seconds, args.cap_seconds))
+            cells.append(run_cell(server, mode, "1kb", 1024, 4, args.seconds, args.cap_seconds))
         finally:
             server.stop()
-    note = "random weights, multilingual-e5-small shape" if args.proxy_model else "as given"
+    note = (
+        "random weights, multilingual-e5-small shape (12 layers, 384 hidden, fp32)"
+        if args.proxy_model
+        else "as given"
+    )
     report = {
         "benchmark": "server",
         "model_version": version,
         "model_note": note,
         "command": " ".join(["python", "bench/bench_server.py", *sys.argv[1:]]),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_1m_before": load_before,
+            "load_average_1m_after": round(os.getloadavg()[0], 2),
+        },
         "seconds_per_cell": args.seconds,
+        "cap_seconds": args.cap_seconds,
         "intra_op_threads": args.threads,
         "results": [asdict(c) for c in cells],
-        "summary": summarize(cells) if set(args.concurrency) >= {16} else {},
+        "summary": summarize(cells),
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

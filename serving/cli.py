@@ -37,7 +37,7 @@ def serve(
     ] = None,
     log_level: Annotated[str | None, typer.Option(help="debug | info | warning | error")] = None,
 ) -> None:
-    """Run the HTTP inference API (POST /v1/scan, /v1/redact, /v1/scan/batch; GET /healthz, /readyz, /metrics)."""
+    """Run the HTTP inference API (POST /v1/scan, /v1/redact, /v1/scan/batch; GET /healthz, /readyz...)."""
     try:
         import uvicorn
 
@@ -65,6 +65,9 @@ def serve(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     configure_logging(settings.log_level)
+    # The inference thread runs Python between model calls (decoding, detectors, policy). A
+    # shorter GIL switch interval (default 5 ms) keeps the event loop answering meanwhile.
+    sys.setswitchinterval(0.001)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

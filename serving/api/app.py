@@ -26,8 +26,8 @@ from guard.errors import ConfigError
 from serving.api.inference import Engine
 from serving.api.middleware import AuthMiddleware, GuardMiddleware
 from serving.api.routes import router
-from serving.api.scoring import ApiError, ScoringService
 from serving.api.schemas import ErrorBody, ErrorResponse
+from serving.api.scoring import ApiError, ScoringService
 from serving.api.settings import ServeSettings
 
 __all__ = ["create_app", "load_settings"]
@@ -109,10 +109,18 @@ def create_app(settings: ServeSettings | None = None, *, engine: Engine | None =
     return app
 
 
-def _error(request: Request, status: int, code: str, message: str,
-           details: list[dict[str, object]] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+def _error(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, object]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     request_id = str(getattr(request.state, "request_id", ""))
-    body = ErrorResponse(error=ErrorBody(code=code, message=message, request_id=request_id, details=details or []))
+    body = ErrorResponse(
+        error=ErrorBody(code=code, message=message, request_id=request_id, details=details or [])
+    )
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
@@ -128,7 +136,11 @@ def _install_error_handlers(app: FastAPI) -> None:
             return _error(request, 400, "invalid_json", "body is not valid JSON")
         # loc/msg/type only: pydantic's "input" and "ctx" may quote the submitted text.
         details: list[dict[str, object]] = [
-            {"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", "")), "type": str(err.get("type", ""))}
+            {
+                "loc": [str(p) for p in err.get("loc", ())],
+                "msg": str(err.get("msg", "")),
+                "type": str(err.get("type", "")),
+            }
             for err in errors
         ]
         return _error(request, 422, "invalid_request", "request does not match the schema", details)
@@ -142,6 +154,14 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Type only: a third-party exception message might quote input.
-        log.error("unhandled error", extra={"guard": {"event": "error", "exc_type": type(exc).__name__,
-                                                      "request_id": getattr(request.state, "request_id", "")}})
+        log.error(
+            "unhandled error",
+            extra={
+                "guard": {
+                    "event": "error",
+                    "exc_type": type(exc).__name__,
+                    "request_id": getattr(request.state, "request_id", ""),
+                }
+            },
+        )
         return _error(request, 500, "internal_error", "unexpected server error")

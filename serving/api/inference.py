@@ -61,7 +61,9 @@ class Engine:
         if threads:
             from guard.model import OnnxTokenClassifier
 
-            model = OnnxTokenClassifier.load(settings.model, provider=settings.provider, intra_op_threads=threads)
+            model = OnnxTokenClassifier.load(
+                settings.model, provider=settings.provider, intra_op_threads=threads
+            )
             guard = dataclasses.replace(guard, model=model)
         return cls(guard)
 
@@ -86,10 +88,16 @@ class Engine:
             groups.setdefault(job.destination, []).append(index)
         for destination, indexes in groups.items():
             try:
-                scanned: list[object] = list(self.guard.scan_many([jobs[i].text for i in indexes], destination))
+                scanned: list[object] = list(
+                    self.guard.scan_many([jobs[i].text for i in indexes], destination)
+                )
             except GuardError as exc:
                 # One bad text must not fail the other requests batched with it: retry alone.
-                scanned = [self._scan_alone(jobs[i].text, destination) for i in indexes] if len(indexes) > 1 else [exc]
+                scanned = (
+                    [self._scan_alone(jobs[i].text, destination) for i in indexes]
+                    if len(indexes) > 1
+                    else [exc]
+                )
             for i, result in zip(indexes, scanned, strict=True):
                 if jobs[i].kind == "redact" and isinstance(result, ScanResult):
                     result = self._redacted(jobs[i].text, result)
@@ -104,6 +112,8 @@ class Engine:
 
     def _redacted(self, text: str, result: ScanResult) -> RedactResult:
         # Same selection and operator as Guard.redact (tests compare the two).
-        targets = [f for f, a in zip(result.findings, result.actions, strict=True) if a in ("redact", "block")]
+        targets = [
+            f for f, a in zip(result.findings, result.actions, strict=True) if a in ("redact", "block")
+        ]
         operator = self.guard.policy.redaction.operator
         return RedactResult(redact(text, targets, operator, self.guard.hmac_key), result)

@@ -24,7 +24,10 @@ class ServerMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter(
-            "guard_http_requests", "HTTP requests by endpoint and status code", ["endpoint", "status"], registry=r
+            "guard_http_requests",
+            "HTTP requests by endpoint and status code",
+            ["endpoint", "status"],
+            registry=r,
         )
         self.latency = Histogram(
             "guard_http_request_duration_seconds",
@@ -34,7 +37,10 @@ class ServerMetrics:
             registry=r,
         )
         self.verdicts = Counter(
-            "guard_scan_verdicts", "Scanned texts by endpoint and verdict", ["endpoint", "verdict"], registry=r
+            "guard_scan_verdicts",
+            "Scanned texts by endpoint and verdict",
+            ["endpoint", "verdict"],
+            registry=r,
         )
         self.findings = Counter("guard_findings", "Findings by label", ["label"], registry=r)
         self.texts = Counter("guard_texts_scanned", "Texts scored by the model", registry=r)
@@ -51,12 +57,16 @@ class ServerMetrics:
             registry=r,
         )
         self.queue_wait = Histogram(
-            "guard_queue_wait_seconds", "Time a text waited before its batch started", buckets=_LATENCY_BUCKETS,
+            "guard_queue_wait_seconds",
+            "Time a text waited before its batch started",
+            buckets=_LATENCY_BUCKETS,
             registry=r,
         )
         self.queue_depth = Gauge("guard_queue_depth", "Texts waiting for the model", registry=r)
         self.inflight = Gauge("guard_inflight_requests", "HTTP requests being handled", registry=r)
-        self.shed = Counter("guard_shed_requests", "Requests refused with 503/429, by reason", ["reason"], registry=r)
+        self.shed = Counter(
+            "guard_shed_requests", "Requests refused with 503/429, by reason", ["reason"], registry=r
+        )
         self.ready = Gauge("guard_ready", "1 when the model is loaded and warmed up", registry=r)
         self.model_info = Gauge(
             "guard_model_info", "Loaded model (value is always 1)", ["version", "provider"], registry=r

@@ -45,7 +45,9 @@ LOG_STATE_KEY = "guard_log"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
-def error_payload(code: str, message: str, request_id: str, details: list[dict[str, Any]] | None = None) -> bytes:
+def error_payload(
+    code: str, message: str, request_id: str, details: list[dict[str, Any]] | None = None
+) -> bytes:
     """The JSON bytes of an `ErrorResponse`."""
     body = {"error": {"code": code, "message": message, "request_id": request_id, "details": details or []}}
     return json.dumps(body).encode()
@@ -80,7 +82,9 @@ def _content_type_problem(content_type: str | None) -> str | None:
 class GuardMiddleware:
     """See the module docstring. One instance per app."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, body_timeout_s: float, metrics: ServerMetrics) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, body_timeout_s: float, metrics: ServerMetrics
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.body_timeout_s = body_timeout_s
@@ -124,7 +128,9 @@ class GuardMiddleware:
                 status_box[0] = problem.status
                 await self._send_error(send, problem, request_id)
                 return
-            receive_wrapper = self._checked_receive(receive, rejected) if scope["method"] == "POST" else receive
+            receive_wrapper = (
+                self._checked_receive(receive, rejected) if scope["method"] == "POST" else receive
+            )
             try:
                 await self.app(scope, receive_wrapper, send_wrapper)
             except _BodyRejected:
@@ -177,13 +183,17 @@ class GuardMiddleware:
             chunk: bytes = message.get("body", b"")
             seen[0] += len(chunk)
             if seen[0] > self.max_body_bytes:
-                return self._reject(rejected, 413, "payload_too_large", f"body exceeds {self.max_body_bytes} bytes")
+                return self._reject(
+                    rejected, 413, "payload_too_large", f"body exceeds {self.max_body_bytes} bytes"
+                )
             try:
                 decoder.decode(chunk, final=not message.get("more_body", False))
             except UnicodeDecodeError as exc:
                 # Position only: the offending bytes might be part of a secret.
                 where = seen[0] - len(chunk) + exc.start
-                return self._reject(rejected, 400, "invalid_encoding", f"body is not valid UTF-8 at byte {where}")
+                return self._reject(
+                    rejected, 400, "invalid_encoding", f"body is not valid UTF-8 at byte {where}"
+                )
             return message
 
         return wrapper

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from serving.api.metrics import CONTENT_TYPE_LATEST
-from serving.api.scoring import ApiError, ScoringService
 from serving.api.schemas import (
     BatchItem,
     BatchScanRequest,
@@ -25,6 +24,7 @@ from serving.api.schemas import (
     ScanResponse,
     scan_response_fields,
 )
+from serving.api.scoring import ApiError, ScoringService
 
 __all__ = ["router"]
 
@@ -96,7 +96,9 @@ async def healthz(service: ServiceDep) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=status)
 
 
-@router.get("/readyz", response_model=HealthResponse, responses={503: {"model": HealthResponse}}, tags=["ops"])
+@router.get(
+    "/readyz", response_model=HealthResponse, responses={503: {"model": HealthResponse}}, tags=["ops"]
+)
 async def readyz(service: ServiceDep) -> JSONResponse:
     """Readiness: 200 once the model is loaded and warmed up; 503 while loading or draining."""
     ready = service.status == "ready"

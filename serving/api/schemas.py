@@ -150,8 +150,14 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"error": {"code": "overloaded", "message": "inference queue full; retry after 1s",
-                           "request_id": "6f1c2a0e9b7d4c55", "details": []}}
+                {
+                    "error": {
+                        "code": "overloaded",
+                        "message": "inference queue full; retry after 1s",
+                        "request_id": "6f1c2a0e9b7d4c55",
+                        "details": [],
+                    }
+                }
             ]
         }
     )

@@ -81,7 +81,9 @@ class ScoringService:
             return
         except Exception as exc:  # third-party failure: log its type only
             self.status = "failed"
-            log.error("model load failed", extra={"guard": {"event": "load_failed", "exc_type": type(exc).__name__}})
+            log.error(
+                "model load failed", extra={"guard": {"event": "load_failed", "exc_type": type(exc).__name__}}
+            )
             return
         if self.status == "loading":
             self.status = "ready"
@@ -107,7 +109,11 @@ class ScoringService:
                 scan failures (messages carry no text).
         """
         fields: dict[str, Any] = getattr(state, LOG_STATE_KEY, {})
-        fields.update(kind=kind, texts=len(texts), text_bytes=sum(len(t.encode("utf-8", "surrogatepass")) for t in texts))
+        fields.update(
+            kind=kind,
+            texts=len(texts),
+            text_bytes=sum(len(t.encode("utf-8", "surrogatepass")) for t in texts),
+        )
         if context.user:
             fields["user_hash"] = hash_identifier(context.user)
         if context.channel:
@@ -126,8 +132,12 @@ class ScoringService:
         wait_s = self.limiter.acquire(principal.key_id, cost=len(texts))
         if wait_s > 0:
             self.metrics.shed.labels("rate_limited").inc()
-            raise ApiError(429, "rate_limited", "rate limit exceeded for this API key",
-                           {"Retry-After": self.limiter.retry_after_header(wait_s)})
+            raise ApiError(
+                429,
+                "rate_limited",
+                "rate limit exceeded for this API key",
+                {"Retry-After": self.limiter.retry_after_header(wait_s)},
+            )
         try:
             results = await self.batcher.submit(kind, texts, context.destination)
         except Overloaded as exc:

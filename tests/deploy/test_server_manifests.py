@@ -31,8 +31,19 @@ COMPOSE = DEPLOY / "compose" / "docker-compose.yml"
 K8S = DEPLOY / "k8s"
 VARIANTS = ("cpu", "gpu")
 KNOWN_INSTRUCTIONS = {
-    "FROM", "WORKDIR", "COPY", "RUN", "ENV", "USER", "EXPOSE", "HEALTHCHECK", "STOPSIGNAL", "ENTRYPOINT",
-    "CMD", "ARG", "LABEL",
+    "FROM",
+    "WORKDIR",
+    "COPY",
+    "RUN",
+    "ENV",
+    "USER",
+    "EXPOSE",
+    "HEALTHCHECK",
+    "STOPSIGNAL",
+    "ENTRYPOINT",
+    "CMD",
+    "ARG",
+    "LABEL",
 }
 VALID_KEY_HASH = hash_api_key("test-key-0123456789abcdef")
 
@@ -162,7 +173,9 @@ def test_compose_references_and_settings(get_routes: set[str]) -> None:
         host_dir = mounts[str(domain_file.parent)]
         load_domain_pack(host_dir / domain_file.name)
         env["GUARD_API_KEY_HASHES"] = VALID_KEY_HASH  # compose takes it from .env
-        settings = settings_from_env(env | {"GUARD_HOST": "0.0.0.0", "GUARD_DOMAINS": str(host_dir / domain_file.name)})
+        settings = settings_from_env(
+            env | {"GUARD_HOST": "0.0.0.0", "GUARD_DOMAINS": str(host_dir / domain_file.name)}
+        )
         assert settings.auth_enabled
         assert any(p.endswith(":8000") for p in service["ports"])
         assert all(p.startswith("127.0.0.1:") for p in service["ports"]), "local stack binds loopback only"
@@ -272,7 +285,9 @@ def test_k8s_variant(variant: str, get_routes: set[str]) -> None:
 
 
 def test_k8s_domain_pack_loads(tmp_path: Path) -> None:
-    [configmap] = [c for c in by_kind(load_dir(K8S / "base"), "ConfigMap") if c["metadata"]["name"] == "guard-domains"]
+    [configmap] = [
+        c for c in by_kind(load_dir(K8S / "base"), "ConfigMap") if c["metadata"]["name"] == "guard-domains"
+    ]
     for name, text in configmap["data"].items():
         file = tmp_path / name
         file.write_text(text)

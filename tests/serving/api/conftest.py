@@ -19,14 +19,11 @@ import pytest
 pytest.importorskip("fastapi")
 
 import httpx  # noqa: E402
+from apifixtures import API_KEY, AppFactory  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from serving.api import ServeSettings, create_app, hash_api_key  # noqa: E402
 from serving.api.inference import Engine  # noqa: E402
-
-from apifixtures import API_KEY, AppFactory  # noqa: E402
-
-
 
 
 @pytest.fixture(autouse=True)
@@ -62,9 +59,9 @@ def serve(engine: Engine) -> AppFactory:
     """
 
     @contextlib.asynccontextmanager
-    async def _serve(*, auth: bool = True, use_engine: bool = True, **overrides: Any) -> AsyncIterator[
-        tuple[FastAPI, httpx.AsyncClient]
-    ]:
+    async def _serve(
+        *, auth: bool = True, use_engine: bool = True, **overrides: Any
+    ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
         overrides.setdefault("api_key_hashes", [hash_api_key(API_KEY)])
         app = create_app(ServeSettings(**overrides), engine=engine if use_engine else None)
         headers = {"Authorization": f"Bearer {API_KEY}"} if auth else {}
@@ -72,7 +69,9 @@ def serve(engine: Engine) -> AppFactory:
             if use_engine:
                 await wait_ready(app)
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://guard.test", headers=headers) as client:
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://guard.test", headers=headers
+            ) as client:
                 yield app, client
 
     return _serve

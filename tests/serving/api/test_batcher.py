@@ -32,7 +32,11 @@ class Recorder:
 
 def make(recorder: Recorder, **kwargs: object) -> MicroBatcher:
     options: dict[str, object] = {
-        "batching": True, "max_wait_s": 0.05, "max_tokens": 100_000, "max_texts": 64, "max_queue": 256,
+        "batching": True,
+        "max_wait_s": 0.05,
+        "max_tokens": 100_000,
+        "max_texts": 64,
+        "max_queue": 256,
         "window_tokens": recorder.engine.window_tokens,
     }
     options.update(kwargs)
@@ -48,7 +52,10 @@ def test_estimate_tokens() -> None:
 def test_length_buckets_group_similar_lengths() -> None:
     loop = asyncio.new_event_loop()
     try:
-        jobs = [Job("scan", "x" * n, None, estimate_tokens("x" * n), loop.create_future()) for n in (10, 3000, 60, 150, 5000)]
+        jobs = [
+            Job("scan", "x" * n, None, estimate_tokens("x" * n), loop.create_future())
+            for n in (10, 3000, 60, 150, 5000)
+        ]
         buckets = length_buckets(jobs, window_tokens=256)
         assert [[len(j.text) for j in b] for b in buckets] == [[10, 60], [150], [3000, 5000]]
     finally:
@@ -131,7 +138,8 @@ def test_one_bad_text_fails_only_its_own_request(engine: Engine) -> None:
         batcher = make(Recorder(engine))
         batcher.start()
         good, bad = await asyncio.gather(
-            batcher.submit("scan", [SECRET_TEXT], None), batcher.submit("scan", ["nul\x00"], None),
+            batcher.submit("scan", [SECRET_TEXT], None),
+            batcher.submit("scan", ["nul\x00"], None),
             return_exceptions=True,
         )
         await batcher.close(5)

@@ -16,7 +16,11 @@ USER = "jane.doe@example-corp.com"
 
 
 def rendered(record: logging.LogRecord) -> str:
-    return JsonFormatter().format(record) + record.getMessage() + json.dumps(getattr(record, "guard", {}), default=str)
+    return (
+        JsonFormatter().format(record)
+        + record.getMessage()
+        + json.dumps(getattr(record, "guard", {}), default=str)
+    )
 
 
 def test_no_guarded_text_in_logs(serve: AppFactory, caplog: pytest.LogCaptureFixture) -> None:
@@ -25,7 +29,9 @@ def test_no_guarded_text_in_logs(serve: AppFactory, caplog: pytest.LogCaptureFix
     async def main() -> None:
         async with serve() as (_, client):
             ctx = {"user": USER, "channel": "chat", "destination": "api.openai.com"}
-            await client.post("/v1/scan", json={"text": SECRET_TEXT, **ctx}, headers={"X-Request-ID": "hygiene-1"})
+            await client.post(
+                "/v1/scan", json={"text": SECRET_TEXT, **ctx}, headers={"X-Request-ID": "hygiene-1"}
+            )
             await client.post("/v1/redact", json={"text": SECRET_TEXT, **ctx})
             await client.post("/v1/scan/batch", json={"texts": [SECRET_TEXT, "x"], **ctx})
             secret = AWS_KEY.encode()
@@ -57,7 +63,9 @@ def test_json_formatter_shape_and_exception_type_only() -> None:
     try:
         raise ValueError(f"bad value {AWS_KEY}")
     except ValueError:
-        record = logging.LogRecord("guard.serving.x", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
+        record = logging.LogRecord(
+            "guard.serving.x", logging.ERROR, __file__, 1, "failed", None, sys.exc_info()
+        )
     record.guard = {"event": "error", "request_id": "r1"}
     line = json.loads(JsonFormatter().format(record))
     assert line["level"] == "error" and line["logger"] == "guard.serving.x" and line["msg"] == "failed"

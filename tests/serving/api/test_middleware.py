@@ -51,7 +51,9 @@ def test_streamed_body_over_limit_is_cut_off(serve: AppFactory) -> None:
 
     async def main() -> None:
         async with serve(max_body_bytes=256 * 1024) as (_, client):
-            assert_error(await client.post("/v1/scan", content=chunks(), headers=JSON), 413, "payload_too_large")
+            assert_error(
+                await client.post("/v1/scan", content=chunks(), headers=JSON), 413, "payload_too_large"
+            )
             await assert_still_serving(client)
 
     run(main())
@@ -61,11 +63,21 @@ def test_streamed_body_over_limit_is_cut_off(serve: AppFactory) -> None:
 @pytest.mark.parametrize(
     ("content", "headers", "status", "code"),
     [
-        (b'{"text": "caf\xe9 ' + AWS_KEY.encode() + b'"}', JSON, 400, "invalid_encoding"),  # latin-1, not UTF-8
+        (
+            b'{"text": "caf\xe9 ' + AWS_KEY.encode() + b'"}',
+            JSON,
+            400,
+            "invalid_encoding",
+        ),  # latin-1, not UTF-8
         (b'{"text": "' + AWS_KEY.encode() + b'"', JSON, 400, "invalid_json"),
         (b"[1, 2", JSON, 400, "invalid_json"),
         (b'{"text": 42}', JSON, 422, "invalid_request"),
-        (b'{"txt": "' + AWS_KEY.encode() + b'"}', JSON, 422, "invalid_request"),  # missing text, unknown field
+        (
+            b'{"txt": "' + AWS_KEY.encode() + b'"}',
+            JSON,
+            422,
+            "invalid_request",
+        ),  # missing text, unknown field
         (b'{"text": "a", "destination": ["x"]}', JSON, 422, "invalid_request"),
         (b'{"texts": "not a list"}', JSON, 422, "invalid_request"),
         (b'"' + AWS_KEY.encode() + b'"', JSON, 422, "invalid_request"),
@@ -73,11 +85,26 @@ def test_streamed_body_over_limit_is_cut_off(serve: AppFactory) -> None:
         (b'{"text": "nul \\u0000 byte"}', JSON, 400, "invalid_input"),
         (b'{"text": "a"}', {"content-type": "text/plain"}, 415, "unsupported_media_type"),
         (b'{"text": "a"}', {}, 415, "unsupported_media_type"),
-        (b'{"text": "a"}', {"content-type": "application/json; charset=latin-1"}, 415, "unsupported_media_type"),
+        (
+            b'{"text": "a"}',
+            {"content-type": "application/json; charset=latin-1"},
+            415,
+            "unsupported_media_type",
+        ),
     ],
     ids=[
-        "non-utf8", "truncated-json", "broken-json", "wrong-type", "missing-field", "wrong-nested-type",
-        "batch-wrong-type", "not-an-object", "lone-surrogate", "nul-char", "text-plain", "no-content-type",
+        "non-utf8",
+        "truncated-json",
+        "broken-json",
+        "wrong-type",
+        "missing-field",
+        "wrong-nested-type",
+        "batch-wrong-type",
+        "not-an-object",
+        "lone-surrogate",
+        "nul-char",
+        "text-plain",
+        "no-content-type",
         "latin1-charset",
     ],
 )

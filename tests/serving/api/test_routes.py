@@ -24,13 +24,15 @@ def metric_value(exposition: str, name: str) -> float:
 def test_scan_blocks_secret_with_offsets(serve: AppFactory) -> None:
     async def main() -> None:
         async with serve() as (_, client):
-            response = await client.post("/v1/scan", json={"text": SECRET_TEXT, "destination": "api.openai.com"})
+            response = await client.post(
+                "/v1/scan", json={"text": SECRET_TEXT, "destination": "api.openai.com"}
+            )
             assert response.status_code == 200
             body = response.json()
             assert body["verdict"] == "block"
             assert body["request_id"] == response.headers["x-request-id"]
             assert body["model_version"]
-            spans = {(f["label"], SECRET_TEXT[f["start"]:f["end"]]) for f in body["findings"]}
+            spans = {(f["label"], SECRET_TEXT[f["start"] : f["end"]]) for f in body["findings"]}
             assert ("SECRET", AWS_KEY) in spans
             assert ("CREDIT_CARD", CARD) in spans
             assert AWS_KEY not in response.text and CARD not in response.text  # offsets, never values
@@ -155,7 +157,9 @@ def test_openapi_documents_endpoints_with_examples(serve: AppFactory) -> None:
     async def main() -> None:
         async with serve(auth=False) as (_, client):
             spec = (await client.get("/openapi.json")).json()
-            assert {"/v1/scan", "/v1/redact", "/v1/scan/batch", "/healthz", "/readyz", "/metrics"} <= set(spec["paths"])
+            assert {"/v1/scan", "/v1/redact", "/v1/scan/batch", "/healthz", "/readyz", "/metrics"} <= set(
+                spec["paths"]
+            )
             schemas = spec["components"]["schemas"]
             assert schemas["ScanRequest"]["examples"] and schemas["ScanResponse"]["examples"]
             assert {"401", "413", "429", "503"} <= set(spec["paths"]["/v1/scan"]["post"]["responses"])

@@ -23,17 +23,23 @@ def test_api_keys(serve: AppFactory) -> None:
             missing = await client.post("/v1/scan", **body)
             assert missing.status_code == 401 and missing.json()["error"]["code"] == "unauthorized"
             assert missing.headers["www-authenticate"].startswith("Bearer")
-            wrong = await client.post("/v1/scan", headers={"Authorization": "Bearer " + API_KEY[:-1] + "X"}, **body)
+            wrong = await client.post(
+                "/v1/scan", headers={"Authorization": "Bearer " + API_KEY[:-1] + "X"}, **body
+            )
             assert wrong.status_code == 401
             basic = await client.post("/v1/scan", headers={"Authorization": "Basic " + API_KEY}, **body)
             assert basic.status_code == 401
-            assert (await client.post("/v1/scan", headers={"Authorization": f"Bearer {API_KEY}"}, **body)).status_code == 200
+            assert (
+                await client.post("/v1/scan", headers={"Authorization": f"Bearer {API_KEY}"}, **body)
+            ).status_code == 200
             assert (await client.post("/v1/scan", headers={"X-API-Key": other}, **body)).status_code == 200
             # Probes and metrics stay open for kubelet and Prometheus; metrics can be locked too.
             for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
                 assert (await client.get(path)).status_code == 200, path
             # Unauthenticated bodies are refused before they are read: no 413/422 leak of limits.
-            big = await client.post("/v1/scan", content=b"x" * 10, headers={"content-type": "application/json"})
+            big = await client.post(
+                "/v1/scan", content=b"x" * 10, headers={"content-type": "application/json"}
+            )
             assert big.status_code == 401
         async with serve(auth=False, metrics_require_auth=True) as (_, client):
             assert (await client.get("/metrics")).status_code == 401
@@ -96,7 +102,8 @@ def test_shutdown_drains_queued_requests(serve: AppFactory) -> None:
         async with serve(batch_max_wait_ms=400.0, batch_max_texts=64) as (app, client):
             service = app.state.service
             pending = [
-                asyncio.create_task(client.post("/v1/scan", json={"text": f"{SECRET_TEXT} {i}"})) for i in range(6)
+                asyncio.create_task(client.post("/v1/scan", json={"text": f"{SECRET_TEXT} {i}"}))
+                for i in range(6)
             ]
             while service.batcher.depth < 6:  # all six are waiting in the batcher
                 await asyncio.sleep(0.005)
@@ -116,7 +123,9 @@ def test_shutdown_drains_queued_requests(serve: AppFactory) -> None:
 def test_unbatched_mode_scores_alone(serve: AppFactory) -> None:
     async def main() -> None:
         async with serve(batching=False) as (_, client):
-            responses = await asyncio.gather(*(client.post("/v1/scan", json={"text": SECRET_TEXT}) for _ in range(8)))
+            responses = await asyncio.gather(
+                *(client.post("/v1/scan", json={"text": SECRET_TEXT}) for _ in range(8))
+            )
             assert {r.status_code for r in responses} == {200}
             metrics = (await client.get("/metrics")).text
             assert "guard_batch_size_sum 8.0" in metrics and "guard_batch_size_count 8.0" in metrics

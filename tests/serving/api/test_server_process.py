@@ -41,11 +41,23 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GUARD_")}
         env.update(PYTHONPATH=str(ROOT), GUARD_BODY_TIMEOUT_S="1", GUARD_INTRA_OP_THREADS="1")
         command = [
-            sys.executable, "-m", "serving.api", "serve", "--port", str(self.port), "--model", str(model_dir),
-            "--api-key-hash", hash_api_key(API_KEY), "--provider", "cpu",
+            sys.executable,
+            "-m",
+            "serving.api",
+            "serve",
+            "--port",
+            str(self.port),
+            "--model",
+            str(model_dir),
+            "--api-key-hash",
+            hash_api_key(API_KEY),
+            "--provider",
+            "cpu",
         ]
         self._stderr = log_file.open("wb")
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self._stderr)
+        self.proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self._stderr
+        )
         deadline = time.monotonic() + 120
         while True:
             assert self.proc.poll() is None, f"server exited: {self.log_file.read_text()[-2000:]}"
@@ -85,7 +97,9 @@ def read_response(sock: socket.socket) -> tuple[int, bytes]:
         data += chunk
         if b"\r\n\r\n" in data:
             head, _, rest = data.partition(b"\r\n\r\n")
-            length = [int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")]
+            length = [
+                int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")
+            ]
             if length and len(rest) >= length[0]:
                 break
     sock.close()
@@ -158,7 +172,9 @@ def test_sigterm_drains_in_flight_request(server: Server) -> None:
     lines = server.log_lines()  # every stderr line is a JSON object
     events = [line.get("event") for line in lines]
     assert "ready" in events and "drained" in events
-    drained_request = max(i for i, line in enumerate(lines) if line.get("status") == 200 and "user_hash" in line)
+    drained_request = max(
+        i for i, line in enumerate(lines) if line.get("status") == 200 and "user_hash" in line
+    )
     assert drained_request < events.index("drained")  # the request finished before the drain ended
     assert any(line.get("event") == "request" and line.get("status") == 408 for line in lines)
     raw = server.log_file.read_text()

@@ -47,7 +47,9 @@ def test_public_bind_without_auth_is_refused(host: str) -> None:
 
 
 def test_mtls_counts_as_authentication(tmp_path: object) -> None:
-    settings = load_settings(host="0.0.0.0", tls_certfile="c.pem", tls_keyfile="k.pem", tls_client_ca="ca.pem")
+    settings = load_settings(
+        host="0.0.0.0", tls_certfile="c.pem", tls_keyfile="k.pem", tls_client_ca="ca.pem"
+    )
     assert settings.tls_client_ca is not None
     with pytest.raises(ConfigError, match="tls_client_ca"):
         load_settings(tls_client_ca="ca.pem")
