@@ -229,7 +229,9 @@ class Guard:
         analyses = self._analyze(checked)
         return [self._finish(t, a, destination) for t, a in zip(checked, analyses, strict=True)]
 
-    def redact(self, text: str | bytes, destination: str | None = None, operator: str | None = None) -> RedactResult:
+    def redact(
+        self, text: str | bytes, destination: str | None = None, operator: str | None = None
+    ) -> RedactResult:
         """Scan and replace every finding whose action is ``redact`` or ``block``.
 
         Args:
@@ -242,7 +244,9 @@ class Guard:
             raise ValueError(f"unknown redaction operator {op!r}; expected one of {sorted(OPERATORS)}")
         checked = check_text(text, self.max_chars)
         result = self.scan(checked, destination)
-        targets = [f for f, a in zip(result.findings, result.actions, strict=True) if a in ("redact", "block")]
+        targets = [
+            f for f, a in zip(result.findings, result.actions, strict=True) if a in ("redact", "block")
+        ]
         return RedactResult(redact(checked, targets, op, self.hmac_key), result)
 
     def _analyze(self, texts: list[str]) -> list[TokenAnalysis | None]:
@@ -269,7 +273,9 @@ class Guard:
                 raise
             except Exception as exc:  # a detector bug must not leak text through its message
                 log.error("detector %s failed: %s", getattr(det, "name", "?"), type(exc).__name__)
-                raise DetectorError(f"detector {getattr(det, 'name', '?')!r} failed: {type(exc).__name__}") from None
+                raise DetectorError(
+                    f"detector {getattr(det, 'name', '?')!r} failed: {type(exc).__name__}"
+                ) from None
         kept = apply_policy(found, self.policy, text, destination)
         fused = fuse(kept, text)
         decision = decide(fused, self.policy, destination)

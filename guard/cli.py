@@ -53,13 +53,21 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-TextArg = Annotated[str | None, typer.Argument(help="text to scan; omit or '-' to read stdin", show_default=False)]
+TextArg = Annotated[
+    str | None, typer.Argument(help="text to scan; omit or '-' to read stdin", show_default=False)
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable JSON on stdout")]
-ModelOpt = Annotated[Path | None, typer.Option("--model", help="model directory (default: the packaged model)")]
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", help="model directory (default: the packaged model)")
+]
 NoModelOpt = Annotated[bool, typer.Option("--no-model", help="deterministic detectors only, no transformer")]
-PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="policy YAML (default: the packaged policy)")]
+PolicyOpt = Annotated[
+    Path | None, typer.Option("--policy", help="policy YAML (default: the packaged policy)")
+]
 DomainOpt = Annotated[list[Path] | None, typer.Option("--domain", help="domain pack YAML (repeatable)")]
-DestOpt = Annotated[str | None, typer.Option("--destination", help="destination host or URL (per-destination rules)")]
+DestOpt = Annotated[
+    str | None, typer.Option("--destination", help="destination host or URL (per-destination rules)")
+]
 ProviderOpt = Annotated[str, typer.Option("--provider", help="onnxruntime provider: auto | cpu | cuda")]
 
 
@@ -99,14 +107,18 @@ def _read_input(text: str | None) -> str:
         raise InputError(f"stdin is not valid UTF-8 (invalid byte at offset {exc.start})") from None
 
 
-def _load_guard(model: Path | None, no_model: bool, policy: Path | None, domain: list[Path] | None, provider: str) -> Any:
+def _load_guard(
+    model: Path | None, no_model: bool, policy: Path | None, domain: list[Path] | None, provider: str
+) -> Any:
     from guard.api import Guard
 
     if provider not in ("auto", "cpu", "cuda"):
         raise _fail(f"--provider must be auto, cpu or cuda, not {provider!r}")
     if no_model and model is not None:
         raise _fail("--model and --no-model exclude each other")
-    return Guard.load(model=False if no_model else model, policy=policy, domains=domain or (), provider=provider)
+    return Guard.load(
+        model=False if no_model else model, policy=policy, domains=domain or (), provider=provider
+    )
 
 
 def _print_human(text: str, result: Any, console: Console) -> None:
@@ -124,7 +136,9 @@ def _print_human(text: str, result: Any, console: Console) -> None:
             )  # fmt: skip
         console.print(table)
     colour = {"block": "red", "redact": "yellow", "pass": "green"}[result.verdict]
-    console.print(f"verdict: [bold {colour}]{result.verdict}[/] ({len(result.findings)} findings)", highlight=False)
+    console.print(
+        f"verdict: [bold {colour}]{result.verdict}[/] ({len(result.findings)} findings)", highlight=False
+    )
 
 
 def _exit_code(verdict: str) -> int:
@@ -159,7 +173,8 @@ def redact(
     text: TextArg = None,
     json_out: JsonOpt = False,
     operator: Annotated[
-        str | None, typer.Option("--operator", help="mask | placeholder | hash | pseudonym (default: the policy's)")
+        str | None,
+        typer.Option("--operator", help="mask | placeholder | hash | pseudonym (default: the policy's)"),
     ] = None,
     model: ModelOpt = None,
     no_model: NoModelOpt = False,

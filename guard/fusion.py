@@ -65,7 +65,9 @@ def _merge_group(group: list[Finding]) -> Finding:
     end = max(f.end for f in basis)
     detectors = tuple(sorted({d for f in group for d in f.metadata.get("detectors", (f.detector,))}))
     meta: dict[str, Any] = {**best.metadata, "detectors": detectors}
-    return replace(best, start=start, end=end, score=max(f.score for f in group), metadata=MappingProxyType(meta))
+    return replace(
+        best, start=start, end=end, score=max(f.score for f in group), metadata=MappingProxyType(meta)
+    )
 
 
 def _merge_same_label(findings: list[Finding]) -> list[Finding]:

@@ -109,7 +109,9 @@ class Redactor:
 
     def __post_init__(self) -> None:
         if self.operator not in OPERATORS:
-            raise ValueError(f"unknown redaction operator {self.operator!r}; expected one of {sorted(OPERATORS)}")
+            raise ValueError(
+                f"unknown redaction operator {self.operator!r}; expected one of {sorted(OPERATORS)}"
+            )
         if self.operator == "hash" and not self.key:
             raise ValueError("the 'hash' operator needs a non-empty HMAC key")
 
@@ -118,7 +120,9 @@ class Redactor:
         return redact(text, findings, self.operator, self.key)
 
 
-def redact(text: str, findings: Sequence[Finding], operator: str = "placeholder", key: bytes | None = None) -> str:
+def redact(
+    text: str, findings: Sequence[Finding], operator: str = "placeholder", key: bytes | None = None
+) -> str:
     """Return ``text`` with every finding's span replaced by the operator's output.
 
     Pseudonyms are numbered in reading order (left to right); replacement then runs right to left so
@@ -139,9 +143,13 @@ def redact(text: str, findings: Sequence[Finding], operator: str = "placeholder"
     ordered = sorted(findings, key=lambda f: (f.start, f.end))
     for a, b in zip(ordered, ordered[1:], strict=False):
         if b.start < a.end:
-            raise ValueError(f"overlapping findings [{a.start}, {a.end}) and [{b.start}, {b.end}): fuse them first")
+            raise ValueError(
+                f"overlapping findings [{a.start}, {a.end}) and [{b.start}, {b.end}): fuse them first"
+            )
     if ordered and ordered[-1].end > len(text):
-        raise ValueError(f"finding [{ordered[-1].start}, {ordered[-1].end}) outside a text of {len(text)} characters")
+        raise ValueError(
+            f"finding [{ordered[-1].start}, {ordered[-1].end}) outside a text of {len(text)} characters"
+        )
     state = _State(key=key)
     replacements = [fn(text[f.start : f.end], f.label, state) for f in ordered]
     parts: list[str] = []

@@ -38,7 +38,9 @@ STRONG_SCORE = 0.95
 CONTEXT_SCORE = 0.75
 CANDIDATE_SCORE = 0.3
 
-_PROJECT_WORD = r"(?:project|projekt|projet|programme|program|programm|codename|code\s*name|code-name|opération)"
+_PROJECT_WORD = (
+    r"(?:project|projekt|projet|programme|program|programm|codename|code\s*name|code-name|opération)"
+)
 _ALIAS_IS_PROJECT = re.compile(rf"{_PROJECT_WORD}|项目|計画|计划|プロジェクト", re.IGNORECASE)
 _CUE_BEFORE = re.compile(rf"{_PROJECT_WORD}\s*[:\"'«“„]?\s*$", re.IGNORECASE)
 _CUE_AFTER = re.compile(

@@ -27,8 +27,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from guard.detect.dictionary import DictionaryMatcher
 from guard.detect.context import SpanScorer
+from guard.detect.dictionary import DictionaryMatcher
 from guard.errors import ConfigError
 from guard.findings import Finding
 
@@ -185,7 +185,9 @@ def load_domain_pack(path: str | Path) -> DomainPack:
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{p}: {_format_loc(first['loc'])}: {first['msg'].removeprefix('Value error, ')}{more}") from None
+        raise ConfigError(
+            f"{p}: {_format_loc(first['loc'])}: {first['msg'].removeprefix('Value error, ')}{more}"
+        ) from None
 
 
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]|\.\d)")

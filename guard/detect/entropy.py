@@ -46,7 +46,9 @@ _WORDY_SEGMENT = re.compile(r"[A-Za-z][a-z]*(?:[_-][A-Za-z][a-z]*)*\d{0,2}")
 
 def _looks_like_path(token: str) -> bool:
     segments = [s for s in token.split("/") if s]
-    return len(segments) >= 2 and sum(bool(_WORDY_SEGMENT.fullmatch(s)) for s in segments) >= len(segments) - 1
+    return (
+        len(segments) >= 2 and sum(bool(_WORDY_SEGMENT.fullmatch(s)) for s in segments) >= len(segments) - 1
+    )
 
 
 def _decodes_to_text(token: str) -> bool:

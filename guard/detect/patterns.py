@@ -214,7 +214,9 @@ def load_patterns(path: str | Path | None = None) -> PatternTable:
         spec = _TableSpec.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise ConfigError(f"{p}: {_loc(err['loc'], raw)}: {err['msg'].removeprefix('Value error, ')}") from None
+        raise ConfigError(
+            f"{p}: {_loc(err['loc'], raw)}: {err['msg'].removeprefix('Value error, ')}"
+        ) from None
     compiled: list[CompiledPattern] = []
     seen: set[str] = set()
     for i, entry in enumerate(spec.patterns):
@@ -277,7 +279,9 @@ class PatternDetector:
         value = text[start:end]
         if pattern.validator is not None and not VALIDATORS[pattern.validator](value):
             return None
-        if pattern.label == "SECRET" and (self.table.placeholders.match(value) or _is_identifier(pattern, value, m)):
+        if pattern.label == "SECRET" and (
+            self.table.placeholders.match(value) or _is_identifier(pattern, value, m)
+        ):
             return None
         score = pattern.score
         if pattern.context_words is not None:
@@ -303,7 +307,9 @@ def _contains(folded: str, keyword: str, seen: dict[str, bool]) -> bool:
     return hit
 
 
-_CODE_IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|(?:self|this|args|config|cfg|opts)\..+")
+_CODE_IDENTIFIER = re.compile(
+    r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|(?:self|this|args|config|cfg|opts)\..+"
+)
 
 
 def _is_identifier(pattern: CompiledPattern, value: str, m: re.Match[str]) -> bool:

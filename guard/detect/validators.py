@@ -279,7 +279,9 @@ def private_ip(value: str) -> bool:
     s = value.strip().strip("[]")
     parts = s.split(".")
     if len(parts) == 4:  # fast path for IPv4, the common case in logs
-        if not all(p.isdigit() and len(p) <= 3 and int(p) <= 255 and (p == "0" or p[0] != "0") for p in parts):
+        if not all(
+            p.isdigit() and len(p) <= 3 and int(p) <= 255 and (p == "0" or p[0] != "0") for p in parts
+        ):
             return False
         a, b = int(parts[0]), int(parts[1])
         return a == 10 or (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168) or (a == 169 and b == 254)
@@ -294,7 +296,7 @@ _DOC_DOMAINS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|test|inv
 
 
 def email(value: str) -> bool:
-    """An e-mail address that is not a documentation placeholder (``example.com``, ``.test``, ``.invalid``)."""
+    """An e-mail address that is not a documentation placeholder (``example.com``, ``.test``...)."""
     local, sep, domain = value.rpartition("@")
     if not sep or not local or "." not in domain or ".." in value:
         return False

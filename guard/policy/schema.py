@@ -159,13 +159,18 @@ class Policy(BaseModel):
 
     def destination_allowed(self, destination: str | None) -> bool:
         """Whether ``destination`` is on the allowlist (nothing is reported there)."""
-        return bool(destination) and any(_glob(p, _host(destination or "")) for p in self.allowlist.destinations)
+        return bool(destination) and any(
+            _glob(p, _host(destination or "")) for p in self.allowlist.destinations
+        )
 
     def value_allowed(self, value: str) -> bool:
         """Whether an exact value, its SHA-256 or a full-match regex allowlists ``value``."""
         if value in self.allowlist.values:
             return True
-        if self.allowlist.value_hashes and hashlib.sha256(value.encode()).hexdigest() in self.allowlist.value_hashes:
+        if (
+            self.allowlist.value_hashes
+            and hashlib.sha256(value.encode()).hexdigest() in self.allowlist.value_hashes
+        ):
             return True
         return any(re.fullmatch(rx, value) for rx in self.allowlist.regexes)
 
@@ -242,7 +247,9 @@ def load_policy(path: str | Path | None = None) -> Policy:
     except ValidationError as exc:
         err = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more errors)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{p}: {_loc(err['loc'])}: {err['msg'].removeprefix('Value error, ')}{more}") from None
+        raise ConfigError(
+            f"{p}: {_loc(err['loc'])}: {err['msg'].removeprefix('Value error, ')}{more}"
+        ) from None
     key_file = policy.redaction.key_file
     if key_file is not None and not key_file.is_absolute():
         redaction = policy.redaction.model_copy(update={"key_file": p.parent / key_file})

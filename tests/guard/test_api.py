@@ -170,7 +170,9 @@ def test_thread_safety_same_results(guard: Guard) -> None:
     assert [results[i] for i in range(len(texts))] == expected
 
 
-def test_log_hygiene(guard: Guard, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_hygiene(
+    guard: Guard, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
     caplog.set_level(logging.DEBUG)
     secret_text = f"password=Sup3rS3cret! {GHP} jane.doe@acme.de"
     guard.scan(secret_text)

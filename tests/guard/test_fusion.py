@@ -40,7 +40,9 @@ def test_validated_strong_label_beats_longer_model_span() -> None:
     text = "call 4111 1111 1111 1111 or now"
     out = fuse([phone, card], text=text)
     assert [(f.label, text[f.start : f.end]) for f in out] == [
-        ("PHONE", "call"), ("CREDIT_CARD", "4111 1111 1111 1111"), ("PHONE", "or no"),
+        ("PHONE", "call"),
+        ("CREDIT_CARD", "4111 1111 1111 1111"),
+        ("PHONE", "or no"),
     ]
     assert out[0].metadata["trimmed"] is True and "trimmed" not in out[1].metadata
 
@@ -67,7 +69,9 @@ def test_random_inputs_give_disjoint_sorted_output_independent_of_order(seed: in
     findings = []
     for _ in range(rng.randint(1, 25)):
         start = rng.randint(0, 80)
-        findings.append(F(rng.choice(LABELS), start, start + rng.randint(1, 20), round(rng.random(), 3), rng.choice(dets)))
+        findings.append(
+            F(rng.choice(LABELS), start, start + rng.randint(1, 20), round(rng.random(), 3), rng.choice(dets))
+        )
     text = "".join(rng.choice("ab c,") for _ in range(120))
     out = fuse(findings, text=text)
     for a, b in itertools.pairwise(out):

@@ -11,7 +11,12 @@ from guard.detect.context import bounded, context_window
 
 @pytest.mark.parametrize(
     ("literal", "text", "hit"),
-    [("Okapi", "Okapi项目", True), ("Okapi", "xOkapi", False), ("Okapi", "Okapis", False), ("月光", "月光計画", True)],
+    [
+        ("Okapi", "Okapi项目", True),
+        ("Okapi", "xOkapi", False),
+        ("Okapi", "Okapis", False),
+        ("月光", "月光計画", True),
+    ],
 )
 def test_bounded(literal: str, text: str, hit: bool) -> None:
     assert (re.search(bounded(re.escape(literal), literal), text) is not None) is hit

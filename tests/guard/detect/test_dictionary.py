@@ -13,7 +13,10 @@ from guard.detect.domain import Codename
     [
         ("Halvorsen Shipping AS", {"Halvorsen Shipping AS", "Halvorsen Shipping"}),
         ("Mitsuya Trading Co., Ltd.", {"Mitsuya Trading Co., Ltd.", "Mitsuya Trading"}),
-        ("Banque Lefèvre & Cie", {"Banque Lefèvre & Cie", "Banque Lefèvre", "Banque Lefevre & Cie", "Banque Lefevre"}),
+        (
+            "Banque Lefèvre & Cie",
+            {"Banque Lefèvre & Cie", "Banque Lefèvre", "Banque Lefevre & Cie", "Banque Lefevre"},
+        ),
         ("三ツ矢商事株式会社", {"三ツ矢商事株式会社", "三ツ矢商事"}),
         ("Brightwater Health", {"Brightwater Health"}),
     ],

@@ -64,7 +64,13 @@ def test_internal_hosts(det: DomainDetector, text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["visit www.acme.com today", "acme.internal.evil.org", "notacme.internal", "mail bob@acme.internal", "10.41.0.1"],
+    [
+        "visit www.acme.com today",
+        "acme.internal.evil.org",
+        "notacme.internal",
+        "mail bob@acme.internal",
+        "10.41.0.1",
+    ],
 )
 def test_not_internal(det: DomainDetector, text: str) -> None:
     assert spans(det, text, "INTERNAL_HOST") == []
@@ -72,7 +78,10 @@ def test_not_internal(det: DomainDetector, text: str) -> None:
 
 def test_ips_in_pack_ranges(det: DomainDetector) -> None:
     text = "db 10.40.3.4, cache fd00:ac::12, public 8.8.8.8"
-    assert spans(det, text, "INTERNAL_HOST") == [("INTERNAL_HOST", "10.40.3.4"), ("INTERNAL_HOST", "fd00:ac::12")]
+    assert spans(det, text, "INTERNAL_HOST") == [
+        ("INTERNAL_HOST", "10.40.3.4"),
+        ("INTERNAL_HOST", "fd00:ac::12"),
+    ]
 
 
 def test_company_secret_format(det: DomainDetector) -> None:
@@ -101,7 +110,9 @@ def test_codename_confirmed(det: DomainDetector, text: str, expected: str) -> No
     assert text[f.start : f.end] == expected and f.score >= 0.5
 
 
-@pytest.mark.parametrize("text", ["The okapi is an animal of the Congo.", "月光が綺麗ですね", "Okapis eat leaves"])
+@pytest.mark.parametrize(
+    "text", ["The okapi is an animal of the Congo.", "月光が綺麗ですね", "Okapis eat leaves"]
+)
 def test_codename_in_ordinary_sense_stays_below_threshold(det: DomainDetector, text: str) -> None:
     assert all(f.score < 0.5 for f in det.detect(text))
 
@@ -119,7 +130,9 @@ class _Scorer:
 
 
 @pytest.mark.parametrize(("model_score", "confirmed"), [(0.9, True), (0.1, False)])
-def test_model_score_decides_ambiguous_candidates(det: DomainDetector, model_score: float, confirmed: bool) -> None:
+def test_model_score_decides_ambiguous_candidates(
+    det: DomainDetector, model_score: float, confirmed: bool
+) -> None:
     text = "Okapi is doing well"
     scorer = _Scorer(model_score)
     (f,) = det.detect(text, scorer=scorer)

@@ -26,22 +26,38 @@ def r(n: int, alphabet: str = ALNUM) -> str:
 
 
 def _jwt() -> str:
-    return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0." + r(43, URLSAFE)  # gitleaks:allow
+    return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0." + r(
+        43, URLSAFE
+    )  # gitleaks:allow
 
 
-PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow" + r(60, B64) + "\n" + r(64, B64) + "\n-----END RSA PRIVATE KEY-----"
+PEM = (
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEow"
+    + r(60, B64)
+    + "\n"
+    + r(64, B64)
+    + "\n-----END RSA PRIVATE KEY-----"
+)
 
 # (pattern name, text, expected span or None for a near miss). The span is the substring that must be found.
 HITS: list[tuple[str, str, str]] = [
     ("aws_access_key_id", "{}", "AKIA" + r(16, string.ascii_uppercase + "234567")),
     ("aws_secret_access_key", "aws_secret_access_key = {}", r(40, B64)),
     ("gcp_api_key", "key={}", "AIza" + r(35, URLSAFE)),
-    ("gcp_service_account_key", '{{"private_key": "{}"}}',
-     "-----BEGIN PRIVATE KEY-----\\nMIIE" + r(80, B64) + "\\n-----END PRIVATE KEY-----\\n"),
+    (
+        "gcp_service_account_key",
+        '{{"private_key": "{}"}}',
+        "-----BEGIN PRIVATE KEY-----\\nMIIE" + r(80, B64) + "\\n-----END PRIVATE KEY-----\\n",
+    ),
     ("google_oauth_client_secret", "{}", "GOCSPX-" + r(28, URLSAFE)),
     ("google_oauth_access_token", "{}", "ya29." + r(60, URLSAFE)),
-    ("azure_storage_connection_string", "{}",
-     "DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=" + r(86, B64) + "==;EndpointSuffix=core.windows.net"),
+    (
+        "azure_storage_connection_string",
+        "{}",
+        "DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey="
+        + r(86, B64)
+        + "==;EndpointSuffix=core.windows.net",
+    ),
     ("azure_storage_account_key", "AccountKey={};", r(86, B64) + "=="),
     ("azure_sas_token", "https://a.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig={}", r(44, ALNUM) + "%3D"),
     ("azure_ad_client_secret", "{}", r(3, ALNUM) + "8Q~" + r(34, ALNUM)),
@@ -68,10 +84,32 @@ HITS: list[tuple[str, str, str]] = [
     ("postman_api_key", "{}", "PMAK-" + r(24, HEX) + "-" + r(34, HEX)),
     ("slack_bot_token", "{}", "xoxb-" + r(12, string.digits) + "-" + r(13, string.digits) + "-" + r(24)),
     ("slack_user_token", "{}", "xoxp-" + "-".join(r(12, string.digits) for _ in range(3)) + "-" + r(32, HEX)),
-    ("slack_app_token", "{}", "xapp-1-A" + r(10, string.ascii_uppercase + string.digits) + "-" + r(13, string.digits) + "-" + r(64, HEX)),
-    ("slack_webhook", "{}", "https://hooks.slack.com/services/T" + r(10, string.ascii_uppercase) + "/B" + r(10, string.ascii_uppercase) + "/" + r(24)),
+    (
+        "slack_app_token",
+        "{}",
+        "xapp-1-A"
+        + r(10, string.ascii_uppercase + string.digits)
+        + "-"
+        + r(13, string.digits)
+        + "-"
+        + r(64, HEX),
+    ),
+    (
+        "slack_webhook",
+        "{}",
+        "https://hooks.slack.com/services/T"
+        + r(10, string.ascii_uppercase)
+        + "/B"
+        + r(10, string.ascii_uppercase)
+        + "/"
+        + r(24),
+    ),
     ("discord_bot_token", "{}", "M" + r(25, URLSAFE) + "." + r(6, URLSAFE) + "." + r(38, URLSAFE)),
-    ("discord_webhook", "{}", "https://discord.com/api/webhooks/" + r(18, string.digits) + "/" + r(68, URLSAFE)),
+    (
+        "discord_webhook",
+        "{}",
+        "https://discord.com/api/webhooks/" + r(18, string.digits) + "/" + r(68, URLSAFE),
+    ),
     ("telegram_bot_token", "bot {}", r(10, string.digits) + ":AA" + r(33, URLSAFE)),
     ("linear_api_key", "{}", "lin_api_" + r(40)),
     ("notion_token", "{}", "ntn_" + r(46)),
@@ -82,7 +120,11 @@ HITS: list[tuple[str, str, str]] = [
     ("stripe_webhook_secret", "{}", "whsec_" + r(32)),
     ("square_access_token", "{}", "EAAA" + r(60, URLSAFE)),
     ("square_oauth_secret", "{}", "sq0csp-" + r(43, URLSAFE)),
-    ("braintree_access_token", "{}", "access_token$production$" + r(16, string.ascii_lowercase + string.digits) + "$" + r(32, HEX)),
+    (
+        "braintree_access_token",
+        "{}",
+        "access_token$production$" + r(16, string.ascii_lowercase + string.digits) + "$" + r(32, HEX),
+    ),
     ("shopify_token", "{}", "shpat_" + r(32, HEX)),
     ("twilio_api_key", "TWILIO_API_KEY={}", "SK" + r(32, HEX)),
     ("sendgrid_api_key", "{}", "SG." + r(22, URLSAFE) + "." + r(43, URLSAFE)),
@@ -185,14 +227,24 @@ def test_hit(detector: PatternDetector, name: str, template: str, value: str) ->
     assert 0.0 < hits[0].score <= 1.0
 
 
-@pytest.mark.parametrize(("name", "text"), NEAR_MISSES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(NEAR_MISSES)])
+@pytest.mark.parametrize(
+    ("name", "text"), NEAR_MISSES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(NEAR_MISSES)]
+)
 def test_near_miss(detector: PatternDetector, name: str, text: str) -> None:
     assert [f for f in detector.detect(text) if f.metadata["pattern"] == name] == []
 
 
 @pytest.mark.parametrize(
     "prefix",
-    ["密钥：", "我的令牌是", "トークンは", "🔑🔑 ", "e\u0301e\u0301 ", "line one\r\nline two\r\n", "👩‍👩‍👧 家族 "],
+    [
+        "密钥：",
+        "我的令牌是",
+        "トークンは",
+        "🔑🔑 ",
+        "e\u0301e\u0301 ",
+        "line one\r\nline two\r\n",
+        "👩‍👩‍👧 家族 ",
+    ],
 )
 def test_offsets_exact_after_cjk_emoji_combining_crlf(detector: PatternDetector, prefix: str) -> None:
     key = "ghp_" + r(36)
@@ -226,10 +278,16 @@ GOOD = "{name: t, label: SECRET, kind: k, regex: 'abc', score: 0.5}"
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ("{name: bad_re, label: SECRET, kind: k, regex: '(unclosed', score: 0.5}", "bad_re): regex does not compile"),
+        (
+            "{name: bad_re, label: SECRET, kind: k, regex: '(unclosed', score: 0.5}",
+            "bad_re): regex does not compile",
+        ),
         ("{name: bad_label, label: PASSWORD, kind: k, regex: 'a', score: 0.5}", "unknown label 'PASSWORD'"),
         ("{name: bad_score, label: SECRET, kind: k, regex: 'a', score: 1.5}", "(bad_score).score"),
-        ("{name: bad_val, label: SECRET, kind: k, regex: 'a', score: 0.5, validator: nope}", "unknown validator 'nope'"),
+        (
+            "{name: bad_val, label: SECRET, kind: k, regex: 'a', score: 0.5, validator: nope}",
+            "unknown validator 'nope'",
+        ),
         ("{name: extra, label: SECRET, kind: k, regex: 'a', score: 0.5, colour: red}", "(extra).colour"),
         ("{name: mac, label: SECRET, kind: k, regex: '{ZZ}a', score: 0.5}", "unknown macro {ZZ}"),
         (GOOD, "duplicate pattern name"),
@@ -245,7 +303,11 @@ def test_bad_table_names_the_entry(tmp_path: Path, entry: str, message: str) -> 
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [("patterns: [", "cannot read pattern table"), ("- a\n- b\n", "must be a mapping"), ("patterns: []\n", "patterns")],
+    [
+        ("patterns: [", "cannot read pattern table"),
+        ("- a\n- b\n", "must be a mapping"),
+        ("patterns: []\n", "patterns"),
+    ],
 )
 def test_bad_table_file(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(ConfigError, match="pattern") as err:

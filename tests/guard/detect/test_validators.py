@@ -87,7 +87,11 @@ CASES = [
     ("phone", "03-1234-5678", True),
     ("phone", "+1 111 111 1111", False),  # one repeated digit
     ("phone", "20241231", False),  # a date
-    ("jwt", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", True),  # gitleaks:allow
+    (
+        "jwt",
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        True,
+    ),  # gitleaks:allow
     ("jwt", "eyJub3RoaW5nIjoxfQ.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc", False),  # header without alg
     ("jwt", "eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.abc", False),  # payload not JSON
     ("basic_auth", "dXNlcjpwYXNzd29yZA==", True),  # user:password

@@ -47,7 +47,9 @@ def test_alert_and_allow_do_not_change_the_verdict() -> None:
 
 
 def test_destination_override() -> None:
-    policy = Policy(destinations=(DestinationRule(match=("paste.io",), labels={"EMAIL": LabelOverride(action="block")}),))
+    policy = Policy(
+        destinations=(DestinationRule(match=("paste.io",), labels={"EMAIL": LabelOverride(action="block")}),)
+    )
     assert decide([EMAIL], policy, "https://paste.io/new").verdict == "block"
     assert decide([EMAIL], policy, "other.io").verdict == "redact"
     assert policy.rule("EMAIL", "paste.io").threshold == policy.rule("EMAIL").threshold

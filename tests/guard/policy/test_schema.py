@@ -1,4 +1,4 @@
-"""Policy loading: the default equals the taxonomy; every kind of mistake is a ConfigError naming file and key."""
+"""Policy loading: the default is the taxonomy; each mistake is a ConfigError naming file and key."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ from guard.errors import ConfigError
 from guard.findings import LABELS
 from guard.policy import DEFAULT_ACTIONS, Policy, load_policy
 
-BLOCKING = {"SECRET", "CREDIT_CARD", "BANK_ACCOUNT", "NATIONAL_ID", "INTERNAL_HOST", "CODENAME", "CUSTOMER", "FINANCIAL"}
+BLOCKING = {
+    "SECRET",
+    "CREDIT_CARD",
+    "BANK_ACCOUNT",
+    "NATIONAL_ID",
+    "INTERNAL_HOST",
+    "CODENAME",
+    "CUSTOMER",
+    "FINANCIAL",
+}
 
 
 def test_default_policy_is_the_taxonomy() -> None:
@@ -39,15 +48,27 @@ def write(tmp_path: Path, body: str) -> Path:
     ("body", "message"),
     [
         ("labels: {PASSWORD: {action: block}}\n", "labels: unknown label 'PASSWORD'"),
-        ("labels: {SECRET: {action: shred}}\n", "labels.SECRET.action: Input should be 'allow', 'redact', 'block' or 'alert'"),
-        ("labels: {SECRET: {action: block, threshold: 1.5}}\n", "labels.SECRET.threshold: Input should be less than or equal to 1"),
-        ("labels: {SECRET: {action: block, treshold: 0.5}}\n", "labels.SECRET.treshold: Extra inputs are not permitted"),
+        (
+            "labels: {SECRET: {action: shred}}\n",
+            "labels.SECRET.action: Input should be 'allow', 'redact', 'block' or 'alert'",
+        ),
+        (
+            "labels: {SECRET: {action: block, threshold: 1.5}}\n",
+            "labels.SECRET.threshold: Input should be less than or equal to 1",
+        ),
+        (
+            "labels: {SECRET: {action: block, treshold: 0.5}}\n",
+            "labels.SECRET.treshold: Extra inputs are not permitted",
+        ),
         ("fail_mode: maybe\n", "fail_mode: Input should be 'closed' or 'open'"),
         ("colour: red\n", "colour: Extra inputs are not permitted"),
         ("allowlist: {regexes: ['(']}\n", "allowlist.regexes[0]: invalid regex"),
         ("allowlist: {value_hashes: [abc]}\n", "allowlist.value_hashes[0]"),
         ("destinations: [{match: [], labels: {}}]\n", "destinations[0].match"),
-        ("destinations: [{match: [a.com], labels: {FOO: {action: block}}}]\n", "destinations[0].labels: unknown label 'FOO'"),
+        (
+            "destinations: [{match: [a.com], labels: {FOO: {action: block}}}]\n",
+            "destinations[0].labels: unknown label 'FOO'",
+        ),
         ("redaction: {operator: shred}\n", "redaction.operator"),
         ("version: 2\n", "version"),
         ("labels: [\n", "invalid YAML at line"),
@@ -71,7 +92,10 @@ def test_missing_and_directory(tmp_path: Path) -> None:
 
 
 def test_partial_policy_keeps_defaults_and_resolves_key_file(tmp_path: Path) -> None:
-    path = write(tmp_path, "labels: {PERSON: {action: allow, threshold: 0.9}}\nredaction: {operator: hash, key_file: k.key}\n")
+    path = write(
+        tmp_path,
+        "labels: {PERSON: {action: allow, threshold: 0.9}}\nredaction: {operator: hash, key_file: k.key}\n",
+    )
     policy = load_policy(path)
     assert policy.rule("PERSON").action == "allow" and policy.rule("PERSON").threshold == 0.9
     assert policy.rule("SECRET").action == "block"
@@ -92,7 +116,9 @@ def test_allowlists(tmp_path: Path) -> None:
     assert policy.value_allowed("TEST-42") and not policy.value_allowed("test-42x")
     assert not policy.value_allowed("jane@acme.de")
     assert policy.destination_allowed("https://wiki.acme.internal/page")
-    assert policy.destination_allowed("acme.internal") and not policy.destination_allowed("acme.internal.evil.com")
+    assert policy.destination_allowed("acme.internal") and not policy.destination_allowed(
+        "acme.internal.evil.com"
+    )
     assert not policy.destination_allowed(None)
 
 
