@@ -121,3 +121,19 @@ def test_cli_writes_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_cli_rejects_bad_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--n", "5", "--out", str(tmp_path / "x.jsonl"), "--langs", "en,xx"]) == 2
     assert "unknown language" in capsys.readouterr().err
+
+
+def test_identical_across_processes(tmp_path: Path) -> None:
+    """Python's per-process str hash salt must not leak into the data (stable hashes only)."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for salt in ("1", "2"):
+        out = tmp_path / f"{salt}.jsonl"
+        env = {**os.environ, "PYTHONHASHSEED": salt, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+        cmd = [sys.executable, "-m", "training.data.generate", "--n", "40", "--seed", "3", "--out", str(out)]
+        subprocess.run(cmd, check=True, env=env, capture_output=True, timeout=120)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
