@@ -30,6 +30,9 @@ __all__ = [
     "jp_my_number_valid",
     "luhn_valid",
     "driver_license",
+    "ean13",
+    "imei",
+    "isbn13",
     "passport_number",
     "personal_tax_id",
     "us_routing_number",
@@ -453,3 +456,27 @@ def personal_tax_id(rng: random.Random, lang: str = "en") -> str:
     if lang == "de":
         return de_steuer_id(rng)
     return f"9{_digits(rng, 2)}-{rng.randint(70, 88)}-{_digits(rng, 4)}"
+
+
+# ---------------------------------------------------------------- look-alikes (hard negatives)
+def imei(rng: random.Random) -> str:
+    """A Luhn-valid 15-digit IMEI: passes the card checksum but is not a payment card."""
+    return _luhn_complete(rng.choice(["35", "86", "01", "99"]) + _digits(rng, 6), 15, rng)
+
+
+def _ean_check(body: str) -> str:
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body))
+    return str((10 - total % 10) % 10)
+
+
+def ean13(rng: random.Random) -> str:
+    """A valid EAN-13 product barcode."""
+    body = rng.choice(["400", "300", "450", "690", "590"]) + _digits(rng, 9)
+    return body + _ean_check(body)
+
+
+def isbn13(rng: random.Random) -> str:
+    """A valid ISBN-13, hyphenated as printed."""
+    body = rng.choice(["978", "979"]) + _digits(rng, 9)
+    full = body + _ean_check(body)
+    return f"{full[:3]}-{full[3]}-{full[4:8]}-{full[8:12]}-{full[12]}"

@@ -333,6 +333,10 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
         None,
         lambda c: f"{c.rng.choice(['EMP', 'E', 'KD', 'ID', 'HR'])}-{c.rng.randint(1000, 999999):06d}",
     ),
+    "imei": (None, lambda c: ids.imei(c.rng)),
+    "ean": (None, lambda c: ids.ean13(c.rng)),
+    "isbn": (None, lambda c: ids.isbn13(c.rng)),
+    "tracking": (None, lambda c: c.rng.choice([f"1Z{pools.alnum(c.rng, 16)}", f"JD{c.rng.randint(10**17, 10**18 - 1)}", f"{c.rng.randint(10**11, 10**12 - 1)}", f"SF{c.rng.randint(10**11, 10**12 - 1)}", f"LX{c.rng.randint(10**8, 10**9 - 1)}DE"])),
     "awsacct": (None, lambda c: str(c.rng.randint(10**11, 10**12 - 1))),
     # ---- always unlabeled (hard negatives and filler)
     "uuid": (None, lambda c: pools.uuid4(c.rng)),

@@ -66,3 +66,13 @@ def test_iban_countries() -> None:
     for country in ids.IBAN_FORMATS:
         value = ids.iban(rng, country).replace(" ", "")
         assert value.startswith(country) and ids.iban_valid(value)
+
+
+def test_lookalikes_are_valid_but_not_cards() -> None:
+    rng = random.Random(5)
+    for _ in range(100):
+        value = ids.imei(rng)
+        assert len(value) == 15 and ids.luhn_valid(value)  # a hard negative for CREDIT_CARD
+        ean = ids.ean13(rng)
+        assert len(ean) == 13 and ids._ean_check(ean[:12]) == ean[12]
+        assert ids.isbn13(rng).replace("-", "").startswith(("978", "979"))

@@ -334,3 +334,10 @@ _IDS: dict[str, list[str]] = {
 }
 for _theme, _tpls in _IDS.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+PROSE["neg_misc"].extend([
+    "Die IMEI meines Handys ist {imei}, es ist gesperrt.",
+    "Der Barcode {ean} zeigt das falsche Produkt.",
+    "Sendungsnummer {tracking}, seit einer Woche keine Bewegung.",
+    "Buch: ISBN {isbn}",
+])

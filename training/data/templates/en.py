@@ -354,3 +354,11 @@ _IDS: dict[str, list[str]] = {
 }
 for _theme, _tpls in _IDS.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+_LOOKALIKES = [
+    "My phone's IMEI is {imei}, the carrier says it's blocked.",
+    "Barcode {ean} scans as the wrong product.",
+    "Cite the book as ISBN {isbn}.",
+    "Tracking number {tracking} hasn't moved in a week.",
+]
+PROSE["neg_misc"].extend(_LOOKALIKES)

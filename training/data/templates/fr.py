@@ -332,3 +332,10 @@ _IDS: dict[str, list[str]] = {
 }
 for _theme, _tpls in _IDS.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+PROSE["neg_misc"].extend([
+    "L'IMEI de mon téléphone est {imei}, il est bloqué.",
+    "Le code-barres {ean} affiche le mauvais produit.",
+    "Numéro de suivi {tracking}, rien ne bouge depuis une semaine.",
+    "Référence du livre : ISBN {isbn}",
+])

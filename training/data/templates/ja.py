@@ -316,3 +316,10 @@ _IDS: dict[str, list[str]] = {
 }
 for _theme, _tpls in _IDS.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+PROSE["neg_misc"].extend([
+    "スマホのIMEIは{imei}です。",
+    "JANコード{ean}で別の商品が表示されます。",
+    "追跡番号{tracking}が一週間動いていません。",
+    "ISBN {isbn}の本を注文しました。",
+])

@@ -315,3 +315,10 @@ _IDS: dict[str, list[str]] = {
 }
 for _theme, _tpls in _IDS.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
+
+PROSE["neg_misc"].extend([
+    "手机的IMEI是{imei}。",
+    "条码{ean}扫出来是别的商品。",
+    "快递单号{tracking}一周没更新了。",
+    "书号ISBN {isbn}",
+])
