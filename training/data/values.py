@@ -91,6 +91,8 @@ def _person(ctx: Ctx) -> str:
     if roman is not None:
         return _casual(ctx, f"{roman[0]} {roman[1]}")
     fk = _name_faker(ctx)
+    if ctx.lang == "ja" and ctx.rng.random() < 0.06:  # names also get written in katakana
+        return f"{fk.last_kana_name()}{ctx.rng.choice(['', ' ', '・'])}{fk.first_kana_name()}"
     if ctx.lang in ("ja", "zh"):
         name = str(fk.last_name()) + str(fk.first_name())
         if ctx.lang == "ja" and ctx.rng.random() < 0.4:
@@ -164,7 +166,10 @@ def _phone(ctx: Ctx) -> str:
 
 
 def _address(ctx: Ctx, multiline: bool = False) -> str:
-    addr = str(ctx.faker().address())
+    fk = ctx.faker()
+    if ctx.lang == "en" and ctx.rng.random() < 0.2:
+        fk = ctx.fakers["x:en_GB"]
+    addr = str(fk.address())
     if ctx.lang == "ja":
         addr = (
             "〒" + f"{ctx.rng.randint(100, 999)}-{ctx.rng.randint(0, 9999):04d} " + addr
