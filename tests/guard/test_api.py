@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -79,7 +81,9 @@ def test_redact_replaces_blocking_and_redacting_findings(guard: Guard) -> None:
     text = f"mail jane.doe@acme.de twice jane.doe@acme.de and {GHP}"
     red = guard.redact(text, operator="pseudonym")
     assert GHP not in red.text and "jane.doe@acme.de" not in red.text
-    assert red.text.count("[EMAIL_1]") == 2 and "[SECRET_1]" in red.text
+    # the same value gets the same pseudonym (numbering may shift if the model flags words before it)
+    assert 2 in Counter(re.findall(r"\[EMAIL_\d+\]", red.text)).values()
+    assert re.search(r"\[SECRET_\d+\]", red.text)
     assert red.result.verdict == "block"
     with pytest.raises(ValueError, match="unknown redaction operator"):
         guard.redact(text, operator="shred")
@@ -199,3 +203,11 @@ def test_detector_failure_is_a_detector_error_without_text(guard: Guard) -> None
     with pytest.raises(DetectorError) as err:
         g.scan(f"secret {GHP}")
     assert GHP not in str(err.value) and "broken" in str(err.value)
+
+
+@pytest.mark.heavy
+def test_ten_megabytes_through_the_model(guard: Guard) -> None:
+    body = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 180_000)[:10_000_000]
+    result = guard.scan(f"{body} key {AWS}")
+    starts = [f.start for f in result.findings if f.label == "SECRET" and "regex" in f.metadata["detectors"]]
+    assert result.verdict == "block" and starts == [len(body) + 5]
