@@ -435,6 +435,15 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
 
 
 _NEG_SWITCH: dict[str, tuple[str, ...]] = {
+    "baseurl": ("http://localhost:8080", "https://api.example.com", "https://registry.npmjs.org", "https://kubernetes.default.svc"),
+    "jdbc": ("jdbc:postgresql://localhost:5432/test", "jdbc:h2:mem:testdb", "jdbc:mysql://db:3306/app"),
+    "ipport": ("127.0.0.1:5432", "0.0.0.0:8080", "localhost:6379"),
+    "cred_url": (
+        "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git",
+        "https://<user>:<token>@gitlab.com/group/repo.git",
+        "https://x-access-token:${{ secrets.GITHUB_TOKEN }}@github.com/acme/app.git",
+    ),
+    "pem_json": ("-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----", "<private-key>", "${PRIVATE_KEY}"),
     "awskey": (
         "AKIAIOSFODNN7EXAMPLE",
         "AKIAXXXXXXXXXXXXXXXX",

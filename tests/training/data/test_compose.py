@@ -79,3 +79,20 @@ def test_every_template_renders(split: str, fakers: dict[str, object]) -> None:
                 assert "{" + "?" not in out.text, tid
                 count += 1
     assert count > 400
+
+
+def test_negative_machine_text_carries_no_sensitive_value(fakers: dict[str, object]) -> None:
+    """In a hard negative every switchable slot renders a placeholder, never an internal value."""
+    import re
+
+    from training.data.structured import STRUCTURED
+
+    internal = re.compile(
+        r"\b(?:10\.\d+|192\.168|172\.(?:1[6-9]|2\d|3[01]))\.\d+\.\d+\b|\.internal\b|\.local\b|\.lan\b|\.intra\b"
+    )
+    for channel, templates in STRUCTURED.items():
+        for i, template in enumerate(templates):
+            for seed in range(5):
+                out = _render(template, fakers, seed=seed, negative=True)
+                assert out.spans == [], (channel, i)
+                assert not internal.search(out.text), (channel, i, seed)
