@@ -7,6 +7,9 @@ applies the policy's fail mode in one place.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -29,18 +32,46 @@ class Scanner(Protocol):
 
 
 class LocalScanner:
-    """Scans in process with a loaded `guard.Guard` (thread-safe: onnxruntime sessions are)."""
+    """Scans in process with a loaded `guard.Guard` (thread-safe: onnxruntime sessions are).
 
-    def __init__(self, guard: Guard) -> None:
+    Results are cached by ``sha256(text)`` and destination (``cache_size`` entries, LRU): browsers
+    repeat the same URLs and headers constantly. The cache holds digests and `ScanResult` s (labels
+    and offsets), never the texts.
+    """
+
+    def __init__(self, guard: Guard, *, cache_size: int = 4096) -> None:
+        if cache_size < 0:
+            raise ValueError("cache_size must be >= 0")
         self.guard = guard
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple[bytes, str | None], ScanResult] = OrderedDict()
+        self._lock = threading.Lock()
 
     def scan_many(self, texts: Sequence[str], destination: str | None) -> list[ScanResult]:
-        try:
-            return list(self.guard.scan_many(list(texts), destination=destination))
-        except GuardError:
-            raise
-        except Exception as exc:  # onnxruntime and friends: translate at the boundary
-            raise ModelError(f"scan failed: {type(exc).__name__}") from exc
+        keys = [(hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest(), destination) for t in texts]
+        out: list[ScanResult | None] = [None] * len(texts)
+        with self._lock:
+            for i, key in enumerate(keys):
+                hit = self._cache.get(key)
+                if hit is not None:
+                    self._cache.move_to_end(key)
+                    out[i] = hit
+        todo = [i for i, r in enumerate(out) if r is None]
+        if todo:
+            try:
+                fresh = self.guard.scan_many([texts[i] for i in todo], destination=destination)
+            except GuardError:
+                raise
+            except Exception as exc:  # onnxruntime and friends: translate at the boundary
+                raise ModelError(f"scan failed: {type(exc).__name__}") from exc
+            with self._lock:
+                for i, result in zip(todo, fresh, strict=True):
+                    out[i] = result
+                    if self.cache_size:
+                        self._cache[keys[i]] = result
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return [r for r in out if r is not None]
 
 
 def _finding(item: dict[str, Any]) -> tuple[Finding, Action]:

@@ -97,3 +97,17 @@ def test_malformed_answer_is_a_model_error() -> None:
 def test_http_error_status_is_a_model_error(server: str) -> None:
     with pytest.raises(ModelError, match="HTTP 4"):
         RemoteScanner(server + "/nope", timeout=5).scan_many(["x"], None)
+
+
+def test_local_cache_returns_the_same_result_and_is_bounded(proxy_model_dir: Path) -> None:
+    from guard import Guard
+
+    scanner = LocalScanner(Guard.load(model=proxy_model_dir), cache_size=2)
+    first = scanner.scan_many(["a", f"key {AWS_KEY}"], None)
+    again = scanner.scan_many([f"key {AWS_KEY}", "a"], None)
+    assert again[0] is first[1] and again[1] is first[0]
+    assert scanner.scan_many([f"key {AWS_KEY}"], "other.example")[0] is not first[1]  # per destination
+    scanner.scan_many(["b", "c"], None)
+    assert scanner.scan_many(["a"], None)[0] is not first[0]  # evicted
+    uncached = LocalScanner(scanner.guard, cache_size=0)
+    assert uncached.scan_many(["a"], None)[0] is not uncached.scan_many(["a"], None)[0]
