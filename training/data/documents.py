@@ -271,7 +271,7 @@ def _chat(d: _Doc, lang: str) -> None:
     langs = _langs_for(rng, lang, rng.choice([1, 1, 2, 2, 3]))
     if rng.random() < 0.12:  # a whole email or form pasted into an assistant prompt
         d.frame(langs[0], "chat_open")
-        d.lit(rng.choice(["\n\n", "\n\n---\n", "\n\n\"\"\"\n"]))
+        d.lit(rng.choice(["\n\n", "\n\n---\n", '\n\n"""\n']))
         (_email if rng.random() < 0.7 else _form)(d, lang)
         return
     if rng.random() < 0.5:

@@ -23,7 +23,7 @@ from training.data import pools
 from training.data.documents import TemplateBank, assemble
 from training.data.domain_text import DOMAIN_PROSE, label_terms
 from training.data.errors import DataError
-from training.data.record import Example
+from training.data.record import Example, TextBuilder
 from training.data.regex_sample import sample_regex
 from training.data.split import SPLITS
 from training.data.values import Ctx, make_fakers
@@ -119,9 +119,10 @@ class DomainValues:
     # ---- generators used by values.SLOTS when ctx.domain is set
     def codename(self, ctx: Ctx) -> str:
         spellings = ctx.rng.choice(self.codenames)
-        fitting = [s for s in spellings if _fits(s, ctx.lang)] or [
-            s for s in spellings if _script(s) == "latin"
-        ]
+        fitting = [s for s in spellings if _fits(s, ctx.lang)]
+        if not fitting:  # e.g. a Latin-only code name in a Chinese text: no German/French prefix there
+            latin = [s for s in spellings if _script(s) == "latin"]
+            fitting = [s for s in latin if not s.startswith(("Projekt ", "Projet "))] or latin
         value = ctx.rng.choice(fitting or spellings)
         if (
             _script(value) == "latin"
@@ -228,6 +229,26 @@ def _doc_examples(docs_dir: str | Path, values: DomainValues, split: str) -> lis
     return out
 
 
+def _seed_variant(seed: Example, values: DomainValues, ctx: Ctx) -> Example:
+    """The pack's sample sentence with its code names, customers and figures swapped for others."""
+    out = TextBuilder()
+    text, pos = seed["text"], 0
+    for span in seed["spans"]:
+        out.add(text[pos : span["start"]])
+        value = text[span["start"] : span["end"]]
+        if span["label"] == "CODENAME":
+            value = values.codename(ctx)
+        elif span["label"] == "CUSTOMER":
+            value = values.customer(ctx)
+        elif span["label"] == "FINANCIAL":
+            value = pools.percent(ctx.rng, ctx.lang) if "%" in value else pools.money(ctx.rng, ctx.lang)
+        out.add(value, span["label"])
+        pos = span["end"]
+    out.add(text[pos:])
+    lang, template = seed["lang"], seed["template"]
+    return {"text": out.text, "spans": out.spans, "lang": lang, "channel": "seed", "template": template}
+
+
 def generate_domain(
     pack_path: str | Path, n: int, seed: int, split: str = "train", docs_dir: str | Path | None = None
 ) -> Iterator[Example]:
@@ -281,10 +302,15 @@ def generate_domain(
     ]
     for _ in range(n):
         r = rng.random()
-        if seeds and r < 0.03:
-            yield dict(rng.choice(seeds))  # type: ignore[misc]
+        if seeds and r < 0.06:
+            seed_ex = rng.choice(seeds)
+            if r < 0.02:
+                yield dict(seed_ex)  # type: ignore[misc]
+            else:
+                lang = seed_ex["lang"] if seed_ex["lang"] in ("en", "de", "fr", "ja", "zh") else "en"
+                yield _seed_variant(seed_ex, values, Ctx(rng=rng, lang=lang, split=split, fakers=fakers))
             continue
-        if docs and r < 0.15:
+        if docs and r < 0.18:
             yield dict(rng.choice(docs))  # type: ignore[misc]
             continue
         lang, channel = rng.choice(langs), rng.choice(channels)

@@ -318,10 +318,28 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
         ),
     ),
     "url": ("INTERNAL_HOST", _url),
-    "baseurl": ("INTERNAL_HOST", lambda c: f"{c.rng.choice(['https', 'http'])}://{_host(c) if c.rng.random() < 0.7 else _ip(c)}{c.rng.choice(['', '', ':8443', ':6443', ':8080', ':4873'])}"),
-    "jdbc": ("INTERNAL_HOST", lambda c: f"jdbc:{c.rng.choice(['postgresql', 'mysql', 'sqlserver'])}://{_host(c)}:{c.rng.choice([5432, 3306, 1433])}/{c.rng.choice(['app', 'billing', 'ledger', 'crm'])}"),
-    "ipport": ("INTERNAL_HOST", lambda c: f"{_ip(c)}:{c.rng.choice([5432, 6379, 9092, 8080, 443, 22, 3306])}"),
-    "cred_url": ("SECRET", lambda c: f"https://{c.rng.choice(['oauth2', 'deploy', 'ci', 'x-access-token', 'gitlab-ci-token'])}:{secrets.secret(c.rng, _TOKEN_KINDS[:12])[1]}@{_host(c)}/{c.rng.choice(['platform', 'infra', 'team'])}/{c.rng.choice(['api', 'tools', 'web'])}.git"),
+    "baseurl": (
+        "INTERNAL_HOST",
+        lambda c: (
+            f"{c.rng.choice(['https', 'http'])}://{_host(c) if c.rng.random() < 0.7 else _ip(c)}{c.rng.choice(['', '', ':8443', ':6443', ':8080', ':4873'])}"
+        ),
+    ),
+    "jdbc": (
+        "INTERNAL_HOST",
+        lambda c: (
+            f"jdbc:{c.rng.choice(['postgresql', 'mysql', 'sqlserver'])}://{_host(c)}:{c.rng.choice([5432, 3306, 1433])}/{c.rng.choice(['app', 'billing', 'ledger', 'crm'])}"
+        ),
+    ),
+    "ipport": (
+        "INTERNAL_HOST",
+        lambda c: f"{_ip(c)}:{c.rng.choice([5432, 6379, 9092, 8080, 443, 22, 3306])}",
+    ),
+    "cred_url": (
+        "SECRET",
+        lambda c: (
+            f"https://{c.rng.choice(['oauth2', 'deploy', 'ci', 'x-access-token', 'gitlab-ci-token'])}:{secrets.secret(c.rng, _TOKEN_KINDS[:12])[1]}@{_host(c)}/{c.rng.choice(['platform', 'infra', 'team'])}/{c.rng.choice(['api', 'tools', 'web'])}.git"
+        ),
+    ),
     "codename": ("CODENAME", _codename),
     "customer": ("CUSTOMER", _customer),
     "money": ("FINANCIAL", lambda c: pools.money(c.rng, c.lang)),
@@ -341,7 +359,18 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "imei": (None, lambda c: ids.imei(c.rng)),
     "ean": (None, lambda c: ids.ean13(c.rng)),
     "isbn": (None, lambda c: ids.isbn13(c.rng)),
-    "tracking": (None, lambda c: c.rng.choice([f"1Z{pools.alnum(c.rng, 16)}", f"JD{c.rng.randint(10**17, 10**18 - 1)}", f"{c.rng.randint(10**11, 10**12 - 1)}", f"SF{c.rng.randint(10**11, 10**12 - 1)}", f"LX{c.rng.randint(10**8, 10**9 - 1)}DE"])),
+    "tracking": (
+        None,
+        lambda c: c.rng.choice(
+            [
+                f"1Z{pools.alnum(c.rng, 16)}",
+                f"JD{c.rng.randint(10**17, 10**18 - 1)}",
+                f"{c.rng.randint(10**11, 10**12 - 1)}",
+                f"SF{c.rng.randint(10**11, 10**12 - 1)}",
+                f"LX{c.rng.randint(10**8, 10**9 - 1)}DE",
+            ]
+        ),
+    ),
     "awsacct": (None, lambda c: str(c.rng.randint(10**11, 10**12 - 1))),
     # ---- always unlabeled (hard negatives and filler)
     "uuid": (None, lambda c: pools.uuid4(c.rng)),
@@ -435,7 +464,12 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
 
 
 _NEG_SWITCH: dict[str, tuple[str, ...]] = {
-    "baseurl": ("http://localhost:8080", "https://api.example.com", "https://registry.npmjs.org", "https://kubernetes.default.svc"),
+    "baseurl": (
+        "http://localhost:8080",
+        "https://api.example.com",
+        "https://registry.npmjs.org",
+        "https://kubernetes.default.svc",
+    ),
     "jdbc": ("jdbc:postgresql://localhost:5432/test", "jdbc:h2:mem:testdb", "jdbc:mysql://db:3306/app"),
     "ipport": ("127.0.0.1:5432", "0.0.0.0:8080", "localhost:6379"),
     "cred_url": (
@@ -443,7 +477,11 @@ _NEG_SWITCH: dict[str, tuple[str, ...]] = {
         "https://<user>:<token>@gitlab.com/group/repo.git",
         "https://x-access-token:${{ secrets.GITHUB_TOKEN }}@github.com/acme/app.git",
     ),
-    "pem_json": ("-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----", "<private-key>", "${PRIVATE_KEY}"),
+    "pem_json": (
+        "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----",
+        "<private-key>",
+        "${PRIVATE_KEY}",
+    ),
     "awskey": (
         "AKIAIOSFODNN7EXAMPLE",
         "AKIAXXXXXXXXXXXXXXXX",
