@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from serving.inspect.blockpage import COACH_URL
 from tests.serving.inspect.netfixtures import TestCA, Upstream, free_port
 from tests.serving.inspect.proxyprocs import Mitmdump
 
@@ -40,9 +41,8 @@ def upstreams(ca: TestCA) -> Iterator[dict[str, Upstream]]:
 
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory, proxy_model_dir: Path, ca: TestCA) -> Iterator[Mitmdump]:
-    mitm = Mitmdump(
-        tmp_path_factory.mktemp("mitm"), {"guard_model": str(proxy_model_dir), "guard_max_body": "65536"}, ca
-    )
+    options = {"guard_model": str(proxy_model_dir), "guard_max_body": "65536", "guard_coach": "true"}
+    mitm = Mitmdump(tmp_path_factory.mktemp("mitm"), options, ca)
     yield mitm
     mitm.close()
 
@@ -187,3 +187,23 @@ def test_websocket_drops_only_the_leaking_message(proxy: Mitmdump) -> None:
             assert ws.recv(timeout=30) == "echo still there?"
         server.shutdown()
     assert seen == ["hello", "still there?"]
+
+
+def test_coach_mode_confirmation_lets_the_request_through(
+    client: httpx.Client, upstreams: dict[str, Upstream], proxy: Mitmdump
+) -> None:
+    url = _url(upstreams, "http", "/coach")
+    blocked = client.post(url, json={"k": AWS_KEY}, headers={"Accept": "text/html"})
+    assert blocked.status_code == 403 and 'id="guard-coach"' in blocked.text
+    incident = blocked.headers["X-Guard-Incident"]
+    confirm = client.post(
+        COACH_URL, data={"incident": incident, "justification": "ticket SUP-1234 with the vendor"}
+    )
+    assert confirm.status_code == 200 and incident in confirm.text
+    before = len(upstreams["http"].received)
+    again = client.post(url, json={"k": AWS_KEY})
+    assert again.status_code == 200 and len(upstreams["http"].received) == before + 1
+    lines = [json.loads(line) for line in proxy.incidents.read_text().splitlines()]
+    (confirmed,) = [line for line in lines if line["action"] == "coach_confirm"]
+    assert confirmed["id"] == incident and confirmed["justification"] == "ticket SUP-1234 with the vendor"
+    assert lines[-1]["action"] == "override" and lines[-1]["reason"] == "coach_override"
