@@ -8,7 +8,8 @@ the last 2,000 lines (retries, health checks, identical errors); ``--repeat 0`` 
 exact duplicate records. Message *templates* always repeat (a few hundred of them), as in real logs.
 
 Planted leaks (``--leaks N``) are deterministic-detector hits in realistic contexts: AWS access keys,
-Luhn-valid cards, IBANs, e-mails, private IPs, GitHub tokens every one is listed
+Luhn-valid cards, IBANs, e-mails, private IPs, GitHub tokens, and with ``--codename`` a project code
+name that only the model finds; every one is listed
 with file, line and label in ``planted.json`` so recall can be measured exactly. All values are
 synthetic (random, test-only).
 
@@ -76,9 +77,11 @@ def _iban(rng: random.Random) -> str:
     return f"DE{98 - num % 97:02d}{bban}"
 
 
-def _leak(rng: random.Random) -> tuple[str, str, str]:
+def _leak(rng: random.Random, codename: str | None) -> tuple[str, str, str]:
     """Return ``(label, value, sentence-with-{v})``."""
-    kind = rng.randrange(6)
+    kind = rng.randrange(7 if codename else 6)
+    if kind == 6 and codename:
+        return "CODENAME", codename, "roadmap review: project {v} slips to Q3"
     if kind == 0:
         key = "AKIA" + "".join(rng.choice(string.ascii_uppercase + "234567") for _ in range(16))
         return "SECRET", key, "loaded credentials aws_access_key_id={v} for profile deploy"
@@ -140,8 +143,13 @@ def _json_line(clock: _Clock, rng: random.Random) -> list[str]:
     return [json.dumps(event)]
 
 
-def make_corpus(out: Path, mb: float, repeat: float, leaks: int, seed: int = 7) -> dict[str, object]:
-    """Write the corpus and ``planted.json``; return the manifest (sizes, lines, repetition, leaks)."""
+def make_corpus(out: Path, mb: float, repeat: float, leaks: int, seed: int = 7,
+                codename: str | None = None) -> dict[str, object]:
+    """Write the corpus and ``planted.json``; return the manifest (sizes, lines, repetition, leaks).
+
+    ``codename`` adds a model-only kind: sentences naming that project (label CODENAME), which no
+    deterministic detector finds.
+    """
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     plan = [("app.log", 0.45, _app_line), ("access.log", 0.35, _access_line), ("events.jsonl", 0.20, _json_line)]
@@ -165,7 +173,7 @@ def make_corpus(out: Path, mb: float, repeat: float, leaks: int, seed: int = 7) 
                     record = make(clock, rng)
                     if planted_here < n_leaks and records % leak_every == 7:
                         planted_here += 1
-                        label, value, sentence = _leak(rng)
+                        label, value, sentence = _leak(rng, codename)
                         if name == "events.jsonl":
                             event = json.loads(record[0])
                             event["msg"] = sentence.format(v=value)
@@ -192,8 +200,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=float, default=0.3)
     parser.add_argument("--leaks", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--codename", default=None, help="also plant this model-only CODENAME")
     args = parser.parse_args()
-    manifest = make_corpus(args.out, args.mb, args.repeat, args.leaks, args.seed)
+    manifest = make_corpus(args.out, args.mb, args.repeat, args.leaks, args.seed, args.codename)
     files = manifest["files"]
     assert isinstance(files, dict)
     print(json.dumps(files, indent=1))

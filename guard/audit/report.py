@@ -42,8 +42,9 @@ def _bars(items: Sequence[tuple[str, int]], colors: dict[str, str] | None = None
         return '<p class="muted">nothing to show</p>'
     top = max(count for _, count in items) or 1
     row, label_w = 24, 190
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + label_w + 70}" '
-             f'height="{row * len(items) + 6}" role="img">']
+    total_w, total_h = width + label_w + 70, row * len(items) + 6
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_w} {total_h}" width="100%" '
+             f'style="max-width:{total_w}px" role="img">']
     for i, (name, count) in enumerate(items):
         y = i * row + 3
         w = max(2, int(width * count / top))
@@ -64,7 +65,7 @@ def _timeline(by_hour: dict[str, int], width: int = 1060, height: int = 180) -> 
     top = max(by_hour.values()) or 1
     n = len(hours)
     bar = max(1.0, (width - 60) / n)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 40}" role="img">',
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 40}" width="100%" role="img">',
              f'<line x1="50" y1="{height}" x2="{width}" y2="{height}" stroke="#9aa7b4"/>',
              f'<text x="44" y="12" text-anchor="end" font-size="11">{top:,}</text>',
              f'<text x="44" y="{height}" text-anchor="end" font-size="11">0</text>']
@@ -74,7 +75,9 @@ def _timeline(by_hour: dict[str, int], width: int = 1060, height: int = 180) -> 
         parts.append(f'<rect x="{x:.1f}" y="{height - h}" width="{max(1.0, bar - 1):.1f}" height="{h}" '
                      f'fill="#c0392b"><title>{html.escape(hour)}:00 — {by_hour[hour]:,}</title></rect>')
     for i in sorted({0, n // 2, n - 1}):
-        parts.append(f'<text x="{50 + i * bar:.1f}" y="{height + 16}" font-size="11">'
+        anchor = "end" if i == n - 1 and n > 1 else "start"
+        x = 50 + (i + 1) * bar if anchor == "end" else 50 + i * bar
+        parts.append(f'<text x="{x:.1f}" y="{height + 16}" font-size="11" text-anchor="{anchor}">'
                      f"{html.escape(hours[i])}:00</text>")
     parts.append("</svg>")
     return "".join(parts)
