@@ -110,6 +110,8 @@ FORM_FIELDS: dict[str, list[tuple[str, str]]] = {
         ("地址", "ADDRESS"),
         ("身份证号", "SFZ"),
         ("银行卡号", "UNIONPAY"),
+        ("对公账号", "ACCOUNT"),
+        ("收款账号", "ACCOUNT"),
         ("信用卡", "CARD"),
         ("出生日期", "date"),
         ("订单号", "order"),

@@ -341,3 +341,10 @@ PROSE["neg_misc"].extend([
     "Sendungsnummer {tracking}, seit einer Woche keine Bewegung.",
     "Buch: ISBN {isbn}",
 ])
+
+PROSE["payment"].extend([
+    "Kontoverbindung für die Erstattung: {IBAN}, Inhaber {PERSON}.",
+    "Die Firmenkreditkarte {CARD} wurde gesperrt.",
+    "Bitte die Gehaltszahlung für {FIRST} auf {IBAN} umstellen.",
+    "Überweisung an {IBAN} ist zurückgekommen, IBAN ungültig?",
+])

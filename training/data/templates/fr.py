@@ -339,3 +339,10 @@ PROSE["neg_misc"].extend([
     "Numéro de suivi {tracking}, rien ne bouge depuis une semaine.",
     "Référence du livre : ISBN {isbn}",
 ])
+
+PROSE["payment"].extend([
+    "Ma carte {CARD} a été débitée deux fois pour la même commande.",
+    "Le client a donné le numéro {CARD} par téléphone, je le saisis où ?",
+    "Carte bancaire : {CARD}, expire fin {n}/{n}.",
+    "Virement à faire sur {IBAN} avant vendredi, titulaire {PERSON}.",
+])

@@ -322,3 +322,12 @@ PROSE["neg_misc"].extend([
     "快递单号{tracking}一周没更新了。",
     "书号ISBN {isbn}",
 ])
+
+PROSE["payment"].extend([
+    "对公账户：{ACCOUNT}，户名{customer}，开户行{bank}。",
+    "请把货款汇到账号{ACCOUNT}，汇款备注写订单号{order}。",
+    "供应商收款账号改成了{ACCOUNT}，需要财务核实。",
+    "境外汇款信息：IBAN {IBAN}，SWIFT {bic}。",
+    "工资发放账号{ACCOUNT}有误，请更正。",
+    "退款账号：{ACCOUNT}（{bank}）",
+])
