@@ -111,7 +111,8 @@ def hf_embed(model_dir: Path, texts: Sequence[str], batch: int = 32) -> np.ndarr
     from transformers import AutoModel, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-    model = AutoModel.from_pretrained(str(model_dir), dtype=torch.float32).eval()
+    # no pooler: e5 sentence embeddings are mean-pooled, and the image carries no pooler weights
+    model = AutoModel.from_pretrained(str(model_dir), dtype=torch.float32, add_pooling_layer=False).eval()
     rows = []
     with torch.inference_mode():
         for i in range(0, len(texts), batch):
