@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from training.data.compose import Noise, render, template_labels
+from training.data.frames import CONNECTIVES, FENCE_LANG, FORM_FIELDS, SEP, SIG_PHONE
 from training.data.record import TextBuilder
 from training.data.split import partition
 from training.data.structured import STRUCTURED
@@ -40,102 +41,6 @@ THEME_WEIGHTS: dict[str, float] = {
 PROSE_CHANNELS = ("chat", "email", "issue", "form", "notes", "search", "post")
 STRUCT_CHANNELS = tuple(STRUCTURED)
 CHANNELS = PROSE_CHANNELS + STRUCT_CHANNELS
-
-#: lang -> form fields (field name, slot)
-FORM_FIELDS: dict[str, list[tuple[str, str]]] = {
-    "en": [
-        ("Full name", "PERSON"),
-        ("First name", "FIRST"),
-        ("Last name", "LAST"),
-        ("Email", "EMAIL"),
-        ("Phone", "PHONE"),
-        ("Mobile", "PHONE"),
-        ("Address", "ADDRESS"),
-        ("SSN", "SSN"),
-        ("Card number", "CARD"),
-        ("Routing number", "ROUTING"),
-        ("Account number", "ACCOUNT"),
-        ("Date of birth", "date"),
-        ("Order number", "order"),
-        ("Company", "public_company"),
-        ("City", "city"),
-    ],
-    "de": [
-        ("Name", "PERSON"),
-        ("Vorname", "FIRST"),
-        ("Nachname", "LAST"),
-        ("E-Mail", "EMAIL"),
-        ("Telefon", "PHONE"),
-        ("Anschrift", "ADDRESS"),
-        ("Steuer-ID", "STEUER_ID"),
-        ("Ausweisnummer", "PERSO"),
-        ("SV-Nummer", "SVNR"),
-        ("IBAN", "IBAN"),
-        ("Geburtsdatum", "date"),
-        ("Bestellnummer", "order"),
-        ("Ort", "city"),
-    ],
-    "fr": [
-        ("Nom", "LAST"),
-        ("Prénom", "FIRST"),
-        ("Nom complet", "PERSON"),
-        ("Courriel", "EMAIL"),
-        ("Téléphone", "PHONE"),
-        ("Adresse", "ADDRESS"),
-        ("N° de sécurité sociale", "NIR"),
-        ("IBAN", "IBAN"),
-        ("Carte", "CARD"),
-        ("Date de naissance", "date"),
-        ("N° de commande", "order"),
-        ("Ville", "city"),
-    ],
-    "ja": [
-        ("氏名", "PERSON"),
-        ("姓", "LAST"),
-        ("名", "FIRST"),
-        ("メールアドレス", "EMAIL"),
-        ("電話番号", "PHONE"),
-        ("住所", "ADDRESS"),
-        ("マイナンバー", "MYNUMBER"),
-        ("口座番号", "ACCOUNT"),
-        ("カード番号", "CARD"),
-        ("生年月日", "date"),
-        ("注文番号", "order"),
-        ("市区町村", "city"),
-    ],
-    "zh": [
-        ("姓名", "PERSON"),
-        ("邮箱", "EMAIL"),
-        ("手机", "PHONE"),
-        ("地址", "ADDRESS"),
-        ("身份证号", "SFZ"),
-        ("银行卡号", "UNIONPAY"),
-        ("对公账号", "ACCOUNT"),
-        ("收款账号", "ACCOUNT"),
-        ("信用卡", "CARD"),
-        ("出生日期", "date"),
-        ("订单号", "order"),
-        ("城市", "city"),
-    ],
-}
-_SEP = {"en": ": ", "de": ": ", "fr": " : ", "ja": "：", "zh": "："}
-_SIG_PHONE = {
-    "en": ("Tel: ", "Mobile: ", "M ", "Phone: "),
-    "de": ("Tel.: ", "Mobil: ", "T "),
-    "fr": ("Tél. : ", "Portable : "),
-    "ja": ("TEL：", "携帯："),
-    "zh": ("电话：", "手机："),
-}
-_FENCE_LANG = {
-    "config": ("", "env", "yaml", "ini"),
-    "log": ("", "text", "log"),
-    "stacktrace": ("", "text", "python"),
-    "sql": ("sql", ""),
-    "curl": ("bash", "sh", ""),
-    "code": ("python", "js", "", "go"),
-    "csv": ("csv", "", "text"),
-    "http": ("http", "", "text"),
-}
 
 
 @dataclass
@@ -188,16 +93,6 @@ class TemplateBank:
         return [t for t, items in self.prose[lang].items() if items and t.startswith("neg") == negative]
 
 
-#: connectives people put between unrelated requests in one message
-_CONNECTIVES: dict[str, tuple[str, ...]] = {
-    "en": ("Also, ", "Btw, ", "Another thing: ", "Oh and ", "PS: ", "Separately, "),
-    "de": ("Außerdem: ", "Übrigens: ", "Noch was: ", "PS: ", "Und: "),
-    "fr": ("Autre chose : ", "Au fait, ", "Par ailleurs, ", "PS : ", "Et aussi : "),
-    "ja": ("あと、", "ちなみに、", "それから、", "追伸："),
-    "zh": ("另外，", "顺便说一下，", "还有，", "附：", "对了，"),
-}
-
-
 def _pick(rng: random.Random, items: list[Item], negative: bool) -> Item:
     if negative:
         clean = [it for it in items if not template_labels(it[1])]
@@ -237,7 +132,7 @@ class _Doc:
             if k:
                 self.lit(joiner if rng.random() < 0.7 else "\n")
                 if rng.random() < 0.2:
-                    self.out.add(self.noise.apply(rng.choice(_CONNECTIVES[lang]), rng))
+                    self.out.add(self.noise.apply(rng.choice(CONNECTIVES[lang]), rng))
             self.fragment(lang, positive=(k == 0) or rng.random() < 0.5)
 
     def frame(self, lang: str, kind: str) -> None:
@@ -249,7 +144,7 @@ class _Doc:
         self.ctx.negative = self.negative or rng.random() < 0.25  # placeholders inside positive prose too
         self.ctx.lang = "en"
         if fence:
-            self.lit(f"```{rng.choice(_FENCE_LANG[channel])}\n")
+            self.lit(f"```{rng.choice(FENCE_LANG[channel])}\n")
         self.tpl(rng.choice(self.bank.struct[channel]), noisy=False)
         if fence:
             self.lit("\n```")
@@ -314,7 +209,7 @@ def _email(d: _Doc, lang: str) -> None:
         d.lit("\n")
         d.out.add(_slot(d.ctx, "PERSON"), "PERSON")
         if rng.random() < 0.5:
-            d.lit("\n" + rng.choice(_SIG_PHONE[main]))
+            d.lit("\n" + rng.choice(SIG_PHONE[main]))
             d.out.add(_slot(d.ctx, "PHONE"), "PHONE")
         if rng.random() < 0.3:
             d.lit("\n")
@@ -349,7 +244,7 @@ def _form(d: _Doc, lang: str) -> None:
     fields = d.bank.form[main]
     chosen = rng.sample(fields, k=min(len(fields), rng.randint(2, 7)))
     d.ctx.lang = main
-    sep = rng.choice([_SEP[main], "\t", " = "]) if main in ("en", "de", "fr") else _SEP[main]
+    sep = rng.choice([SEP[main], "\t", " = "]) if main in ("en", "de", "fr") else SEP[main]
     for k, (field_id, (name, slot)) in enumerate(chosen):
         d.used.append(field_id)
         if k:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from guard.detect.domain import DomainPack, load_domain_pack
-from training.data import pools
+from training.data import figures, pools
 from training.data.documents import TemplateBank, assemble
 from training.data.domain_text import DOMAIN_PROSE, label_terms
 from training.data.errors import DataError
@@ -241,7 +241,7 @@ def _seed_variant(seed: Example, values: DomainValues, ctx: Ctx) -> Example:
         elif span["label"] == "CUSTOMER":
             value = values.customer(ctx)
         elif span["label"] == "FINANCIAL":
-            value = pools.percent(ctx.rng, ctx.lang) if "%" in value else pools.money(ctx.rng, ctx.lang)
+            value = figures.percent(ctx.rng, ctx.lang) if "%" in value else figures.money(ctx.rng, ctx.lang)
         out.add(value, span["label"])
         pos = span["end"]
     out.add(text[pos:])

@@ -236,6 +236,12 @@ def de_personalausweis(rng: random.Random) -> str:
 
 
 _SV_WEIGHTS = (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)
+#: area numbers of the German pension insurance carriers
+_SV_AREAS = tuple(
+    "02 03 04 08 09 10 11 12 13 14 15 16 17 18 19 20 21 23 24 25 26 28 29 38 39 40 42 43"
+    " 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 69 70 71"
+    " 72 73 74 75 76 77 78 79 80 81 82 89".split()
+)
 
 
 def _sv_check(area: str, dob: str, letter: str, serial: str) -> int:
@@ -253,78 +259,7 @@ def de_sv_nummer_valid(value: str) -> bool:
 
 def de_sv_nummer(rng: random.Random) -> str:
     """A valid SV-Nummer (Rentenversicherungsnummer)."""
-    area = rng.choice(
-        [
-            "02",
-            "03",
-            "04",
-            "08",
-            "09",
-            "10",
-            "11",
-            "12",
-            "13",
-            "14",
-            "15",
-            "16",
-            "17",
-            "18",
-            "19",
-            "20",
-            "21",
-            "23",
-            "24",
-            "25",
-            "26",
-            "28",
-            "29",
-            "38",
-            "39",
-            "40",
-            "42",
-            "43",
-            "44",
-            "45",
-            "46",
-            "47",
-            "48",
-            "49",
-            "50",
-            "51",
-            "52",
-            "53",
-            "54",
-            "55",
-            "56",
-            "57",
-            "58",
-            "59",
-            "60",
-            "61",
-            "62",
-            "63",
-            "64",
-            "65",
-            "66",
-            "67",
-            "68",
-            "69",
-            "70",
-            "71",
-            "72",
-            "73",
-            "74",
-            "75",
-            "76",
-            "77",
-            "78",
-            "79",
-            "80",
-            "81",
-            "82",
-            "89",
-        ]
-    )
+    area = rng.choice(_SV_AREAS)
     dob = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(0, 99):02d}"
     letter = rng.choice(string.ascii_uppercase)
     serial = f"{rng.randint(0, 99):02d}"

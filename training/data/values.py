@@ -12,20 +12,17 @@ capitalised.
 from __future__ import annotations
 
 import random
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from training.data import ids, pools, secrets
+from training.data import figures, ids, neutral, people, pools, secrets
+from training.data.people import EXTRA_NAME_LOCALES
+from training.data.placeholders import NEG_SWITCH
 
 __all__ = ["SLOTS", "Ctx", "make_fakers", "slot_value"]
 
 FAKER_LOCALES = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "ja": "ja_JP", "zh": "zh_CN"}
-
-
-#: extra Latin-script locales for the names of people writing or written about in en/de/fr texts
-EXTRA_NAME_LOCALES = ("en_IN", "es_ES", "it_IT", "pl_PL", "tr_TR", "pt_BR", "nl_NL", "en_GB")
 
 
 def make_fakers(seed: int) -> dict[str, Any]:
@@ -62,123 +59,6 @@ class Ctx:
 
     def faker(self) -> Any:
         return self.fakers[self.lang if self.lang in self.fakers else "en"]
-
-
-def _ascii(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if c.isascii() and (c.isalnum() or c in ".-"))
-
-
-def _name_faker(ctx: Ctx) -> Any:
-    if ctx.lang in ("en", "de", "fr") and ctx.rng.random() < 0.2:
-        return ctx.fakers[f"x:{ctx.rng.choice(EXTRA_NAME_LOCALES)}"]
-    return ctx.faker()
-
-
-def _casual(ctx: Ctx, name: str) -> str:
-    return name.lower() if ctx.casual and ctx.rng.random() < 0.5 else name
-
-
-def _romanized(ctx: Ctx) -> tuple[str, str] | None:
-    """A Japanese or Chinese person written in Latin script (``Yuki Tanaka``) in en/de/fr texts."""
-    if ctx.lang in ("en", "de", "fr") and ctx.rng.random() < 0.08:
-        fk = ctx.fakers[ctx.rng.choice(["ja", "zh"])]
-        return str(fk.first_romanized_name()), str(fk.last_romanized_name())
-    return None
-
-
-def _person(ctx: Ctx) -> str:
-    roman = _romanized(ctx)
-    if roman is not None:
-        return _casual(ctx, f"{roman[0]} {roman[1]}")
-    fk = _name_faker(ctx)
-    if ctx.lang == "ja" and ctx.rng.random() < 0.06:  # names also get written in katakana
-        return f"{fk.last_kana_name()}{ctx.rng.choice(['', ' ', '・'])}{fk.first_kana_name()}"
-    if ctx.lang in ("ja", "zh"):
-        name = str(fk.last_name()) + str(fk.first_name())
-        if ctx.lang == "ja" and ctx.rng.random() < 0.4:
-            name = f"{fk.last_name()} {fk.first_name()}"
-        return name
-    name = f"{fk.first_name()} {fk.last_name()}"
-    if ctx.rng.random() < 0.08:
-        name = f"{fk.first_name()} {fk.first_name()[0]}. {fk.last_name()}"
-    return _casual(ctx, name)
-
-
-def _first(ctx: Ctx) -> str:
-    roman = _romanized(ctx)
-    return _casual(ctx, roman[0] if roman else str(_name_faker(ctx).first_name()))
-
-
-def _last(ctx: Ctx) -> str:
-    roman = _romanized(ctx)
-    return _casual(ctx, roman[1] if roman else str(_name_faker(ctx).last_name()))
-
-
-_FREE_MAIL = {"en": ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me", "hotmail.com"),
-              "de": ("gmx.de", "web.de", "t-online.de", "gmail.com", "posteo.de"),
-              "fr": ("orange.fr", "free.fr", "laposte.net", "gmail.com", "sfr.fr"),
-              "ja": ("yahoo.co.jp", "gmail.com", "docomo.ne.jp", "ezweb.ne.jp", "icloud.com"),
-              "zh": ("qq.com", "163.com", "126.com", "sina.com", "gmail.com", "foxmail.com")}  # fmt: skip
-_TLD = {"en": (".com", ".io", ".co.uk", ".us"), "de": (".de", ".com", ".at", ".ch"), "fr": (".fr", ".com", ".eu"),
-        "ja": (".co.jp", ".jp", ".com"), "zh": (".com.cn", ".cn", ".com")}  # fmt: skip
-
-
-def _email(ctx: Ctx) -> str:
-    rng = ctx.rng
-    fk = ctx.fakers["en"] if ctx.lang in ("ja", "zh") else ctx.faker()
-    first, last = _ascii(fk.first_name()).lower(), _ascii(fk.last_name()).lower()
-    if ctx.lang == "zh" and rng.random() < 0.4:
-        return f"{rng.randint(10**5, 10**10)}@qq.com"
-    local = rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}{rng.randint(1, 99)}", f"{last}.{first}",
-                        f"{first}_{last}", f"{last}{first[0]}", first])  # fmt: skip
-    lang = ctx.lang if ctx.lang in _TLD else "en"
-    r = rng.random()
-    if r < 0.45:
-        domain = rng.choice(_FREE_MAIL[lang])
-    elif r < 0.85:
-        domain = pools.company_slug(rng, ctx.split).replace("-", "") + rng.choice(_TLD[lang])
-    else:
-        if ctx.domain is not None and ctx.domain.email_domains:
-            domain = rng.choice(ctx.domain.email_domains)
-        else:
-            domain = pools.internal_host(rng, ctx.split).split(".", 1)[1]
-    if rng.random() < 0.08:
-        local = rng.choice(["hr", "payroll", "billing", "it-support", "finance", "sales", "security", "ops"])
-    return f"{local}@{domain}"
-
-
-def _phone(ctx: Ctx) -> str:
-    rng = ctx.rng
-    if ctx.lang == "en" and rng.random() < 0.6:
-        a, b, c = rng.randint(201, 989), rng.randint(200, 999), rng.randint(0, 9999)
-        return rng.choice(
-            [f"({a}) {b}-{c:04d}", f"{a}-{b}-{c:04d}", f"+1 {a} {b} {c:04d}", f"+1-{a}-{b}-{c:04d}"]
-        )
-    if ctx.lang == "de" and rng.random() < 0.5:
-        return rng.choice([f"+49 {rng.randint(151, 179)} {rng.randint(1000000, 99999999)}",
-                           f"0{rng.randint(30, 89)} {rng.randint(100000, 9999999)}",
-                           f"+49 (0){rng.randint(30, 89)} {rng.randint(1000, 9999)}-{rng.randint(10, 999)}"])  # fmt: skip
-    if ctx.lang == "fr" and rng.random() < 0.4:
-        return f"+33 {rng.randint(1, 7)} " + " ".join(f"{rng.randint(0, 99):02d}" for _ in range(4))
-    if ctx.lang == "zh" and rng.random() < 0.5:
-        return f"{rng.choice(['138', '139', '186', '135', '+86 137', '+86 150'])}{rng.choice(['', ' ', '-'])}{rng.randint(1000, 9999)}{rng.choice(['', ' ', '-'])}{rng.randint(1000, 9999)}"
-    return str(ctx.faker().phone_number())
-
-
-def _address(ctx: Ctx, multiline: bool = False) -> str:
-    fk = ctx.faker()
-    if ctx.lang == "en" and ctx.rng.random() < 0.2:
-        fk = ctx.fakers["x:en_GB"]
-    addr = str(fk.address())
-    if ctx.lang == "ja":
-        addr = (
-            "〒" + f"{ctx.rng.randint(100, 999)}-{ctx.rng.randint(0, 9999):04d} " + addr
-            if ctx.rng.random() < 0.4
-            else addr
-        )
-    if not multiline:
-        addr = addr.replace("\n", ", ")
-    return addr
 
 
 def _national_id(ctx: Ctx) -> str:
@@ -260,18 +140,18 @@ def _date(ctx: Ctx) -> str:
 
 
 def _pub_money(ctx: Ctx) -> str:
-    return pools.money(ctx.rng, ctx.lang)
+    return figures.money(ctx.rng, ctx.lang)
 
 
 #: slot name -> (label or None, generator)
 SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
-    "person": ("PERSON", _person),
-    "first": ("PERSON", _first),
-    "last": ("PERSON", _last),
-    "email": ("EMAIL", _email),
-    "phone": ("PHONE", _phone),
-    "address": ("ADDRESS", _address),
-    "address_ml": ("ADDRESS", lambda c: _address(c, multiline=True)),
+    "person": ("PERSON", people.person),
+    "first": ("PERSON", people.first_name),
+    "last": ("PERSON", people.last_name),
+    "email": ("EMAIL", people.email),
+    "phone": ("PHONE", people.phone),
+    "address": ("ADDRESS", people.address),
+    "address_ml": ("ADDRESS", lambda c: people.address(c, multiline=True)),
     "national_id": ("NATIONAL_ID", _national_id),
     "ssn": ("NATIONAL_ID", lambda c: ids.us_ssn(c.rng)),
     "steuer_id": ("NATIONAL_ID", lambda c: ids.de_steuer_id(c.rng)),
@@ -342,10 +222,10 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     ),
     "codename": ("CODENAME", _codename),
     "customer": ("CUSTOMER", _customer),
-    "money": ("FINANCIAL", lambda c: pools.money(c.rng, c.lang)),
-    "pct": ("FINANCIAL", lambda c: pools.percent(c.rng, c.lang)),
-    "salary": ("FINANCIAL", lambda c: pools.salary(c.rng, c.lang)),
-    "price": (None, lambda c: pools.price(c.rng, c.lang)),
+    "money": ("FINANCIAL", lambda c: figures.money(c.rng, c.lang)),
+    "pct": ("FINANCIAL", lambda c: figures.percent(c.rng, c.lang)),
+    "salary": ("FINANCIAL", lambda c: figures.salary(c.rng, c.lang)),
+    "price": (None, lambda c: figures.price(c.rng, c.lang)),
     "shorthost": (
         None,
         lambda c: (
@@ -363,7 +243,7 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
         None,
         lambda c: c.rng.choice(
             [
-                f"1Z{pools.alnum(c.rng, 16)}",
+                f"1Z{neutral.alnum(c.rng, 16)}",
                 f"JD{c.rng.randint(10**17, 10**18 - 1)}",
                 f"{c.rng.randint(10**11, 10**12 - 1)}",
                 f"SF{c.rng.randint(10**11, 10**12 - 1)}",
@@ -373,9 +253,9 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     ),
     "awsacct": (None, lambda c: str(c.rng.randint(10**11, 10**12 - 1))),
     # ---- always unlabeled (hard negatives and filler)
-    "uuid": (None, lambda c: pools.uuid4(c.rng)),
-    "sha": (None, lambda c: pools.hex_id(c.rng, c.rng.choice([7, 8, 40]))),
-    "sha256": (None, lambda c: pools.hex_id(c.rng, 64)),
+    "uuid": (None, lambda c: neutral.uuid4(c.rng)),
+    "sha": (None, lambda c: neutral.hex_id(c.rng, c.rng.choice([7, 8, 40]))),
+    "sha256": (None, lambda c: neutral.hex_id(c.rng, 64)),
     "placeholder": (None, lambda c: secrets.placeholder(c.rng)),
     "public_url": (
         None,
@@ -391,9 +271,9 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
         lambda c: c.rng.choice(pools.PUBLIC_FIGURES.get(c.lang, pools.PUBLIC_FIGURES["en"])),
     ),
     "public_company": (None, lambda c: c.rng.choice(pools.PUBLIC_COMPANIES)),
-    "version": (None, lambda c: pools.version(c.rng)),
-    "order": (None, lambda c: pools.order_number(c.rng)),
-    "ticket": (None, lambda c: pools.ticket_key(c.rng)),
+    "version": (None, lambda c: neutral.version(c.rng)),
+    "order": (None, lambda c: neutral.order_number(c.rng)),
+    "ticket": (None, lambda c: neutral.ticket_key(c.rng)),
     "date": (None, _date),
     "time": (None, lambda c: f"{c.rng.randint(0, 23):02d}:{c.rng.randint(0, 59):02d}"),
     "ts": (
@@ -434,7 +314,7 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "sky": (None, _word("sky")),
     "mineral": (None, _word("mineral")),
     "public_money": (None, _pub_money),
-    "fake_person": (None, _person),
+    "fake_person": (None, people.person),
     "bic": (
         None,
         lambda c: c.rng.choice(
@@ -463,93 +343,16 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
 }
 
 
-_NEG_SWITCH: dict[str, tuple[str, ...]] = {
-    "baseurl": (
-        "http://localhost:8080",
-        "https://api.example.com",
-        "https://registry.npmjs.org",
-        "https://kubernetes.default.svc",
-    ),
-    "jdbc": ("jdbc:postgresql://localhost:5432/test", "jdbc:h2:mem:testdb", "jdbc:mysql://db:3306/app"),
-    "ipport": ("127.0.0.1:5432", "0.0.0.0:8080", "localhost:6379"),
-    "cred_url": (
-        "https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git",
-        "https://<user>:<token>@gitlab.com/group/repo.git",
-        "https://x-access-token:${{ secrets.GITHUB_TOKEN }}@github.com/acme/app.git",
-    ),
-    "pem_json": (
-        "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----",
-        "<private-key>",
-        "${PRIVATE_KEY}",
-    ),
-    "awskey": (
-        "AKIAIOSFODNN7EXAMPLE",
-        "AKIAXXXXXXXXXXXXXXXX",
-        "${AWS_ACCESS_KEY_ID}",
-        "<access-key-id>",
-    ),  # gitleaks:allow
-    "awssecret": (
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        "${AWS_SECRET_ACCESS_KEY}",
-        "<secret-access-key>",
-    ),  # gitleaks:allow
-    "db_uri": (
-        "postgresql://user:${DB_PASSWORD}@localhost:5432/app",
-        "postgres://localhost/dev",
-        "sqlite:///app.db",
-        "mongodb://localhost:27017",
-        "redis://localhost:6379/0",
-        "mysql://root:<password>@127.0.0.1/test",
-        "postgresql://postgres:postgres@localhost/postgres",
-        "${DATABASE_URL}",
-    ),
-    "host": (
-        "localhost",
-        "db",
-        "redis",
-        "api.example.com",
-        "example.com",
-        "github.com",
-        "registry.npmjs.org",
-        "smtp.gmail.com",
-        "api.openai.com",
-        "pypi.org",
-    ),
-    "hostport": (
-        "localhost:5432",
-        "127.0.0.1:8080",
-        "db:5432",
-        "redis:6379",
-        "api.example.com:443",
-        "0.0.0.0:8000",
-    ),
-    "ip": ("127.0.0.1", "0.0.0.0", "8.8.8.8", "1.1.1.1", "203.0.113.7", "198.51.100.23"),
-    "url": (
-        "http://localhost:8080/api",
-        "https://api.example.com/v1",
-        "https://httpbin.org/get",
-        "https://api.github.com/repos/octocat/hello-world",
-        "https://jsonplaceholder.typicode.com/posts/1",
-    ),
-    "person": ("<name>", "John Doe", "Jane Doe", "Test User", "%s", "{{ user.name }}", "Max Mustermann"),
-    "phone": ("+1 555 0100", "555-0123", "000-000-0000", "<phone>", "+49 000 0000000"),
-    "address": ("<address>", "{{ address }}", "N/A"),
-    "card": ("**** **** **** 4821", "XXXX-XXXX-XXXX-1234", "<card-number>", "************1881"),
-    "iban": ("<IBAN>", "DEXX XXXX XXXX XXXX XXXX XX", "${IBAN}"),
-    "national_id": ("XXX-XX-XXXX", "000-00-0000", "<ssn>", "***-**-1234"),
-}
-
-
 def _negative_value(ctx: Ctx, key: str) -> str:
     label = SLOTS[key][0]
-    if key in _NEG_SWITCH:
-        return ctx.rng.choice(_NEG_SWITCH[key])
+    if key in NEG_SWITCH:
+        return ctx.rng.choice(NEG_SWITCH[key])
     if label == "SECRET":
         return secrets.placeholder(ctx.rng)
     if label == "EMAIL":
         return SLOTS["example_email"][1](ctx)
     if label == "INTERNAL_HOST":
-        return ctx.rng.choice(_NEG_SWITCH["host"])
+        return ctx.rng.choice(NEG_SWITCH["host"])
     return ctx.rng.choice(("<value>", "N/A", "TBD", "xxx"))
 
 
