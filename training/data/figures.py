@@ -121,5 +121,5 @@ def price(rng: random.Random, lang: str) -> str:
     if lang == "ja":
         return rng.choice([f"{_group(small * 110, ',')}円", f"¥{_group(small * 100 + 80, ',')}"])
     if lang == "zh":
-        return rng.choice([f"{small * 7}元", f"¥{small * 7}", f"{small * 7}块"])
+        return rng.choice([f"{small * 7}元", f"¥{small * 7}", f"{small * 7}元/月"])
     return rng.choice([f"${small}.99", f"${small}", f"${small}/month", f"€{small}"])

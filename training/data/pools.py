@@ -11,6 +11,7 @@ it never saw in training.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import random
 
 __all__ = [
@@ -361,20 +362,19 @@ def internal_host(rng: random.Random, split: str, slug: str | None = None) -> st
 
 
 def internal_ip(rng: random.Random, cidr: bool = False) -> str:
-    """A private IPv4 address (RFC 1918), optionally as a CIDR block."""
+    """A private IPv4 address (RFC 1918), optionally as a CIDR block inside the same private range."""
     kind = rng.random()
     if kind < 0.5:
-        octets = [10, rng.randint(0, 255), rng.randint(0, 255), rng.randint(1, 254)]
+        octets, min_bits = [10, rng.randint(0, 255), rng.randint(0, 255), rng.randint(1, 254)], 8
     elif kind < 0.75:
-        octets = [172, rng.randint(16, 31), rng.randint(0, 255), rng.randint(1, 254)]
+        octets, min_bits = [172, rng.randint(16, 31), rng.randint(0, 255), rng.randint(1, 254)], 12
     else:
-        octets = [192, 168, rng.randint(0, 255), rng.randint(1, 254)]
+        octets, min_bits = [192, 168, rng.randint(0, 255), rng.randint(1, 254)], 16
+    address = ".".join(map(str, octets))
     if cidr:
-        bits = rng.choice([8, 12, 16, 16, 20, 24, 24, 28])
-        keep = bits // 8
-        octets = octets[:keep] + [0] * (4 - keep)
-        return ".".join(map(str, octets)) + f"/{bits}"
-    return ".".join(map(str, octets))
+        bits = rng.choice([b for b in (8, 12, 16, 16, 20, 22, 24, 24, 24, 26, 28) if b >= min_bits])
+        return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
+    return address
 
 
 _URL_PATHS = ("/display/ENG/Release+Plan", "/browse/FIN-2231", "/api/v2/customers", "/dashboards/d/ops-main",
