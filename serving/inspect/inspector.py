@@ -107,8 +107,13 @@ class Inspector:
 
     # -- entry points -------------------------------------------------------------------------
 
-    def inspect(self, request: HttpRequest) -> Outcome:
-        """Decide about one request (blocking; call it off the event loop)."""
+    def inspect(self, request: HttpRequest, *, rewrite: bool = True) -> Outcome:
+        """Decide about one request (blocking; call it off the event loop).
+
+        Args:
+            request: the request as sent.
+            rewrite: whether redaction may rewrite it; if not, what would be redacted is blocked.
+        """
         if self.config.coach and request.host == COACH_HOST:
             return self._confirm(request)
         if self.config.destinations.classify(request.host) == "allow":
@@ -131,32 +136,23 @@ class Inspector:
             for view, res in zip(ext.views, results, strict=True)
             for f, a in zip(res.findings, res.actions, strict=True)
         ]
-        return self._decide(request, ext, _drop_overreach(hits))
+        return self._decide(request, ext, _drop_overreach(hits), rewrite)
 
     def inspect_text(self, request: HttpRequest, text: str) -> Outcome:
-        """Decide about one message sent on ``request``'s connection (WebSocket): pass or block."""
-        if self.config.destinations.classify(request.host) == "allow" or not text:
-            return Outcome("pass", request, "allowlisted" if text else "clean")
-        try:
-            (res,) = self.scanner.scan_many([text], request.host or None)
-        except GuardError as exc:
-            log.warning("scan failed (%s); fail mode %s", type(exc).__name__, self.config.fail_mode)
-            return self.fail(request, "scanner_error")
-        view = View("fields", text, ())
-        hits = [
-            _Hit(view, f, a)
-            for f, a in zip(res.findings, res.actions, strict=True)
-            if a in ("block", "redact")
-        ]
-        if not hits:
-            return Outcome("pass", request, "clean")
-        # A message cannot be rewritten safely mid-protocol: any redact finding drops it.
-        return self._block(request, "findings", hits)
+        """Decide about one message sent on ``request``'s connection (WebSocket): pass or block.
+
+        The message is inspected like a body (JSON messages field by field, base64 decoded, split
+        secrets joined); it cannot be rewritten mid-protocol, so anything to redact blocks it.
+        """
+        message = HttpRequest(
+            "WEBSOCKET", request.url, (), text.encode("utf-8", "surrogatepass"), request.client
+        )
+        return self.inspect(message, rewrite=False)
 
     # -- decisions ----------------------------------------------------------------------------
 
-    def _decide(self, request: HttpRequest, ext: Extraction, hits: list[_Hit]) -> Outcome:
-        strict = self.config.destinations.classify(request.host) == "strict"
+    def _decide(self, request: HttpRequest, ext: Extraction, hits: list[_Hit], rewrite: bool) -> Outcome:
+        strict = not rewrite or self.config.destinations.classify(request.host) == "strict"
         blocking = [h for h in hits if h.action == "block" or (strict and h.action == "redact")]
         redacting = [h for h in hits if h.action == "redact" and not strict]
         for h in hits:
@@ -255,10 +251,23 @@ class Inspector:
             expiry = self._approved.get(fingerprint)
             return expiry is not None and expiry > time.monotonic()
 
+    def _scrub(self, text: str) -> str:
+        """The justification as stored: anything sensitive in it replaced by its label."""
+        if not text:
+            return text
+        try:
+            (res,) = self.scanner.scan_many([text], None)
+        except GuardError:
+            return "[unscanned justification withheld]"
+        spans = [
+            (f.start, f.end, f.label) for f, a in zip(res.findings, res.actions, strict=True) if a != "allow"
+        ]
+        return _apply(text, spans) if spans else text
+
     def _confirm(self, request: HttpRequest) -> Outcome:
         form = dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
         incident_id = form.get("incident", "")
-        justification = form.get("justification", "").strip()[:500]
+        justification = self._scrub(form.get("justification", "").strip()[:500])
         with self._lock:
             pending = self._pending.pop(incident_id, None) if justification else None
             if pending is not None:

@@ -169,3 +169,29 @@ def test_nothing_sensitive_in_logs_incidents_or_pages(
     for s in secrets:
         assert s not in dumped and s[2:-2] not in dumped
     assert "AK****M2" in dumped  # masked preview
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("hello there", "pass"),
+        (json.dumps({"type": "msg", "body": f"key {AWS_KEY}"}), "block"),
+        (base64.b64encode(f"key {AWS_KEY}".encode()).decode(), "block"),
+        (f"write to {EMAIL}", "block"),  # a message cannot be redacted in flight
+    ],
+)
+def test_websocket_messages(inspector: Inspector, text: str, action: str) -> None:
+    handshake = HttpRequest("GET", "wss://chat.example.com/socket", (), b"", client="10.0.0.7")
+    out = inspector.inspect_text(handshake, text)
+    assert out.action == action
+    if action == "block":
+        assert out.incident is not None and out.incident.method == "WEBSOCKET"
+
+
+def test_coach_justification_is_scrubbed(inspector: Inspector, tmp_path: Path) -> None:
+    blocked = inspector.inspect(_json({"k": AWS_KEY}))
+    assert blocked.incident is not None
+    form = f"incident={blocked.incident.id}&justification=ask+{EMAIL}+about+it".encode()
+    inspector.inspect(HttpRequest("POST", "http://guard-coach.invalid/confirm", (), form, client="10.0.0.7"))
+    lines = [json.loads(line) for line in (tmp_path / "inc.jsonl").read_text().splitlines()]
+    assert lines[-1]["justification"] == "ask [EMAIL] about it"
