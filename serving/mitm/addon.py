@@ -39,7 +39,7 @@ _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_api_key", str | None, None, "guard server API key"),
     ("guard_fail_mode", str, "", "closed | open (default: the policy's, else closed)"),
     ("guard_max_body", int, 1_048_576, "largest body inspected; larger bodies follow the fail mode"),
-    ("guard_incidents", str | None, "guard-incidents.jsonl", "incident log (JSON lines, rotated); empty: none"),
+    ("guard_incidents", str | None, "guard-incidents.jsonl", "incident log (JSON lines, rotated)"),
     ("guard_allow", Sequence[str], [], "approved destination hosts, not inspected"),
     ("guard_strict", Sequence[str], list(DEFAULT_STRICT), "paste/AI-chat hosts: redact becomes block"),
     ("guard_coach", bool, False, "coach mode: users may confirm with a justification"),
