@@ -211,3 +211,15 @@ def test_ten_megabytes_through_the_model(guard: Guard) -> None:
     result = guard.scan(f"{body} key {AWS}")
     starts = [f.start for f in result.findings if f.label == "SECRET" and "regex" in f.metadata["detectors"]]
     assert result.verdict == "block" and starts == [len(body) + 5]
+
+
+def test_ambiguous_codename_is_decided_by_the_model_span_score(guard: Guard) -> None:
+    if not KESTREL.exists() or guard.model is None:
+        pytest.skip("needs the Kestrel pack and a model")
+    text = "Okapi is doing well."
+    model_score = guard.model.analyze(text).span_score(0, 5, "CODENAME")
+    found = [f for f in guard.scan(text).findings if f.label == "CODENAME"]
+    if model_score >= guard.policy.rule("CODENAME").threshold:
+        assert [(f.start, f.end) for f in found] == [(0, 5)]
+    else:
+        assert all(f.detector != "domain" for f in found)
