@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -119,6 +120,13 @@ def _spelling_regex(spelling: str) -> str:
     return bounded(r"\s+".join(parts), spelling)
 
 
+@lru_cache(maxsize=256)
+def _alternation(spellings: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for the given spellings, longest first (cached: texts tend to mention the same few)."""
+    ordered = sorted(spellings, key=lambda s: (-len(s), s))
+    return re.compile("|".join(_spelling_regex(s) for s in ordered), re.IGNORECASE)
+
+
 class DictionaryMatcher:
     """Matches codename and customer spellings in one pass and scores each hit by context."""
 
@@ -136,11 +144,12 @@ class DictionaryMatcher:
         for customer in customers:
             for spelling in customer_variants(customer):
                 self._entries.setdefault(_fold(spelling), _Entry("customer", False))
-        spellings = set(self._iter_spellings(codenames, customers))
-        self._regex: re.Pattern[str] | None = None
-        if spellings:
-            ordered = sorted(spellings, key=lambda s: (-len(s), s))
-            self._regex = re.compile("|".join(_spelling_regex(s) for s in ordered), re.IGNORECASE)
+        # A big case-insensitive alternation costs seconds per MB, so each spelling has a probe (its
+        # first word, lower-cased) and only spellings whose probe occurs in the text are matched.
+        self._probes: dict[str, tuple[str, ...]] = {}
+        for spelling in sorted(set(self._iter_spellings(codenames, customers))):
+            probe = spelling.split()[0].lower()
+            self._probes[probe] = (*self._probes.get(probe, ()), spelling)
 
     @staticmethod
     def _iter_spellings(codenames: Sequence[_Named], customers: Sequence[str]) -> Iterator[str]:
@@ -151,10 +160,12 @@ class DictionaryMatcher:
 
     def detect(self, text: str, scorer: SpanScorer | None = None) -> list[Finding]:
         """Return one finding per dictionary hit, scored as the module docstring explains."""
-        if self._regex is None:
+        folded = text.lower()
+        present = tuple(sp for probe, spellings in self._probes.items() if probe in folded for sp in spellings)
+        if not present:
             return []
         out: list[Finding] = []
-        for m in self._regex.finditer(text):
+        for m in _alternation(present).finditer(text):
             matched = m.group()
             entry = self._entries.get(_fold(matched))
             if entry is None:  # a case-insensitive match whose fold differs (rare): not ours to guess

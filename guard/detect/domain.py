@@ -190,8 +190,12 @@ def load_domain_pack(path: str | Path) -> DomainPack:
         ) from None
 
 
-_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]|\.\d)")
+# Leading lookbehinds are checked in code (`_after_boundary`): a pattern that starts with one
+# makes `re` try every position instead of skipping to the first digit.
+_IPV4 = re.compile(r"[0-9]\d{0,2}(?:\.\d{1,3}){3}(?![\d.]|\.\d)")
 _IPV6 = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])")
+_IPV4_BEFORE = frozenset("0123456789.")
+_IPV6_BEFORE = frozenset("0123456789abcdefABCDEF:")
 _URL_TAIL = re.compile(r"(?::\d{1,5})?(?:[/?#][^\s\"'<>`)\]}]*)?")
 
 
@@ -218,6 +222,7 @@ class DomainDetector:
                 rf"(?P<host>(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)*(?:{suffix}))(?![A-Za-z0-9_-]|\.[a-z0-9])",
                 re.IGNORECASE,
             )
+        self._domains = tuple(internal)
         self._networks = tuple(n for p in self.packs for n in p.internal_hosts.networks())
         self._secrets = tuple(
             (fmt.name, re.compile(fmt.regex)) for p in self.packs for fmt in p.secret_formats
@@ -239,6 +244,9 @@ class DomainDetector:
     def _detect_hosts(self, text: str) -> Iterator[Finding]:
         if self._hosts is None:
             return
+        folded = text.lower()
+        if not any(d in folded for d in self._domains):
+            return
         for m in self._hosts.finditer(text):
             if self.is_public_host(m["host"]):
                 continue
@@ -254,8 +262,13 @@ class DomainDetector:
     def _detect_ips(self, text: str) -> Iterator[Finding]:
         if not self._networks:
             return
-        for rx in (_IPV4, _IPV6):
+        versions = {n.version for n in self._networks}
+        for version, rx, before in ((4, _IPV4, _IPV4_BEFORE), (6, _IPV6, _IPV6_BEFORE)):
+            if version not in versions or (version == 6 and ":" not in text):
+                continue
             for m in rx.finditer(text):
+                if m.start() > 0 and text[m.start() - 1] in before:
+                    continue
                 try:
                     ip = ipaddress.ip_address(m.group())
                 except ValueError:
