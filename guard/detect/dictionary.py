@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from guard.detect.context import SpanScorer, bounded, context_window
@@ -161,7 +161,7 @@ class DictionaryMatcher:
     def detect(self, text: str, scorer: SpanScorer | None = None) -> list[Finding]:
         """Return one finding per dictionary hit, scored as the module docstring explains."""
         folded = text.lower()
-        present = tuple(sp for probe, spellings in self._probes.items() if probe in folded for sp in spellings)
+        present = tuple(sp for probe, group in self._probes.items() if probe in folded for sp in group)
         if not present:
             return []
         out: list[Finding] = []
