@@ -102,19 +102,28 @@ def free_port() -> int:
 class ServerProcess:
     """``python -m serving.api serve`` with benchmark settings (no rate limit, deep queue)."""
 
-    def __init__(self, model: Path | None, batching: bool, threads: int) -> None:
+    def __init__(
+        self,
+        model: Path | None,
+        batching: bool,
+        threads: int,
+        cpus: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("GUARD_")}
         env.update(
-            PYTHONPATH=str(ROOT),
+            PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
             GUARD_RATE_LIMIT_PER_S="0",
             GUARD_MAX_QUEUE="4096",
             GUARD_MAX_BATCH_TEXTS="64",
             GUARD_INTRA_OP_THREADS=str(threads),
             GUARD_LOG_LEVEL="warning",
         )
+        env.update(extra_env or {})
         command = [
+            *(["taskset", "-c", cpus] if cpus else []),
             sys.executable,
             "-m",
             "serving.api",
@@ -144,6 +153,16 @@ class ServerProcess:
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not become ready")
             time.sleep(0.3)
+
+    def wait_idle(self, timeout_s: float = 300.0) -> None:
+        """Wait until requests cut at a cell's cap have left the server (queue empty, none in flight)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            text = httpx.get(self.url + "/metrics", timeout=10).text
+            if "guard_queue_depth 0.0" in text and "guard_inflight_requests 1.0" in text:  # 1: this request
+                return
+            time.sleep(0.5)
+        raise RuntimeError("server did not become idle")
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -196,6 +215,7 @@ def run_cell(
     latencies, errors, unfinished, elapsed = asyncio.run(
         drive(server.url, texts, concurrency, seconds, cap_s)
     )
+    server.wait_idle()
     cell = Cell(
         mode=mode,
         text=name,
@@ -232,7 +252,8 @@ def build_proxy_model(out_dir: Path) -> Path:
     from tests.fixtures.tiny_model import TAGS, tokenizer_json_path, write_manifest
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(tokenizer_json_path(), out_dir / "tokenizer.json")
+    if not (out_dir / "tokenizer.json").is_file():  # a copy placed there beforehand is used as is
+        shutil.copyfile(tokenizer_json_path(), out_dir / "tokenizer.json")
     torch.manual_seed(0)
     config = BertConfig(
         vocab_size=250_037,
@@ -298,7 +319,11 @@ def write_markdown(path: Path, report: dict[str, Any]) -> None:
         f"Model: `{report['model_version']}` ({report['model_note']}). "
         f"Machine: {machine['cpus']} CPUs, {machine['platform']}, 1-min load average "
         f"{machine['load_average_1m_before']} before / {machine['load_average_1m_after']} after "
-        "(the machine is shared). Client and server on the same machine. "
+        "(the machine is shared). Client and server on the same machine"
+        + (f"; server pinned to CPUs {report['server_cpus']}" if report.get("server_cpus") else "")
+        + f", {report['intra_op_threads']} onnxruntime intra-op threads"
+        + (f", server env {report['server_env']}" if report.get("server_env") else "")
+        + ". "
         f"{report['seconds_per_cell']} s window per cell (requests started in it count when they finish; "
         f"cells are cut at {report['cap_seconds']} s). Command: `{report['command']}`.",
         "",
@@ -344,14 +369,18 @@ def main() -> None:
         help="concurrency levels for the long text (default: --concurrency)",
     )
     parser.add_argument("--cap-seconds", type=float, default=60.0, help="hard limit per cell")
+    parser.add_argument(
+        "--server-cpus", default=None, help="pin the server to these CPUs (taskset list, e.g. 0,1)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "server.json")
     args = parser.parse_args()
     model = build_proxy_model(args.proxy_model) if args.proxy_model else args.model
+    server_env = dict(item.split("=", 1) for item in args.server_env)
     cells: list[Cell] = []
     version = "?"
     load_before = round(os.getloadavg()[0], 2)
     for mode, batching in (("batched", True), ("unbatched", False)):
-        server = ServerProcess(model, batching, args.threads)
+        server = ServerProcess(model, batching, args.threads, args.server_cpus, server_env)
         version = server.model_version
         try:
             for name in args.sizes:
@@ -383,6 +412,8 @@ def main() -> None:
         "seconds_per_cell": args.seconds,
         "cap_seconds": args.cap_seconds,
         "intra_op_threads": args.threads,
+        "server_cpus": args.server_cpus,
+        "server_env": server_env,
         "results": [asdict(c) for c in cells],
         "summary": summarize(cells),
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -19,11 +19,11 @@ import pytest
 pytest.importorskip("fastapi")
 
 import httpx  # noqa: E402
-from apifixtures import API_KEY, AppFactory  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from serving.api import ServeSettings, create_app, hash_api_key  # noqa: E402
 from serving.api.inference import Engine  # noqa: E402
+from tests.serving.api.apifixtures import API_KEY, AppFactory  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -7,13 +7,13 @@ import threading
 from collections.abc import Sequence
 
 import pytest
-from apifixtures import AWS_KEY, SECRET_TEXT
 
 from guard.api import RedactResult, ScanResult
 from guard.errors import InputError
 from serving.api.batcher import Job, MicroBatcher, Overloaded, ShuttingDown, estimate_tokens, length_buckets
 from serving.api.inference import Engine
 from serving.api.metrics import ServerMetrics
+from tests.serving.api.apifixtures import AWS_KEY, SECRET_TEXT
 
 
 class Recorder:

@@ -8,9 +8,9 @@ import logging
 import sys
 
 import pytest
-from apifixtures import AWS_KEY, CARD, SECRET_TEXT, AppFactory
 
 from serving.api.logs import ACCESS_LOGGER, JsonFormatter, hash_identifier
+from tests.serving.api.apifixtures import AWS_KEY, CARD, SECRET_TEXT, AppFactory
 
 USER = "jane.doe@example-corp.com"
 

@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from apifixtures import AWS_KEY, SECRET_TEXT, AppFactory
+
+from tests.serving.api.apifixtures import AWS_KEY, SECRET_TEXT, AppFactory
 
 JSON = {"content-type": "application/json"}
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from apifixtures import AWS_KEY, CARD, SECRET_TEXT, AppFactory
-
 from serving.api.inference import Engine
+from tests.serving.api.apifixtures import AWS_KEY, CARD, SECRET_TEXT, AppFactory
 
 
 def run(coro: object) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from apifixtures import API_KEY, SECRET_TEXT, AppFactory
-
 from serving.api import hash_api_key
+from tests.serving.api.apifixtures import API_KEY, SECRET_TEXT, AppFactory
 
 
 def run(coro: object) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 
 import httpx
 import pytest
-from apifixtures import API_KEY, AWS_KEY, CARD, SECRET_TEXT
 
 from serving.api import hash_api_key
+from tests.serving.api.apifixtures import API_KEY, AWS_KEY, CARD, SECRET_TEXT
 
 ROOT = Path(__file__).resolve().parents[3]
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
