@@ -66,74 +66,125 @@ class _PeakRss:
 
 def _audit(corpus: Path, out: Path, model: str | None, workers: int, shortcuts: bool) -> dict[str, Any]:
     size = sum(p.stat().st_size for p in corpus.iterdir() if p.name != "planted.json")
-    opts = AuditOptions(inputs=tuple(str(corpus / n) for n in ("app.log", "access.log", "events.jsonl")),
-                        out=out, scan=ScanConfig(model=model, shortcuts=shortcuts), workers=workers,
-                        hash_key=_KEY, restart=True, checkpoint_every=30.0)
+    opts = AuditOptions(
+        inputs=tuple(str(corpus / n) for n in ("app.log", "access.log", "events.jsonl")),
+        out=out,
+        scan=ScanConfig(model=model, shortcuts=shortcuts),
+        workers=workers,
+        hash_key=_KEY,
+        restart=True,
+        checkpoint_every=30.0,
+    )
     with _PeakRss() as rss:
         started = time.monotonic()
         run = run_audit(opts)
         wall = time.monotonic() - started
-    return {"input_mb": round(size / 1e6, 2), "seconds": round(wall, 2), "mb_per_s": round(size / 1e6 / wall, 3),
-            "peak_rss_mb": round(rss.peak / 1e6, 1), "records": run.summary.units, "findings": run.summary.findings,
-            "scanner": dict(run.summary.scanner), "problems": dict(run.summary.problems)}
+    return {
+        "input_mb": round(size / 1e6, 2),
+        "seconds": round(wall, 2),
+        "mb_per_s": round(size / 1e6 / wall, 3),
+        "peak_rss_mb": round(rss.peak / 1e6, 1),
+        "records": run.summary.units,
+        "findings": run.summary.findings,
+        "scanner": dict(run.summary.scanner),
+        "problems": dict(run.summary.problems),
+    }
 
 
 def _recall(corpus: Path, out: Path) -> tuple[float, int, set[tuple[str, int, int, str]]]:
     planted = json.loads((corpus / "planted.json").read_text())["planted"]
-    rows = {(Path(r["file"]).name, r["line"], r["label"], r["value_hash"]) for r in iter_jsonl(out / "findings.jsonl")}
-    found = sum(1 for p in planted if (p["file"], p["line"], p["label"], value_hash(p["value"], _KEY)) in rows)
-    spans = {(Path(r["file"]).name, r["line"], r["start"], r["label"]) for r in iter_jsonl(out / "findings.jsonl")}
+    rows = {
+        (Path(r["file"]).name, r["line"], r["label"], r["value_hash"])
+        for r in iter_jsonl(out / "findings.jsonl")
+    }
+    found = sum(
+        1 for p in planted if (p["file"], p["line"], p["label"], value_hash(p["value"], _KEY)) in rows
+    )
+    spans = {
+        (Path(r["file"]).name, r["line"], r["start"], r["label"]) for r in iter_jsonl(out / "findings.jsonl")
+    }
     return found / max(1, len(planted)), len(planted), spans
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", default=None, help="model directory (default: packaged model)")
     parser.add_argument("--mb", type=float, default=200.0)
     parser.add_argument("--subset-mb", type=float, default=20.0)
     parser.add_argument("--repeat", type=float, default=0.3)
     parser.add_argument("--leaks", type=int, default=500)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--codename", default=None, help="also plant this model-only CODENAME (see corpus docs)"
+    )
     parser.add_argument("--work", type=Path, default=None, help="scratch directory (default: a temp dir)")
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_audit_"))
-    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-                               "model": args.model or "packaged default", "workers": args.workers}
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "model": args.model or "packaged default",
+        "workers": args.workers,
+    }
     subset = work / "subset"
-    manifest = make_corpus(subset, args.subset_mb, args.repeat, max(50, int(args.leaks * args.subset_mb / max(args.mb, args.subset_mb))))
+    manifest = make_corpus(
+        subset,
+        args.subset_mb,
+        args.repeat,
+        max(50, int(args.leaks * args.subset_mb / max(args.mb, args.subset_mb))),
+        codename=args.codename,
+    )
     fast = _audit(subset, work / "out_subset_fast", args.model, args.workers, True)
     slow = _audit(subset, work / "out_subset_raw", args.model, args.workers, False)
     r_fast, n, spans_fast = _recall(subset, work / "out_subset_fast")
     r_slow, _, spans_slow = _recall(subset, work / "out_subset_raw")
-    results["recall_subset"] = {"corpus": manifest["files"], "planted": n, "recall_shortcuts": r_fast,
-                                "recall_no_shortcuts": r_slow, "identical_findings": spans_fast == spans_slow,
-                                "findings_only_with_shortcuts": len(spans_fast - spans_slow),
-                                "findings_only_without_shortcuts": len(spans_slow - spans_fast),
-                                "shortcuts": fast, "no_shortcuts": slow}
+    results["recall_subset"] = {
+        "corpus": manifest["files"],
+        "planted": n,
+        "recall_shortcuts": r_fast,
+        "recall_no_shortcuts": r_slow,
+        "identical_findings": spans_fast == spans_slow,
+        "findings_only_with_shortcuts": len(spans_fast - spans_slow),
+        "findings_only_without_shortcuts": len(spans_slow - spans_fast),
+        "shortcuts": fast,
+        "no_shortcuts": slow,
+    }
     print(json.dumps(results["recall_subset"], indent=1), flush=True)
     for name, repeat in (("repetitive", args.repeat), ("unique", 0.0)):
         if args.mb <= 0:
             break
         corpus = work / name
-        manifest = make_corpus(corpus, args.mb, repeat, args.leaks)
+        manifest = make_corpus(corpus, args.mb, repeat, args.leaks, codename=args.codename)
         run = _audit(corpus, work / f"out_{name}", args.model, args.workers, True)
         recall, n, _ = _recall(corpus, work / f"out_{name}")
         results[name] = {"repeat": repeat, "corpus": manifest["files"], "planted": n, "recall": recall, **run}
         print(json.dumps(results[name], indent=1), flush=True)
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "audit.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    lines = ["# guard audit benchmark", "", f"model: {results['model']}; workers: {args.workers}; "
-             f"cpus: {os.cpu_count()}", "", "| corpus | MB | MB/s | peak RSS MB | recall |", "|---|---|---|---|---|"]
+    lines = [
+        "# guard audit benchmark",
+        "",
+        f"model: {results['model']}; workers: {args.workers}; cpus: {os.cpu_count()}",
+        "",
+        "| corpus | MB | MB/s | peak RSS MB | recall |",
+        "|---|---|---|---|---|",
+    ]
     for name in ("repetitive", "unique"):
         if name in results:
             r = results[name]
-            lines.append(f"| {name} (repeat {r['repeat']}) | {r['input_mb']} | {r['mb_per_s']} | "
-                         f"{r['peak_rss_mb']} | {r['recall']:.3f} ({r['planted']} leaks) |")
+            lines.append(
+                f"| {name} (repeat {r['repeat']}) | {r['input_mb']} | {r['mb_per_s']} | "
+                f"{r['peak_rss_mb']} | {r['recall']:.3f} ({r['planted']} leaks) |"
+            )
     s = results["recall_subset"]
-    lines += ["", f"subset {args.subset_mb} MB: recall with shortcuts {s['recall_shortcuts']:.3f}, without "
-              f"{s['recall_no_shortcuts']:.3f}; identical findings: {s['identical_findings']}; MB/s with "
-              f"{s['shortcuts']['mb_per_s']}, without {s['no_shortcuts']['mb_per_s']}"]
+    lines += [
+        "",
+        f"subset {args.subset_mb} MB: recall with shortcuts {s['recall_shortcuts']:.3f}, without "
+        f"{s['recall_no_shortcuts']:.3f}; identical findings: {s['identical_findings']}; MB/s with "
+        f"{s['shortcuts']['mb_per_s']}, without {s['no_shortcuts']['mb_per_s']}",
+    ]
     (args.results / "audit.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

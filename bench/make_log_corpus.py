@@ -23,16 +23,31 @@ import json
 import random
 import string
 from collections import deque
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 __all__ = ["main", "make_corpus"]
 
 _USERS = ["svc-billing", "svc-search", "batch-runner", "api-gateway", "scheduler", "ingest", "reporting"]
-_PATHS = ["/api/v1/orders", "/api/v1/users/me", "/api/v2/search", "/healthz", "/metrics", "/static/app.js",
-          "/api/v1/invoices", "/login", "/api/v1/carts", "/api/v2/recommendations"]
-_UAS = ["Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0", "curl/8.5.0", "python-requests/2.32.3",
-        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15", "kube-probe/1.30"]
+_PATHS = [
+    "/api/v1/orders",
+    "/api/v1/users/me",
+    "/api/v2/search",
+    "/healthz",
+    "/metrics",
+    "/static/app.js",
+    "/api/v1/invoices",
+    "/login",
+    "/api/v1/carts",
+    "/api/v2/recommendations",
+]
+_UAS = [
+    "Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0",
+    "curl/8.5.0",
+    "python-requests/2.32.3",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15",
+    "kube-probe/1.30",
+]
 _SERVICES = ["order-service", "payment-service", "search-service", "user-service", "gateway"]
 _MESSAGES = [
     "request completed method={m} path={p} status={s} took {d}ms size={z}",
@@ -47,15 +62,27 @@ _MESSAGES = [
     "feature flag evaluated flag=new-checkout variant=B user_id={n}",
 ]
 _ERRORS = [
-    ("java", "ERROR [{th}] c.e.o.OrderController - failed to process order {n}",
-     ["java.lang.IllegalStateException: inventory mismatch for sku {n}",
-      "\tat com.example.orders.OrderService.reserve(OrderService.java:{k})",
-      "\tat com.example.orders.OrderController.create(OrderController.java:{k})",
-      "Caused by: java.sql.SQLTimeoutException: query timed out after {t}s",
-      "\t... 42 more"]),
-    ("python", "ERROR worker crashed while handling task {n}",
-     ["Traceback (most recent call last):", '  File "/srv/app/worker.py", line {k}, in handle',
-      "    result = process(task)", "ValueError: unexpected payload version {k}"]),
+    (
+        "java",
+        "ERROR [{th}] c.e.o.OrderController - failed to process order {n}",
+        [
+            "java.lang.IllegalStateException: inventory mismatch for sku {n}",
+            "\tat com.example.orders.OrderService.reserve(OrderService.java:{k})",
+            "\tat com.example.orders.OrderController.create(OrderController.java:{k})",
+            "Caused by: java.sql.SQLTimeoutException: query timed out after {t}s",
+            "\t... 42 more",
+        ],
+    ),
+    (
+        "python",
+        "ERROR worker crashed while handling task {n}",
+        [
+            "Traceback (most recent call last):",
+            '  File "/srv/app/worker.py", line {k}, in handle',
+            "    result = process(task)",
+            "ValueError: unexpected payload version {k}",
+        ],
+    ),
 ]
 
 
@@ -91,18 +118,24 @@ def _leak(rng: random.Random, codename: str | None) -> tuple[str, str, str]:
         return "BANK_ACCOUNT", _iban(rng), "payout scheduled to iban {v} for vendor"
     if kind == 3:
         name = "".join(rng.choice(string.ascii_lowercase) for _ in range(7))
-        return "EMAIL", f"{name}.{rng.choice(['mueller', 'dupont', 'tanaka'])}@kestrel-corp.com", \
-            "password reset requested by {v}"
+        return (
+            "EMAIL",
+            f"{name}.{rng.choice(['mueller', 'dupont', 'tanaka'])}@kestrel-corp.com",
+            "password reset requested by {v}",
+        )
     if kind == 4:
-        return "INTERNAL_HOST", f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}", \
-            "connection refused to upstream {v}:5432"
+        return (
+            "INTERNAL_HOST",
+            f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+            "connection refused to upstream {v}:5432",
+        )
     token = "ghp_" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(36))
     return "SECRET", token, "git clone failed using token {v}"
 
 
 class _Clock:
     def __init__(self, rng: random.Random) -> None:
-        self.now = datetime(2026, 11, 20, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 20, tzinfo=UTC)
         self.rng = rng
 
     def tick(self) -> datetime:
@@ -112,15 +145,22 @@ class _Clock:
 
 def _fill(template: str, rng: random.Random) -> str:
     return template.format(
-        m=rng.choice(["GET", "POST", "PUT"]), p=rng.choice(_PATHS), s=rng.choice([200, 200, 200, 201, 404, 500]),
-        d=rng.randrange(1, 5000), z=rng.randrange(100, 99999), n=rng.randrange(1, 10_000_000),
-        k=rng.randrange(1, 64), t=rng.randrange(1, 120), svc=rng.choice(_SERVICES), th=f"http-nio-{rng.randrange(1, 200)}",
+        m=rng.choice(["GET", "POST", "PUT"]),
+        p=rng.choice(_PATHS),
+        s=rng.choice([200, 200, 200, 201, 404, 500]),
+        d=rng.randrange(1, 5000),
+        z=rng.randrange(100, 99999),
+        n=rng.randrange(1, 10_000_000),
+        k=rng.randrange(1, 64),
+        t=rng.randrange(1, 120),
+        svc=rng.choice(_SERVICES),
+        th=f"http-nio-{rng.randrange(1, 200)}",
     )
 
 
 def _app_line(clock: _Clock, rng: random.Random) -> list[str]:
     ts = clock.tick().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    rid = "%032x" % rng.getrandbits(128)
+    rid = f"{rng.getrandbits(128):032x}"
     if rng.random() < 0.02:
         _, head, trace = rng.choice(_ERRORS)
         return [f"{ts} {_fill(head, rng)} request_id={rid}", *[_fill(t, rng) for t in trace]]
@@ -131,20 +171,28 @@ def _app_line(clock: _Clock, rng: random.Random) -> list[str]:
 def _access_line(clock: _Clock, rng: random.Random) -> list[str]:
     ts = clock.tick().strftime("%d/%b/%Y:%H:%M:%S +0000")
     ip = f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    return [f'{ip} - - [{ts}] "{rng.choice(["GET", "POST"])} {rng.choice(_PATHS)}?page={rng.randrange(1, 50)} '
-            f'HTTP/1.1" {rng.choice([200, 200, 304, 404, 500])} {rng.randrange(200, 90000)} "-" '
-            f'"{rng.choice(_UAS)}" rt={rng.randrange(1, 3000) / 1000:.3f}']
+    return [
+        f'{ip} - - [{ts}] "{rng.choice(["GET", "POST"])} {rng.choice(_PATHS)}?page={rng.randrange(1, 50)} '
+        f'HTTP/1.1" {rng.choice([200, 200, 304, 404, 500])} {rng.randrange(200, 90000)} "-" '
+        f'"{rng.choice(_UAS)}" rt={rng.randrange(1, 3000) / 1000:.3f}'
+    ]
 
 
 def _json_line(clock: _Clock, rng: random.Random) -> list[str]:
     ts = clock.tick().isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    event = {"ts": ts, "level": rng.choice(["info", "info", "warn"]), "service": rng.choice(_SERVICES),
-             "trace_id": "%032x" % rng.getrandbits(128), "msg": _fill(rng.choice(_MESSAGES), rng)}
+    event = {
+        "ts": ts,
+        "level": rng.choice(["info", "info", "warn"]),
+        "service": rng.choice(_SERVICES),
+        "trace_id": f"{rng.getrandbits(128):032x}",
+        "msg": _fill(rng.choice(_MESSAGES), rng),
+    }
     return [json.dumps(event)]
 
 
-def make_corpus(out: Path, mb: float, repeat: float, leaks: int, seed: int = 7,
-                codename: str | None = None) -> dict[str, object]:
+def make_corpus(
+    out: Path, mb: float, repeat: float, leaks: int, seed: int = 7, codename: str | None = None
+) -> dict[str, object]:
     """Write the corpus and ``planted.json``; return the manifest (sizes, lines, repetition, leaks).
 
     ``codename`` adds a model-only kind: sentences naming that project (label CODENAME), which no
@@ -152,7 +200,11 @@ def make_corpus(out: Path, mb: float, repeat: float, leaks: int, seed: int = 7,
     """
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    plan = [("app.log", 0.45, _app_line), ("access.log", 0.35, _access_line), ("events.jsonl", 0.20, _json_line)]
+    plan = [
+        ("app.log", 0.45, _app_line),
+        ("access.log", 0.35, _access_line),
+        ("events.jsonl", 0.20, _json_line),
+    ]
     planted: list[dict[str, object]] = []
     stats: dict[str, dict[str, int]] = {}
     leaks_per_file = [int(leaks * share) for _, share, _ in plan]
@@ -194,7 +246,9 @@ def make_corpus(out: Path, mb: float, repeat: float, leaks: int, seed: int = 7,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path)
     parser.add_argument("--mb", type=float, default=200.0)
     parser.add_argument("--repeat", type=float, default=0.3)

@@ -27,7 +27,15 @@ import typer
 
 from guard.errors import GuardError
 
-__all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_PROBLEMS", "EXIT_USAGE", "audit", "register"]
+__all__ = [
+    "EXIT_CLEAN",
+    "EXIT_FINDINGS",
+    "EXIT_INTERRUPTED",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "audit",
+    "register",
+]
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_PROBLEMS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 _SEVERITY = {"never": 99, "alert": 0, "redact": 1, "block": 2, "any": 0}
@@ -45,10 +53,16 @@ def audit(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("audit-out"),
     engine: Annotated[str, typer.Option(help="local (worker processes) or spark.")] = "local",
     fmt: Annotated[str | None, typer.Option("--format", help="Force text, jsonl, csv or tsv.")] = None,
-    text_field: Annotated[list[str] | None, typer.Option(help="JSONL path / CSV column to scan (repeat).")] = None,
+    text_field: Annotated[
+        list[str] | None, typer.Option(help="JSONL path / CSV column to scan (repeat).")
+    ] = None,
     id_field: Annotated[str | None, typer.Option(help="JSONL path / CSV column with the record id.")] = None,
-    time_field: Annotated[str | None, typer.Option(help="JSONL path / CSV column with the timestamp.")] = None,
-    workers: Annotated[int, typer.Option(help="Scanner processes (0 = in-process); default: all cores.")] = -1,
+    time_field: Annotated[
+        str | None, typer.Option(help="JSONL path / CSV column with the timestamp.")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Scanner processes (0 = in-process); default: all cores.")
+    ] = -1,
     shortcuts: Annotated[bool, typer.Option(help="Skip work that cannot change the answer.")] = True,
     model: Annotated[Path | None, typer.Option(help="Model directory (default: packaged model).")] = None,
     policy: Annotated[Path | None, typer.Option(help="Policy file.")] = None,
@@ -58,7 +72,9 @@ def audit(
     fail_on_problems: Annotated[bool, typer.Option(help="Exit 3 when some input had problems.")] = True,
     hash_key_file: Annotated[Path | None, typer.Option(help="File holding the value-hash key.")] = None,
     hash_key_hex: Annotated[str | None, typer.Option(envvar="GUARD_AUDIT_HASH_KEY", hidden=True)] = None,
-    state: Annotated[Path | None, typer.Option(help="Checkpoint directory (default OUT/.audit-state).")] = None,
+    state: Annotated[
+        Path | None, typer.Option(help="Checkpoint directory (default OUT/.audit-state).")
+    ] = None,
     restart: Annotated[bool, typer.Option(help="Ignore an existing checkpoint.")] = False,
     checkpoint_every: Annotated[float, typer.Option(help="Seconds between checkpoints.")] = 5.0,
     batch: Annotated[int, typer.Option(help="Texts per worker batch.")] = 256,
@@ -82,11 +98,19 @@ def audit(
     if engine not in ("local", "spark"):
         raise _fail("--engine must be local or spark")
     try:
-        read = ReadOptions(text_fields=tuple(text_field or ()), id_field=id_field, time_field=time_field,
-                           max_line_bytes=max_line_bytes)
+        read = ReadOptions(
+            text_fields=tuple(text_field or ()),
+            id_field=id_field,
+            time_field=time_field,
+            max_line_bytes=max_line_bytes,
+        )
         key = _hash_key(hash_key_file, hash_key_hex)
-        scan = ScanConfig(model=None if model is None else str(model), policy=None if policy is None else str(policy),
-                          domains=tuple(str(d) for d in domain or ()), shortcuts=shortcuts)
+        scan = ScanConfig(
+            model=None if model is None else str(model),
+            policy=None if policy is None else str(policy),
+            domains=tuple(str(d) for d in domain or ()),
+            shortcuts=shortcuts,
+        )
         state_dir = state if state is not None else out / ".audit-state"
         key = resolve_hash_key(key, state_dir)
         n_workers = (os.cpu_count() or 1) if workers < 0 else workers
@@ -94,30 +118,62 @@ def audit(
         if engine == "spark":
             from guard.audit.spark import SparkAudit, run_spark_audit
 
-            summary = run_spark_audit(SparkAudit(inputs=tuple(inputs), out=out, scan=scan, read=read, format=fmt,
-                                                 hash_key=key, master=spark_master, table=table,
-                                                 text_column=text_column, id_column=id_field))
+            summary = run_spark_audit(
+                SparkAudit(
+                    inputs=tuple(inputs),
+                    out=out,
+                    scan=scan,
+                    read=read,
+                    format=fmt,
+                    hash_key=key,
+                    master=spark_master,
+                    table=table,
+                    text_column=text_column,
+                    id_column=id_field,
+                )
+            )
             interrupted, seconds = False, time.monotonic() - started
         else:
             if table is not None:
                 raise _fail("--table needs --engine spark")
-            opts = AuditOptions(inputs=tuple(inputs), out=out, scan=scan, read=read, format=fmt, workers=n_workers,
-                                hash_key=key, state=state, restart=restart, batch_texts=batch,
-                                checkpoint_every=checkpoint_every)
+            opts = AuditOptions(
+                inputs=tuple(inputs),
+                out=out,
+                scan=scan,
+                read=read,
+                format=fmt,
+                workers=n_workers,
+                hash_key=key,
+                state=state,
+                restart=restart,
+                batch_texts=batch,
+                checkpoint_every=checkpoint_every,
+            )
             run = _run_with_progress(opts, run_audit, quiet)
             summary, interrupted, seconds = run.summary, run.interrupted, run.seconds
         if interrupted:
-            typer.echo(f"guard audit: interrupted; run the same command again to resume ({state_dir})", err=True)
+            typer.echo(
+                f"guard audit: interrupted; run the same command again to resume ({state_dir})", err=True
+            )
             raise typer.Exit(EXIT_INTERRUPTED)
-        write_reports(out, summary, formats, seconds=seconds, engine=engine,
-                      model_version=_model_version(scan.model), tool_version=_version())
+        write_reports(
+            out,
+            summary,
+            formats,
+            seconds=seconds,
+            engine=engine,
+            model_version=_model_version(scan.model),
+            tool_version=_version(),
+        )
     except (GuardError, ValueError, OSError) as exc:
         raise _fail(f"{type(exc).__name__}: {exc}") from None
     if not quiet:
         problems = sum(summary.problems.values())
-        typer.echo(f"{summary.units:,} records, {summary.chars / 1e6:,.1f} MB in {seconds:,.1f} s; "
-                   f"{summary.findings:,} findings {dict(summary.by_label.most_common())}; "
-                   f"{problems:,} input problems; reports in {out}")
+        typer.echo(
+            f"{summary.units:,} records, {summary.chars / 1e6:,.1f} MB in {seconds:,.1f} s; "
+            f"{summary.findings:,} findings {dict(summary.by_label.most_common())}; "
+            f"{problems:,} input problems; reports in {out}"
+        )
     worst = max((_ACTION_RANK.get(a, 0) for a in summary.by_action), default=-1)
     if summary.findings and worst >= _SEVERITY[fail_on]:
         raise typer.Exit(EXIT_FINDINGS)
@@ -162,8 +218,15 @@ def _run_with_progress(opts, run_audit, quiet):  # type: ignore[no-untyped-def]
         return run_audit(opts)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    columns = (TextColumn("[bold]auditing"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    columns = (
+        TextColumn("[bold]auditing"),
+        BarColumn(),
+        TextColumn("{task.percentage:>5.1f}%"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task("audit", total=None, rate="")
         begun = time.monotonic()
@@ -176,8 +239,11 @@ def _run_with_progress(opts, run_audit, quiet):  # type: ignore[no-untyped-def]
             seen["units"] += units
             seen["chars"] += chars
             dt = max(time.monotonic() - begun, 1e-6)
-            bar.update(task, advance=chars,
-                       rate=f"{seen['units'] / dt:,.0f} rec/s  {seen['chars'] / dt / 1e6:,.2f} MB/s")
+            bar.update(
+                task,
+                advance=chars,
+                rate=f"{seen['units'] / dt:,.0f} rec/s  {seen['chars'] / dt / 1e6:,.2f} MB/s",
+            )
 
         return run_audit(opts, progress=on_progress, on_start=on_start)
 

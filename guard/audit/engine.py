@@ -103,9 +103,16 @@ def resolve_hash_key(explicit: bytes | None, state_dir: Path) -> bytes:
 
 
 def _fingerprint(opts: AuditOptions, sources: list[Source]) -> str:
-    parts = [repr(opts.inputs), repr(opts.format), repr(opts.read), repr(opts.scan.shortcuts),
-             repr(opts.scan.model), repr(opts.scan.policy), repr(opts.scan.domains),
-             hashlib.sha256(opts.hash_key).hexdigest()]
+    parts = [
+        repr(opts.inputs),
+        repr(opts.format),
+        repr(opts.read),
+        repr(opts.scan.shortcuts),
+        repr(opts.scan.model),
+        repr(opts.scan.policy),
+        repr(opts.scan.domains),
+        hashlib.sha256(opts.hash_key).hexdigest(),
+    ]
     for src in sources:
         try:
             st = os.stat(src.path)
@@ -135,19 +142,22 @@ def _scan_task(texts: list[str]) -> tuple[list[list[Hit]], dict[str, int], int]:
 
 
 # --- main side ---------------------------------------------------------------------------------------
-def _items(sources: list[Source], opts: AuditOptions, positions: dict[str, dict[str, Any]]
-           ) -> Iterator[Unit | Problem | _SourceEnd]:
+def _items(
+    sources: list[Source], opts: AuditOptions, positions: dict[str, dict[str, Any]]
+) -> Iterator[Unit | Problem | _SourceEnd]:
     for src in sources:
         pos = positions.get(src.path, {})
         if pos.get("done"):
             continue
-        yield from read_source(src, opts.read, skip=pos.get("units", 0), offset=pos.get("offset", -1),
-                               line=pos.get("line", 0))
+        yield from read_source(
+            src, opts.read, skip=pos.get("units", 0), offset=pos.get("offset", -1), line=pos.get("line", 0)
+        )
         yield _SourceEnd(src.path)
 
 
-def _batches(items: Iterator[Unit | Problem | _SourceEnd], size: int
-             ) -> Iterator[tuple[list[Unit | Problem | _SourceEnd], list[str]]]:
+def _batches(
+    items: Iterator[Unit | Problem | _SourceEnd], size: int
+) -> Iterator[tuple[list[Unit | Problem | _SourceEnd], list[str]]]:
     batch: list[Unit | Problem | _SourceEnd] = []
     texts: list[str] = []
     chars = 0
@@ -164,8 +174,9 @@ def _batches(items: Iterator[Unit | Problem | _SourceEnd], size: int
         yield batch, texts
 
 
-def run_audit(opts: AuditOptions, progress: Progress | None = None,
-              on_start: Callable[[int], None] | None = None) -> AuditRun:
+def run_audit(
+    opts: AuditOptions, progress: Progress | None = None, on_start: Callable[[int], None] | None = None
+) -> AuditRun:
     """Run (or resume) an audit; write ``findings.jsonl`` and ``problems.jsonl`` under ``opts.out``.
 
     Args:
@@ -187,8 +198,10 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None,
     fingerprint = _fingerprint(opts, sources)
     state = None if opts.restart else checkpoint.load()
     if state is not None and state.get("fingerprint") != fingerprint:
-        raise ConfigError(f"the checkpoint in {opts.state_dir} was made for other inputs or options "
-                          "(or an input file changed); pass --restart to start over")
+        raise ConfigError(
+            f"the checkpoint in {opts.state_dir} was made for other inputs or options "
+            "(or an input file changed); pass --restart to start over"
+        )
     resumed = state is not None
     summary = Summary.from_dict(state["summary"]) if state else Summary()
     positions: dict[str, dict[str, Any]] = state["positions"] if state else {}
@@ -202,8 +215,14 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None,
         on_start(sum(os.path.getsize(s.path) for s in sources if s.path != "-" and os.path.isfile(s.path)))
 
     def save() -> None:
-        checkpoint.save({"fingerprint": fingerprint, "positions": positions, "summary": summary.to_dict(),
-                         "sizes": {"findings": findings.sync(), "problems": problems.sync()}})
+        checkpoint.save(
+            {
+                "fingerprint": fingerprint,
+                "positions": positions,
+                "summary": summary.to_dict(),
+                "sizes": {"findings": findings.sync(), "problems": problems.sync()},
+            }
+        )
 
     def consume(batch: list[Unit | Problem | _SourceEnd], hits: list[list[Hit]]) -> None:
         boundary[0] = False
@@ -227,8 +246,11 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None,
                 summary.add_unit(item)
                 units += 1
                 chars += sum(len(t) for _, t in item.texts)
-                positions[item.source] = {"units": item.ordinal + 1, "offset": item.offset,
-                                          "line": item.last_line}
+                positions[item.source] = {
+                    "units": item.ordinal + 1,
+                    "offset": item.offset,
+                    "line": item.last_line,
+                }
         boundary[0] = True
         if progress is not None:
             progress(units, chars)

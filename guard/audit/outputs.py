@@ -64,8 +64,9 @@ class Checkpoint:
         try:
             state: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"checkpoint {self.path} is unreadable ({type(exc).__name__}); "
-                              "remove it or pass --restart") from exc
+            raise ConfigError(
+                f"checkpoint {self.path} is unreadable ({type(exc).__name__}); remove it or pass --restart"
+            ) from exc
         if state.get("format") != 1:
             raise ConfigError(f"checkpoint {self.path} has an unknown format; pass --restart")
         return state
@@ -117,21 +118,43 @@ def write_sarif(findings: Path, out: Path, tool_version: str) -> None:
                 "ruleId": row["label"],
                 "level": "error" if row["action"] in _BLOCKING else "warning",
                 "message": {"text": f"{row['label']} ({row['kind'] or row['detector']}): {row['preview']}"},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": _uri(row["file"])},
-                    "region": {"startLine": row["line"], "startColumn": row["column"],
-                               "endColumn": row["column"] + row["end"] - row["start"]},
-                }}],
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(row["file"])},
+                            "region": {
+                                "startLine": row["line"],
+                                "startColumn": row["column"],
+                                "endColumn": row["column"] + row["end"] - row["start"],
+                            },
+                        }
+                    }
+                ],
                 "partialFingerprints": {"guardValueHash/v1": row["value_hash"]},
-                "properties": {"score": row["score"], "detector": row["detector"], "action": row["action"],
-                               "recordId": row["record_id"], "field": row["field"]},
+                "properties": {
+                    "score": row["score"],
+                    "detector": row["detector"],
+                    "action": row["action"],
+                    "recordId": row["record_id"],
+                    "field": row["field"],
+                },
             }
             fh.write(("" if first else ",") + json.dumps(result, ensure_ascii=False))
             first = False
-        rules = [{"id": label, "name": label.title().replace("_", ""),
-                  "shortDescription": {"text": f"Sensitive data: {label}"}} for label in sorted(labels)]
-        driver = {"name": "guard-audit", "version": tool_version, "informationUri": "https://example.invalid/guard",
-                  "rules": rules}
+        rules = [
+            {
+                "id": label,
+                "name": label.title().replace("_", ""),
+                "shortDescription": {"text": f"Sensitive data: {label}"},
+            }
+            for label in sorted(labels)
+        ]
+        driver = {
+            "name": "guard-audit",
+            "version": tool_version,
+            "informationUri": "https://example.invalid/guard",
+            "rules": rules,
+        }
         fh.write('],"tool":' + json.dumps({"driver": driver}) + "}]}")
 
 
@@ -139,8 +162,16 @@ def _uri(path: str) -> str:
     return path.replace(os.sep, "/") if not os.path.isabs(path) else Path(path).as_uri()
 
 
-def write_reports(out: Path, summary: Summary, formats: Sequence[str], *, seconds: float, engine: str,
-                  model_version: str, tool_version: str) -> list[Path]:
+def write_reports(
+    out: Path,
+    summary: Summary,
+    formats: Sequence[str],
+    *,
+    seconds: float,
+    engine: str,
+    model_version: str,
+    tool_version: str,
+) -> list[Path]:
     """Derive the requested reports (``csv``, ``sarif``, ``html``) plus ``summary.json`` from an audit.
 
     Returns:
@@ -160,7 +191,12 @@ def write_reports(out: Path, summary: Summary, formats: Sequence[str], *, second
         page = render_report(summary, seconds=seconds, engine=engine, model_version=model_version)
         (out / "report.html").write_text(page, encoding="utf-8")
         written.append(out / "report.html")
-    data = {**summary.to_dict(), "seconds": round(seconds, 3), "engine": engine, "model_version": model_version}
+    data = {
+        **summary.to_dict(),
+        "seconds": round(seconds, 3),
+        "engine": engine,
+        "model_version": model_version,
+    }
     data.pop("hash_labels")
     data["by_hash"] = dict(summary.by_hash.most_common(100))
     (out / "summary.json").write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")

@@ -118,7 +118,9 @@ def _decode(raw: bytes, src: Source, number: int, problems: list[Problem]) -> st
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.append(
-            Problem(src.path, number, "decode_fallback", f"invalid UTF-8 at byte {exc.start}; scanned as Latin-1")
+            Problem(
+                src.path, number, "decode_fallback", f"invalid UTF-8 at byte {exc.start}; scanned as Latin-1"
+            )
         )
         text = raw.decode("latin-1")
     return _clean(text, src, number, problems)
@@ -128,8 +130,14 @@ def _clean(text: str, src: Source, number: int, problems: list[Problem]) -> str:
     if _CONTROL.search(text) is None:
         return text
     count = len(_CONTROL.findall(text))
-    problems.append(Problem(src.path, number, "control_chars",
-                            f"{count} control characters replaced by spaces before scanning"))
+    problems.append(
+        Problem(
+            src.path,
+            number,
+            "control_chars",
+            f"{count} control characters replaced by spaces before scanning",
+        )
+    )
     return text.translate(_SPACES)
 
 
@@ -150,11 +158,19 @@ class _LineReader:
         try:
             yield from self._lines()
         except EOFError as exc:
-            self.failure = Problem(self.src.path, self.number + 1, "truncated",
-                                   f"compressed data ends early ({exc}); lines before were scanned")
+            self.failure = Problem(
+                self.src.path,
+                self.number + 1,
+                "truncated",
+                f"compressed data ends early ({exc}); lines before were scanned",
+            )
         except (zlib.error, OSError) as exc:
-            self.failure = Problem(self.src.path, self.number + 1, "unreadable",
-                                   f"{type(exc).__name__} while reading; lines before were scanned")
+            self.failure = Problem(
+                self.src.path,
+                self.number + 1,
+                "unreadable",
+                f"{type(exc).__name__} while reading; lines before were scanned",
+            )
 
     def _lines(self) -> Iterator[_Line | _Window]:
         limit = self.opts.max_line_bytes
@@ -167,15 +183,21 @@ class _LineReader:
             if raw.endswith(b"\n") or len(raw) < limit:
                 if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[3:]
-                yield _Line(self.number, _decode(raw.rstrip(b"\r\n"), self.src, self.number, self.problems), self.pos)
+                yield _Line(
+                    self.number, _decode(raw.rstrip(b"\r\n"), self.src, self.number, self.problems), self.pos
+                )
             else:
                 yield from self._windows(raw)
 
     def _windows(self, first: bytes) -> Iterator[_Window]:
         number = self.number
         self.problems.append(
-            Problem(self.src.path, number, "long_line", f"line longer than {self.opts.max_line_bytes} bytes; "
-                    "scanned in overlapping windows")
+            Problem(
+                self.src.path,
+                number,
+                "long_line",
+                f"line longer than {self.opts.max_line_bytes} bytes; scanned in overlapping windows",
+            )
         )
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
         pending, consumed, carry = first, 0, ""
@@ -191,15 +213,21 @@ class _LineReader:
             try:
                 text = decoder.decode(chunk, final=last)
             except UnicodeDecodeError:
-                self.problems.append(Problem(self.src.path, number, "decode_fallback",
-                                             "invalid UTF-8 in a long line window; scanned as Latin-1"))
+                self.problems.append(
+                    Problem(
+                        self.src.path,
+                        number,
+                        "decode_fallback",
+                        "invalid UTF-8 in a long line window; scanned as Latin-1",
+                    )
+                )
                 decoder.reset()
                 text = chunk.decode("latin-1")
             text = _clean(text, self.src, number, self.problems)
             window = carry + text
             yield _Window(number, window, consumed - len(carry), len(carry), not last)
             consumed += len(text)
-            carry = window[-self.opts.overlap:] if self.opts.overlap else ""
+            carry = window[-self.opts.overlap :] if self.opts.overlap else ""
             if last:
                 return
             pending = nxt
@@ -214,8 +242,9 @@ class _Window:
     cut: bool
 
 
-def read_source(src: Source, opts: ReadOptions, skip: int = 0, offset: int = -1,
-                line: int = 0) -> Iterator[Unit | Problem]:
+def read_source(
+    src: Source, opts: ReadOptions, skip: int = 0, offset: int = -1, line: int = 0
+) -> Iterator[Unit | Problem]:
     """Yield the units of ``src`` after the first ``skip`` ones, interleaved with problems.
 
     Args:
@@ -238,7 +267,9 @@ def read_source(src: Source, opts: ReadOptions, skip: int = 0, offset: int = -1,
         if seek:
             stream.seek(offset)
         lines = _LineReader(stream, src, opts, line if seek else 0, offset if seek else 0)
-        records = {"text": _text_units, "jsonl": _jsonl_units, "csv": _csv_units, "tsv": _csv_units}[src.format]
+        records = {"text": _text_units, "jsonl": _jsonl_units, "csv": _csv_units, "tsv": _csv_units}[
+            src.format
+        ]
         ordinal = skip if seek else 0
         attached: list[Problem] = []
         for unit in records(src, lines, opts):
@@ -264,8 +295,20 @@ def read_source(src: Source, opts: ReadOptions, skip: int = 0, offset: int = -1,
 
 
 def _renumber(unit: Unit, ordinal: int, seekable: bool, last: int, problems: tuple[Problem, ...]) -> Unit:
-    return Unit(unit.source, ordinal, unit.line, unit.texts, unit.record_id, unit.time, unit.base,
-                unit.head, unit.cut, unit.offset if seekable else -1, last, problems)
+    return Unit(
+        unit.source,
+        ordinal,
+        unit.line,
+        unit.texts,
+        unit.record_id,
+        unit.time,
+        unit.base,
+        unit.head,
+        unit.cut,
+        unit.offset if seekable else -1,
+        last,
+        problems,
+    )
 
 
 def _window_unit(src: Source, w: _Window, field: str = "") -> Unit:
@@ -277,7 +320,9 @@ def _text_units(src: Source, lines: _LineReader, opts: ReadOptions) -> Iterator[
 
     def flush() -> Unit:
         text = "\n".join(item.text for item in group)
-        unit = Unit(src.path, 0, group[0].number, (("", text),), offset=group[-1].end, last_line=group[-1].number)
+        unit = Unit(
+            src.path, 0, group[0].number, (("", text),), offset=group[-1].end, last_line=group[-1].number
+        )
         group.clear()
         return unit
 
@@ -287,8 +332,12 @@ def _text_units(src: Source, lines: _LineReader, opts: ReadOptions) -> Iterator[
                 yield flush()
             yield _window_unit(src, item)
             continue
-        joins = (opts.group_multiline and group and len(group) < opts.max_group_lines
-                 and _CONTINUATION.match(item.text) is not None)
+        joins = (
+            opts.group_multiline
+            and group
+            and len(group) < opts.max_group_lines
+            and _CONTINUATION.match(item.text) is not None
+        )
         if group and not joins:
             yield flush()
         group.append(item)
@@ -320,8 +369,12 @@ def _jsonl_units(src: Source, lines: _LineReader, opts: ReadOptions) -> Iterator
         try:
             obj = json.loads(item.text)
         except ValueError as exc:
-            yield Problem(src.path, item.number, "invalid_json",
-                          f"not valid JSON at column {getattr(exc, 'colno', 0)}; scanned as raw text")
+            yield Problem(
+                src.path,
+                item.number,
+                "invalid_json",
+                f"not valid JSON at column {getattr(exc, 'colno', 0)}; scanned as raw text",
+            )
             yield Unit(src.path, 0, item.number, (("", item.text),), offset=item.end)
             continue
         rid = _lookup(obj, opts.id_field) if opts.id_field else None
@@ -333,14 +386,27 @@ def _jsonl_units(src: Source, lines: _LineReader, opts: ReadOptions) -> Iterator
                 if value is not None:
                     texts.append((path, _as_text(value)))
             if not texts:
-                yield Problem(src.path, item.number, "missing_field",
-                              "none of the text fields is present; scanned the whole line")
+                yield Problem(
+                    src.path,
+                    item.number,
+                    "missing_field",
+                    "none of the text fields is present; scanned the whole line",
+                )
         if not texts:
             if opts.text_fields and not isinstance(obj, dict):
-                yield Problem(src.path, item.number, "bad_row", "JSON value is not an object; scanned the whole line")
+                yield Problem(
+                    src.path, item.number, "bad_row", "JSON value is not an object; scanned the whole line"
+                )
             texts = [("", item.text)]
-        yield Unit(src.path, 0, item.number, tuple(texts), None if rid is None else _as_text(rid),
-                   None if when is None else _as_text(when), offset=item.end)
+        yield Unit(
+            src.path,
+            0,
+            item.number,
+            tuple(texts),
+            None if rid is None else _as_text(rid),
+            None if when is None else _as_text(when),
+            offset=item.end,
+        )
 
 
 def _csv_units(src: Source, lines: _LineReader, opts: ReadOptions) -> Iterator[Unit | Problem]:
@@ -389,8 +455,15 @@ def _csv_units(src: Source, lines: _LineReader, opts: ReadOptions) -> Iterator[U
         names = [header[i] if i < len(header) else f"col{i + 1}" for i in range(len(row))]
         idx = wanted if wanted is not None else list(range(len(row)))
         texts = tuple((names[i], row[i]) for i in idx if i < len(row) and row[i].strip())
-        yield Unit(src.path, 0, first, texts, _cell(header, row, opts.id_field), _cell(header, row, opts.time_field),
-                   last_line=lines.number)
+        yield Unit(
+            src.path,
+            0,
+            first,
+            texts,
+            _cell(header, row, opts.id_field),
+            _cell(header, row, opts.time_field),
+            last_line=lines.number,
+        )
 
 
 def _columns(src: Source, header: list[str], opts: ReadOptions) -> list[int] | Problem | None:
@@ -398,8 +471,12 @@ def _columns(src: Source, header: list[str], opts: ReadOptions) -> list[int] | P
         return None
     missing = [f for f in opts.text_fields if f not in header]
     if missing:
-        return Problem(src.path, 1, "missing_field",
-                       f"columns {', '.join(missing)} not in the header; scanning every column")
+        return Problem(
+            src.path,
+            1,
+            "missing_field",
+            f"columns {', '.join(missing)} not in the header; scanning every column",
+        )
     return [header.index(f) for f in opts.text_fields]
 
 

@@ -107,17 +107,26 @@ class RecordScanner:
         self._exact = _Lru(config.cache_size)
         self._templates = _Lru(config.cache_size)
         self._id_keywords = _id_keywords(guard)
-        self.stats = {"texts": 0, "blank": 0, "exact_hits": 0, "template_hits": 0, "templates": 0,
-                      "hot_templates": 0, "raw_scans": 0}
+        self.stats = {
+            "texts": 0,
+            "blank": 0,
+            "exact_hits": 0,
+            "template_hits": 0,
+            "templates": 0,
+            "hot_templates": 0,
+            "raw_scans": 0,
+        }
 
     @classmethod
     def load(cls, config: ScanConfig) -> RecordScanner:
         """Load the guard named by ``config`` (raises the guard's `ConfigError`/`ModelError`)."""
         from guard import Guard
 
-        guard = Guard.load(model=None if config.model is None else Path(config.model),
-                           policy=None if config.policy is None else Path(config.policy),
-                           domains=[Path(d) for d in config.domains])
+        guard = Guard.load(
+            model=None if config.model is None else Path(config.model),
+            policy=None if config.policy is None else Path(config.policy),
+            domains=[Path(d) for d in config.domains],
+        )
         return cls(guard, config)
 
     def scan(self, texts: Sequence[str]) -> list[list[Hit]]:
@@ -143,9 +152,11 @@ class RecordScanner:
             if not template.slots:
                 raw.setdefault(text, []).append(i)
                 continue
-            state = self._templates.get_touch(template.text)
+            # The key holds the placeholder layout too: a literal "0" and a masked number read the same.
+            key = f"{template.text}\x00{','.join(f'{a}:{b}' for a, b, _, _ in template.slots)}"
+            state = self._templates.get_touch(key)
             if state is None:
-                pending.setdefault(template.text, []).append((i, template))
+                pending.setdefault(key, []).append((i, template))
             elif state is _HOT:
                 raw.setdefault(text, []).append(i)
             else:
@@ -154,12 +165,13 @@ class RecordScanner:
         if pending:
             keys = list(pending)
             self.stats["templates"] += len(keys)
-            for key, hits in zip(keys, self._scan_raw(keys), strict=True):
+            scanned = self._scan_raw([pending[key][0][1].text for key in keys])
+            for key, hits in zip(keys, scanned, strict=True):
                 first = pending[key][0][1]
                 if any(first.map_span(h.start, h.end) is None for h in hits):
                     self.stats["hot_templates"] += 1
                     self._templates.put(key, _HOT)
-                    for i, template in pending[key]:
+                    for i, _ in pending[key]:
                         raw.setdefault(texts[i], []).append(i)
                 else:
                     self._templates.put(key, hits)
@@ -184,11 +196,20 @@ class RecordScanner:
         size = self.config.batch_size
         for k in range(0, len(texts), size):
             for result in self.guard.scan_many(texts[k : k + size]):
-                out.append([
-                    Hit(f.label, f.start, f.end, round(float(f.score), 4), f.detector, str(action),
-                        str(f.metadata.get("kind", "")))
-                    for f, action in zip(result.findings, result.actions, strict=True)
-                ])
+                out.append(
+                    [
+                        Hit(
+                            f.label,
+                            f.start,
+                            f.end,
+                            round(float(f.score), 4),
+                            f.detector,
+                            str(action),
+                            str(f.metadata.get("kind", "")),
+                        )
+                        for f, action in zip(result.findings, result.actions, strict=True)
+                    ]
+                )
         return out
 
 

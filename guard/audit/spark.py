@@ -60,8 +60,9 @@ def _scanner(config: ScanConfig) -> RecordScanner:
     return _SCANNER[config]
 
 
-def _scan_source(job: tuple[int, Source], config: ScanConfig, read: ReadOptions, key: bytes,
-                 batch: int = 256) -> Iterator[tuple[int, int, int, str, str]]:
+def _scan_source(
+    job: tuple[int, Source], config: ScanConfig, read: ReadOptions, key: bytes, batch: int = 256
+) -> Iterator[tuple[int, int, int, str, str]]:
     """Yield ``(source_index, unit_ordinal, seq, kind, json)`` for one source (kind: row or problem)."""
     index, src = job
     scanner = _scanner(config)
@@ -81,8 +82,13 @@ def _scan_source(job: tuple[int, Source], config: ScanConfig, read: ReadOptions,
                 seq += 1
                 yield index, unit.ordinal, seq, "row", json.dumps(row, ensure_ascii=False)
             seq += 1
-            yield index, unit.ordinal, seq, "unit", json.dumps({"texts": len(unit.texts),
-                                                                 "chars": sum(len(t) for _, t in unit.texts)})
+            yield (
+                index,
+                unit.ordinal,
+                seq,
+                "unit",
+                json.dumps({"texts": len(unit.texts), "chars": sum(len(t) for _, t in unit.texts)}),
+            )
             k += len(unit.texts)
         pending.clear()
 
@@ -113,9 +119,15 @@ def run_spark_audit(job: SparkAudit) -> Summary:
     # Executors must run this interpreter (the one with guard and its dependencies installed).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    spark = (SparkSession.builder.master(job.master).appName("guard-audit")
-             .config("spark.ui.enabled", "false").config("spark.pyspark.python", sys.executable)
-            .config("spark.pyspark.driver.python", sys.executable).config("spark.sql.shuffle.partitions", "4").getOrCreate())
+    spark = (
+        SparkSession.builder.master(job.master)
+        .appName("guard-audit")
+        .config("spark.ui.enabled", "false")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate()
+    )
     try:
         sc = spark.sparkContext
         config, read, key = sc.broadcast(job.scan), sc.broadcast(job.read), sc.broadcast(job.hash_key)
@@ -124,23 +136,37 @@ def run_spark_audit(job: SparkAudit) -> Summary:
             sources, start_problems = discover(list(job.inputs), job.format)
             jobs = list(enumerate(sources))
             rdd = sc.parallelize(jobs, max(1, len(jobs))).flatMap(
-                lambda j: _scan_source(j, config.value, read.value, key.value))
+                lambda j: _scan_source(j, config.value, read.value, key.value)
+            )
         else:
             start_problems = []
             rdd = _table_rdd(spark, job, config, key)
             sources = []
         out_rows = rdd.sortBy(lambda r: (r[0], r[1], r[2])).map(lambda r: (r[3], r[4])).cache()
-        types = {"line": LongType(), "column": LongType(), "record_line": LongType(), "start": LongType(),
-                 "end": LongType(), "score": DoubleType()}
+        types = {
+            "line": LongType(),
+            "column": LongType(),
+            "record_line": LongType(),
+            "start": LongType(),
+            "end": LongType(),
+            "score": DoubleType(),
+        }
         schema = StructType([StructField(n, types.get(n, StringType()), True) for n in ROW_FIELDS])
         rows_df = spark.createDataFrame(
-            out_rows.filter(lambda r: r[0] == "row").map(lambda r: tuple(json.loads(r[1])[n] for n in ROW_FIELDS)),
-            schema)
+            out_rows.filter(lambda r: r[0] == "row").map(
+                lambda r: tuple(json.loads(r[1])[n] for n in ROW_FIELDS)
+            ),
+            schema,
+        )
         rows_df.write.mode("overwrite").parquet(str(job.out / "findings.parquet"))
-        with open(job.out / "findings.jsonl", "w", encoding="utf-8") as rows_fh, \
-                open(job.out / "problems.jsonl", "w", encoding="utf-8") as problems_fh:
+        with (
+            open(job.out / "findings.jsonl", "w", encoding="utf-8") as rows_fh,
+            open(job.out / "problems.jsonl", "w", encoding="utf-8") as problems_fh,
+        ):
             for problem in start_problems:
-                problems_fh.write(json.dumps(problem.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
+                problems_fh.write(
+                    json.dumps(problem.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+                )
                 summary.add_problem(problem)
             for kind, payload in out_rows.toLocalIterator():
                 data = json.loads(payload)
@@ -167,27 +193,37 @@ def _table_rdd(spark: Any, job: SparkAudit, config: Any, key: Any) -> Any:
     cols = [job.text_column] + ([job.id_column] if job.id_column else [])
     frames = [spark.read.format(job.table).load(path).select(*cols) for path in job.inputs]
 
-    def scan_rows(path: str, index: int, rows: Iterator[tuple[Any, int]]) -> Iterator[tuple[int, int, int, str, str]]:
+    def scan_rows(
+        path: str, index: int, rows: Iterator[tuple[Any, int]]
+    ) -> Iterator[tuple[int, int, int, str, str]]:
         scanner = _scanner(config.value)
         for row, n in rows:
             text = "" if row[0] is None else str(row[0])
-            unit = Unit(path, int(n), int(n) + 1, ((job.text_column or "", text),),
-                        None if len(row) < 2 or row[1] is None else str(row[1]), last_line=int(n) + 1)
+            unit = Unit(
+                path,
+                int(n),
+                int(n) + 1,
+                ((job.text_column or "", text),),
+                None if len(row) < 2 or row[1] is None else str(row[1]),
+                last_line=int(n) + 1,
+            )
             hits = scanner.scan([text])
             for seq, found in enumerate(finding_rows(unit, hits, key.value)):
                 yield index, int(n), seq, "row", json.dumps(found, ensure_ascii=False)
             yield index, int(n), 1 << 30, "unit", json.dumps({"texts": 1, "chars": len(text)})
 
-    rdds = [frame.rdd.zipWithIndex().mapPartitions(lambda it, p=path, i=i: scan_rows(p, i, it))
-            for i, (path, frame) in enumerate(zip(job.inputs, frames, strict=True))]
+    rdds = [
+        frame.rdd.zipWithIndex().mapPartitions(lambda it, p=path, i=i: scan_rows(p, i, it))
+        for i, (path, frame) in enumerate(zip(job.inputs, frames, strict=True))
+    ]
     return rdds[0] if len(rdds) == 1 else spark.sparkContext.union(rdds)
 
 
 def main(argv: list[str] | None = None) -> None:
     """``spark-submit guard/audit/spark.py INPUT... --out DIR [guard audit options]``."""
-    from guard.audit.cli import audit
-
     import typer
+
+    from guard.audit.cli import audit
 
     app = typer.Typer(add_completion=False)
     app.command()(audit)

@@ -22,8 +22,22 @@ __all__ = ["ROW_FIELDS", "Summary", "finding_rows"]
 
 #: Column order of a finding row (JSONL keys, CSV header, Parquet schema).
 ROW_FIELDS: tuple[str, ...] = (
-    "file", "line", "column", "record_line", "record_id", "field", "start", "end", "label", "score",
-    "detector", "action", "kind", "preview", "value_hash", "time",
+    "file",
+    "line",
+    "column",
+    "record_line",
+    "record_id",
+    "field",
+    "start",
+    "end",
+    "label",
+    "score",
+    "detector",
+    "action",
+    "kind",
+    "preview",
+    "value_hash",
+    "time",
 )
 _TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d(?::\d\d)?")
 _TOP_CAP = 20_000
@@ -42,24 +56,26 @@ def finding_rows(unit: Unit, hits: Sequence[list[Hit]], hash_key: bytes) -> list
                 continue  # the next window sees it whole
             value = text[hit.start : hit.end]
             newline = text.rfind("\n", 0, hit.start)
-            rows.append({
-                "file": unit.source,
-                "line": unit.line + text.count("\n", 0, hit.start),
-                "column": unit.base + hit.start - newline,
-                "record_line": unit.line,
-                "record_id": unit.record_id,
-                "field": name,
-                "start": unit.base + hit.start,
-                "end": unit.base + hit.end,
-                "label": hit.label,
-                "score": hit.score,
-                "detector": hit.detector,
-                "action": hit.action,
-                "kind": hit.kind,
-                "preview": mask_preview(value),
-                "value_hash": value_hash(value, hash_key),
-                "time": unit.time if unit.time is not None else _time_of(text),
-            })
+            rows.append(
+                {
+                    "file": unit.source,
+                    "line": unit.line + text.count("\n", 0, hit.start),
+                    "column": unit.base + hit.start - newline,
+                    "record_line": unit.line,
+                    "record_id": unit.record_id,
+                    "field": name,
+                    "start": unit.base + hit.start,
+                    "end": unit.base + hit.end,
+                    "label": hit.label,
+                    "score": hit.score,
+                    "detector": hit.detector,
+                    "action": hit.action,
+                    "kind": hit.kind,
+                    "preview": mask_preview(value),
+                    "value_hash": value_hash(value, hash_key),
+                    "time": unit.time if unit.time is not None else _time_of(text),
+                }
+            )
     return rows
 
 
@@ -113,18 +129,41 @@ class Summary:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "files": self.files, "units": self.units, "texts": self.texts, "chars": self.chars,
-            "findings": self.findings, "by_label": dict(self.by_label), "by_action": dict(self.by_action),
-            "by_file": dict(self.by_file), "by_hour": dict(self.by_hour), "by_hash": dict(self.by_hash),
-            "hash_labels": self.hash_labels, "problems": dict(self.problems),
-            "problem_files": dict(self.problem_files), "scanner": dict(self.scanner),
+            "files": self.files,
+            "units": self.units,
+            "texts": self.texts,
+            "chars": self.chars,
+            "findings": self.findings,
+            "by_label": dict(self.by_label),
+            "by_action": dict(self.by_action),
+            "by_file": dict(self.by_file),
+            "by_hour": dict(self.by_hour),
+            "by_hash": dict(self.by_hash),
+            "hash_labels": self.hash_labels,
+            "problems": dict(self.problems),
+            "problem_files": dict(self.problem_files),
+            "scanner": dict(self.scanner),
         }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Summary:
-        out = cls(files=raw["files"], units=raw["units"], texts=raw["texts"], chars=raw["chars"],
-                  findings=raw["findings"], hash_labels=dict(raw["hash_labels"]))
-        for name in ("by_label", "by_action", "by_file", "by_hour", "by_hash", "problems", "problem_files",
-                     "scanner"):
+        out = cls(
+            files=raw["files"],
+            units=raw["units"],
+            texts=raw["texts"],
+            chars=raw["chars"],
+            findings=raw["findings"],
+            hash_labels=dict(raw["hash_labels"]),
+        )
+        for name in (
+            "by_label",
+            "by_action",
+            "by_file",
+            "by_hour",
+            "by_hash",
+            "problems",
+            "problem_files",
+            "scanner",
+        ):
             setattr(out, name, Counter(raw[name]))
         return out

@@ -60,11 +60,15 @@ _MONEY_WORDS = (
     r"gehalt|umsatz|kosten|preis|chiffre|salaire|prix|montant|売上|給与|予算|利益|收入|工资|预算|利润"
 )
 _TS = (
-    rf"(?P<ts>(?<![\w-])\d{{4}}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d{{1,9}})?)?)?(?:Z|[+-]\d\d:?\d\d| ?UTC)?"
+    rf"(?P<ts>(?<![\w-])\d{{4}}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d{{1,9}})?)?)?"
+    r"(?:Z|[+-]\d\d:?\d\d| ?UTC)?"
     rf"(?![\w-])|\d\d/{_MONTH}/\d{{4}}:\d\d:\d\d:\d\d(?: [+-]\d{{4}})?|{_MONTH}  ?\d\d? \d\d:\d\d:\d\d"
     r"|(?<![\w:.])\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?![\w:]))"
 )
-_UUID = r"(?P<uuid>(?<![\w-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![\w-]))"
+_UUID = (
+    r"(?P<uuid>(?<![\w-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-"
+    r"[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![\w-]))"
+)
 _KEYNUM = (
     r"(?P<key>[A-Za-z_-]+)(?:=|: ?| |=\"|\": ?\"?)(?:(?P<hex>[0-9a-fA-F]{8,64}(?![\w-]))|"
     r"(?P<keynum>\d{1,5}(?:\.\d{1,6})?)(?![\w%./:\-]|,\d| ?\d| ?(?:[kKmMbB]n?\b|USD|EUR|%)))"

@@ -46,12 +46,19 @@ def planted_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
     long_line = "x" * 65530 + f" key={key} " + "y" * 250_000
     (corpus / "huge.log").write_text(f"start\n{long_line}\nend\n", encoding="utf-8")
     planted.append({"file": "huge.log", "line": 2, "label": "SECRET", "value": key})
-    packed = gzip.compress(b"".join(b"rotated line %d ok\n" % i for i in range(3000))
-                           + b"card 4111111111111111 in old log\n" + b"tail\n" * 2000)
+    packed = gzip.compress(
+        b"".join(b"rotated line %d ok\n" % i for i in range(3000))
+        + b"card 4111111111111111 in old log\n"
+        + b"tail\n" * 2000
+    )
     (corpus / "old.log.gz").write_bytes(packed[: int(len(packed) * 0.8)])
-    (corpus / "bad.jsonl").write_bytes(b'{"msg": "ok"}\n{"msg": broken mail ops.lead@kestrel-corp.com\n'
-                                       b"caf\xe9 contact jean.dupont@kestrel-corp.com\n")
+    (corpus / "bad.jsonl").write_bytes(
+        b'{"msg": "ok"}\n{"msg": broken mail ops.lead@kestrel-corp.com\n'
+        b"caf\xe9 contact jean.dupont@kestrel-corp.com\n"
+    )
     planted.append({"file": "bad.jsonl", "line": 2, "label": "EMAIL", "value": "ops.lead@kestrel-corp.com"})
-    planted.append({"file": "bad.jsonl", "line": 3, "label": "EMAIL", "value": "jean.dupont@kestrel-corp.com"})
+    planted.append(
+        {"file": "bad.jsonl", "line": 3, "label": "EMAIL", "value": "jean.dupont@kestrel-corp.com"}
+    )
     (root / "planted.json").write_text(json.dumps(planted), encoding="utf-8")
     return corpus, planted

@@ -26,37 +26,62 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _audit(corpus: Path, out: Path, model: Path, shortcuts: bool = True, workers: int = 0) -> AuditOptions:
-    opts = AuditOptions(inputs=(str(corpus),), out=out, scan=ScanConfig(model=str(model), shortcuts=shortcuts),
-                        read=READ, workers=workers, hash_key=KEY, restart=True)
+    opts = AuditOptions(
+        inputs=(str(corpus),),
+        out=out,
+        scan=ScanConfig(model=str(model), shortcuts=shortcuts),
+        read=READ,
+        workers=workers,
+        hash_key=KEY,
+        restart=True,
+    )
     run_audit(opts)
     return opts
 
 
 def _found(out: Path, planted: list[dict[str, object]]) -> list[dict[str, object]]:
-    rows = {(Path(r["file"]).name, r["line"], r["label"], r["value_hash"]) for r in iter_jsonl(out / "findings.jsonl")}
-    return [p for p in planted if (p["file"], p["line"], p["label"], value_hash(str(p["value"]), KEY)) not in rows]
+    rows = {
+        (Path(r["file"]).name, r["line"], r["label"], r["value_hash"])
+        for r in iter_jsonl(out / "findings.jsonl")
+    }
+    return [
+        p for p in planted if (p["file"], p["line"], p["label"], value_hash(str(p["value"]), KEY)) not in rows
+    ]
 
 
 def _spans(out: Path) -> list[tuple[object, ...]]:
-    return [tuple(r[k] for k in ("file", "line", "start", "end", "label", "score", "value_hash"))
-            for r in iter_jsonl(out / "findings.jsonl")]
+    return [
+        tuple(r[k] for k in ("file", "line", "start", "end", "label", "score", "value_hash"))
+        for r in iter_jsonl(out / "findings.jsonl")
+    ]
 
 
 def test_every_planted_leak_is_found_and_shortcuts_change_nothing(
-    planted_corpus: tuple[Path, list[dict[str, object]]], audit_model_dir: Path, tmp_path: Path,
-    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str],
+    planted_corpus: tuple[Path, list[dict[str, object]]],
+    audit_model_dir: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
     corpus, planted = planted_corpus
-    assert {p["label"] for p in planted} >= {"SECRET", "CREDIT_CARD", "BANK_ACCOUNT", "EMAIL", "INTERNAL_HOST",
-                                             "CODENAME"}
+    assert {p["label"] for p in planted} >= {
+        "SECRET",
+        "CREDIT_CARD",
+        "BANK_ACCOUNT",
+        "EMAIL",
+        "INTERNAL_HOST",
+        "CODENAME",
+    }
     _audit(corpus, tmp_path / "fast", audit_model_dir, shortcuts=True)
     _audit(corpus, tmp_path / "raw", audit_model_dir, shortcuts=False)
     assert _found(tmp_path / "fast", planted) == []
     assert _found(tmp_path / "raw", planted) == []
     assert _spans(tmp_path / "fast") == _spans(tmp_path / "raw")
 
-    problems = [(Path(p["file"]).name, p["line"], p["kind"]) for p in iter_jsonl(tmp_path / "fast" / "problems.jsonl")]
+    problems = [
+        (Path(p["file"]).name, p["line"], p["kind"]) for p in iter_jsonl(tmp_path / "fast" / "problems.jsonl")
+    ]
     assert ("bad.jsonl", 2, "invalid_json") in problems
     assert ("bad.jsonl", 3, "decode_fallback") in problems
     assert ("huge.log", 2, "long_line") in problems
@@ -76,12 +101,27 @@ def test_worker_processes_give_the_same_findings(
     _audit(corpus, tmp_path / "one", audit_model_dir, workers=0)
     _audit(corpus, tmp_path / "two", audit_model_dir, workers=2)
     assert _spans(tmp_path / "one") == _spans(tmp_path / "two")
-    assert (tmp_path / "one" / "problems.jsonl").read_bytes() == (tmp_path / "two" / "problems.jsonl").read_bytes()
+    assert (tmp_path / "one" / "problems.jsonl").read_bytes() == (
+        tmp_path / "two" / "problems.jsonl"
+    ).read_bytes()
 
 
 def _cli(corpus: Path, out: Path, model: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "guard", "audit", str(corpus), "--out", str(out), "--model", str(model),
-            "--max-line-bytes", "65536", "--quiet", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "guard",
+        "audit",
+        str(corpus),
+        "--out",
+        str(out),
+        "--model",
+        str(model),
+        "--max-line-bytes",
+        "65536",
+        "--quiet",
+        *extra,
+    ]
 
 
 def test_resume_after_kill_has_no_duplicates_or_gaps(
@@ -90,8 +130,13 @@ def test_resume_after_kill_has_no_duplicates_or_gaps(
     corpus, planted = planted_corpus
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GUARD_AUDIT_HASH_KEY": KEY.hex()}
     reference = tmp_path / "reference"
-    done = subprocess.run(_cli(corpus, reference, audit_model_dir, "--workers", "0"), env=env, capture_output=True,
-                          text=True, timeout=600)
+    done = subprocess.run(
+        _cli(corpus, reference, audit_model_dir, "--workers", "0"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 1, done.stderr  # blocking findings: the CI gate fails
     out = tmp_path / "killed"
     cmd = _cli(corpus, out, audit_model_dir, "--workers", "0", "--checkpoint-every", "0", "--batch", "8")
@@ -116,8 +161,9 @@ def test_resume_after_kill_has_no_duplicates_or_gaps(
         text = (out / name).read_text(encoding="utf-8")
         assert all(str(p["value"]) not in text for p in planted), name
     sarif = json.loads((out / "findings.sarif").read_text(encoding="utf-8"))
-    assert sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == sum(1 for _ in iter_jsonl(
-        out / "findings.jsonl"))
+    assert sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == sum(
+        1 for _ in iter_jsonl(out / "findings.jsonl")
+    )
 
 
 @pytest.mark.parametrize(("content", "code"), [("all quiet here\n", 0), (None, 3)])
@@ -128,8 +174,13 @@ def test_exit_codes(audit_model_dir: Path, tmp_path: Path, content: str | None, 
     else:
         log.write_bytes(__import__("gzip").compress(content.encode()))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(_cli(log, tmp_path / "out", audit_model_dir, "--workers", "0"), env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        _cli(log, tmp_path / "out", audit_model_dir, "--workers", "0"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == code, done.stderr
     if code == 3:
         assert "unreadable" in (tmp_path / "out" / "problems.jsonl").read_text(encoding="utf-8")
@@ -137,6 +188,11 @@ def test_exit_codes(audit_model_dir: Path, tmp_path: Path, content: str | None, 
 
 def test_bad_options_exit_2(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "guard", "audit", str(tmp_path), "--report", "pdf"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "guard", "audit", str(tmp_path), "--report", "pdf"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "unknown report format" in done.stderr

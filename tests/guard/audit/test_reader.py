@@ -26,8 +26,11 @@ def _read(path: Path, opts: ReadOptions | None = None, **kw: object) -> tuple[li
 
 def test_stack_traces_are_grouped_with_their_line(tmp_path: Path) -> None:
     log = tmp_path / "app.log"
-    log.write_text("2026-01-01 ERROR boom\nTraceback (most recent call last):\n  File \"x.py\", line 1\n"
-                   "ValueError: bad\n2026-01-01 INFO ok\n", encoding="utf-8")
+    log.write_text(
+        '2026-01-01 ERROR boom\nTraceback (most recent call last):\n  File "x.py", line 1\n'
+        "ValueError: bad\n2026-01-01 INFO ok\n",
+        encoding="utf-8",
+    )
     units, problems = _read(log)
     assert [(u.line, u.last_line) for u in units] == [(1, 4), (5, 5)]
     assert units[0].texts[0][1].count("\n") == 3
@@ -52,10 +55,20 @@ def test_bad_lines_are_scanned_and_reported(tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
     path.write_bytes(b'{"msg": "fine", "id": 7}\n{broken\ncaf\xe9 latin\nnul\x00here\n')
     units, problems = _read(path, ReadOptions(text_fields=("msg",), id_field="id"))
-    assert [u.texts[0] for u in units] == [("msg", "fine"), ("", "{broken"), ("", "café latin"), ("", "nul here")]
+    assert [u.texts[0] for u in units] == [
+        ("msg", "fine"),
+        ("", "{broken"),
+        ("", "café latin"),
+        ("", "nul here"),
+    ]
     assert units[0].record_id == "7"
-    assert sorted((p.line, p.kind) for p in problems) == [(2, "invalid_json"), (3, "decode_fallback"),
-                                                    (3, "invalid_json"), (4, "control_chars"), (4, "invalid_json")]
+    assert sorted((p.line, p.kind) for p in problems) == [
+        (2, "invalid_json"),
+        (3, "decode_fallback"),
+        (3, "invalid_json"),
+        (4, "control_chars"),
+        (4, "invalid_json"),
+    ]
 
 
 def test_long_line_is_windowed_with_overlap(tmp_path: Path) -> None:
@@ -75,8 +88,10 @@ def test_csv_columns_and_missing_column(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text('note,amount,id\n"multi\nline",12,a1\nplain,13,a2\n', encoding="utf-8")
     units, problems = _read(path, ReadOptions(text_fields=("note",), id_field="id"))
-    assert [(u.line, u.texts, u.record_id) for u in units] == [(2, (("note", "multi\nline"),), "a1"),
-                                                               (4, (("note", "plain"),), "a2")]
+    assert [(u.line, u.texts, u.record_id) for u in units] == [
+        (2, (("note", "multi\nline"),), "a1"),
+        (4, (("note", "plain"),), "a2"),
+    ]
     units, problems = _read(path, ReadOptions(text_fields=("nope",)))
     assert [p.kind for p in problems] == ["missing_field"] and len(units[0].texts) == 3
 

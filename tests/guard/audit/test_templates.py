@@ -9,17 +9,23 @@ import pytest
 from guard.audit.templates import mask
 
 LINES = [
-    "2026-11-22T10:00:00.123Z INFO [1234] GET /api status=200 took 12ms size=5123 request_id=3f2a9c81d4e5b6a7",
+    "2026-11-22T10:00:00.123Z INFO [1234] GET /api status=200 took 12ms size=5123 "
+    "request_id=3f2a9c81d4e5b6a7",
     '10.0.0.1 - - [22/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 rt=0.2',
-    '{"ts": "2026-11-22 10:00:00", "status": 500, "latency": 12.5, "trace_id": "0af7651916cd43dd8448eb211c80319c"}',
+    '{"ts": "2026-11-22 10:00:00", "status": 500, "latency": 12.5, '
+    '"trace_id": "0af7651916cd43dd8448eb211c80319c"}',
 ]
 
 
 def test_masks_only_values_that_cannot_be_sensitive() -> None:
     t = mask(LINES[0])
-    assert t.text == ("2000-01-01T00:00:00Z INFO [0] GET /api status=0 took 0ms size=0 "
-                      "request_id=0000000000000000")
-    kept = "salary=85000 price: 300 port=8080 code=1234 token=deadbeefdeadbeef card 4111111111111111 +1 415 555 0123"
+    assert t.text == (
+        "2000-01-01T00:00:00Z INFO [0] GET /api status=0 took 0ms size=0 request_id=0000000000000000"
+    )
+    kept = (
+        "salary=85000 price: 300 port=8080 code=1234 token=deadbeefdeadbeef card 4111111111111111 "
+        "+1 415 555 0123"
+    )
     assert mask(kept).text == kept  # money context, non-technical keys, long digit runs, phones stay
 
 
@@ -46,12 +52,15 @@ def _digits(rng: random.Random) -> str:
 
 def _variants(rng: random.Random) -> str:
     d = _digits
-    ts = f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
-    return (f"{d(rng)}{ts} WARN [{rng.randrange(1, 99999)}] status={rng.randrange(100, 600)} took "
-            f"{d(rng)}{rng.randrange(1, 99999)}ms size={rng.randrange(1, 99999)} port={rng.randrange(1, 65535)} "
-            f"{d(rng)}{rng.randrange(10**8):08x}-{rng.randrange(1 << 16):04x}-4{rng.randrange(1 << 12):03x}-"
-            f"a{rng.randrange(1 << 12):03x}-{rng.randrange(1 << 48):012x} request_id={rng.getrandbits(64):016x} "
-            f"from 10.2.{rng.randrange(256)}.{rng.randrange(1, 255)} mail ops@kestrel-corp.com")
+    day = f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+    ts = f"{day}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00Z"
+    return (
+        f"{d(rng)}{ts} WARN [{rng.randrange(1, 99999)}] status={rng.randrange(100, 600)} took "
+        f"{d(rng)}{rng.randrange(1, 99999)}ms size={rng.randrange(1, 99999)} port={rng.randrange(1, 65535)} "
+        f"{d(rng)}{rng.randrange(10**8):08x}-{rng.randrange(1 << 16):04x}-4{rng.randrange(1 << 12):03x}-"
+        f"a{rng.randrange(1 << 12):03x}-{rng.randrange(1 << 48):012x} request_id={rng.getrandbits(64):016x} "
+        f"from 10.2.{rng.randrange(256)}.{rng.randrange(1, 255)} mail ops@kestrel-corp.com"
+    )
 
 
 @pytest.mark.parametrize("seed", range(4))
