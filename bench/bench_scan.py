@@ -126,8 +126,10 @@ def _variant(path: Path, provider: str, threads: int | None, disabled: Sequence[
     )
 
 
-def run(args: argparse.Namespace, model_dir: Path) -> dict[str, Any]:
-    """Run every measurement; returns the JSON-ready result."""
+def run(
+    args: argparse.Namespace, model_dir: Path, checkpoint: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
+    """Run every measurement; ``checkpoint`` gets the figures so far after each repeat."""
     corpus = build_corpus(args.docs, seed=0)
     requests = [t for t in build_corpus(args.latency_texts * 3, seed=1) if len(t.encode()) <= 4096]
     requests = requests[: args.latency_texts]
@@ -138,13 +140,34 @@ def run(args: argparse.Namespace, model_dir: Path) -> dict[str, Any]:
         start = time.perf_counter()
         loaded[name] = _variant(model_dir, args.provider, args.threads, disabled)
         load_s[name] = time.perf_counter() - start
-        loaded[name].analyze_many(corpus[:4])  # warm-up: first runs allocate arenas
+        loaded[name].analyze_many(requests[:3])  # warm-up: first runs allocate arenas
     through: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
     lat: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(args.repeats):  # interleaved: A B A B ...
+    load_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    result: dict[str, Any] = {}
+    for repeat in range(args.repeats):  # interleaved: A B A B ...
         for name, clf in loaded.items():
             through[name].append(_throughput(clf, corpus, args.batch_tokens))
             lat[name].extend(_latency(clf, requests))
+            print(f"repeat {repeat + 1}/{args.repeats} {name}: {through[name][-1]}", file=sys.stderr)
+        result = _summarize(args, model_dir, loaded, load_s, through, lat, corpus, requests, load_start)
+        result["repeats_done"] = repeat + 1
+        checkpoint(result)
+    return result
+
+
+def _summarize(
+    args: argparse.Namespace,
+    model_dir: Path,
+    loaded: dict[str, OnnxTokenClassifier],
+    load_s: dict[str, float],
+    through: dict[str, list[dict[str, float]]],
+    lat: dict[str, list[float]],
+    corpus: list[str],
+    requests: list[str],
+    load_start: float | None,
+) -> dict[str, Any]:
+    variants = list(loaded)
     clf = loaded["fusions_on"]
     manifest = clf.manifest
     out: dict[str, Any] = {
@@ -164,7 +187,7 @@ def run(args: argparse.Namespace, model_dir: Path) -> dict[str, Any]:
             "onnxruntime": ort.__version__,
             "providers": clf.providers,
             "intra_op_threads": args.threads,
-            "load_average_1m_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+            "load_average_1m_start": load_start,
         },
         "corpus": {
             "docs": len(corpus),
@@ -226,7 +249,8 @@ def to_markdown(result: dict[str, Any], command: str) -> str:
         "",
         f"Corpus: {c['docs']} generated mixed-language docs, {c['kb']} KB, {c['tokens']} tokens; latency on "
         f"{c['latency_texts']} request-sized texts (median {c['latency_text_bytes_median']} B). "
-        f"batch_tokens={result['batch_tokens']}, {result['repeats']} interleaved repeats.",
+        f"batch_tokens={result['batch_tokens']}, "
+        f"{result.get('repeats_done', 0)}/{result['repeats']} interleaved repeats done.",
         "",
         "| variant | tokens/s (median / best) | KB/s (median / best) | latency p50 ms | p95 ms | mean ms "
         "| load s |",
@@ -274,20 +298,23 @@ def main(argv: Sequence[str] | None = None, printer: Callable[[str], None] = pri
     parser.add_argument("--batch-tokens", type=int, default=8192)
     parser.add_argument("--name", default="scan", help="result file stem in bench/results/")
     args = parser.parse_args(argv)
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    command = ("python bench/bench_scan.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+
+    def write(result: dict[str, Any]) -> None:  # after every repeat: a cut-short run keeps its figures
+        result["command"] = command
+        (results / f"{args.name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        (results / f"{args.name}.md").write_text(to_markdown(result, command), encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="guard-bench-") as tmp:
         try:
             model_dir = _resolve_model(args, Path(tmp))
-            result = run(args, model_dir)
+            result = run(args, model_dir, write)
         except ModelError as exc:
             printer(f"error: {exc}")
             return 2
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    command = "python bench/bench_scan.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    result["command"] = command.strip()
-    (results / f"{args.name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    (results / f"{args.name}.md").write_text(to_markdown(result, command.strip()), encoding="utf-8")
-    printer(to_markdown(result, command.strip()))
+    printer(to_markdown(result, command))
     return 0
 
 
