@@ -97,9 +97,13 @@ def encode_example(
         max_length: window length including the two special tokens.
         stride: tokens shared by consecutive windows.
     """
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-    ids: list[int] = enc["input_ids"]
-    labels = tag_tokens(text, enc["offset_mapping"], spans, tag2id)
+    # The Rust backend directly: ids and offsets come from one encoding, without special
+    # tokens, whatever a transformers version does with `add_special_tokens`/offsets.
+    enc = tokenizer.backend_tokenizer.encode(text, add_special_tokens=False)
+    ids: list[int] = enc.ids
+    labels = tag_tokens(text, enc.offsets, spans, tag2id)
+    if len(ids) != len(labels):
+        raise ValueError(f"tokenizer gave {len(ids)} ids but {len(labels)} offsets")
     cls_id, sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
     windows: list[TokenWindow] = []
     for lo, hi in _windows(len(ids), max_length - 2, stride):
