@@ -1,8 +1,8 @@
 """Latency guard adds in front of each proxy: Squid + ``guard icap`` and mitmproxy + the guard addon.
 
 Every request is new (a counter in the body and query), so the scan cache never hits: the figures
-are uncached costs. One run starts, on loopback: a recording upstream, plain mitmdump, mitmdump + guard, ``guard icap``,
-plain Squid and Squid + guard (the deploy/squid/squid.conf sample). Requests are interleaved round
+are uncached costs. One run starts, on loopback: a recording upstream, plain mitmdump, mitmdump +
+guard, ``guard icap``, plain Squid and Squid + guard (the deploy/squid/squid.conf sample). Requests are interleaved round
 robin over the five paths (direct, and each proxy with/without guard) so machine noise hits all
 alike. Two request kinds: a 1 KB JSON POST and a GET without body. Reported per path: p50/p99/mean
 in ms; per proxy: the added p50/p99 of guard (with minus without). Figures go to
@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--out", default=str(RESULTS / "proxy.json"))
     args = parser.parse_args(argv)
 
+    load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="bench-proxy-"))
     model, model_kind = _model(args.model, tmp) if not args.no_model else (Path("."), "none (detectors only)")
     mitm_opts = {"guard_no_model": "true"} if args.no_model else {"guard_model": str(model)}
@@ -175,6 +176,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "requests": args.requests,
         "warmup": args.warmup,
         "cpus": os.cpu_count(),
+        "loadavg_1m_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "machine": platform.platform(),
         "latency_ms": paths,
         "guard_added_ms": added,
@@ -192,7 +194,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 def _markdown(r: dict[str, Any]) -> str:
     lines = [
-        f"# Proxy latency ({r['requests']} requests per path and kind, {r['cpus']} CPUs)",
+        f"# Proxy latency ({r['requests']} requests per path and kind, {r['cpus']} CPUs, "
+        f"load average {r['loadavg_1m_before_after']} before/after)",
         "",
         f"Model: {r['model']}",
         "",
