@@ -2,11 +2,11 @@
 
 Every request is new (a counter in the body and query), so the scan cache never hits: the figures
 are uncached costs. One run starts, on loopback: a recording upstream, plain mitmdump, mitmdump +
-guard, ``guard icap``, plain Squid and Squid + guard (the deploy/squid/squid.conf sample). Requests are interleaved round
-robin over the five paths (direct, and each proxy with/without guard) so machine noise hits all
-alike. Two request kinds: a 1 KB JSON POST and a GET without body. Reported per path: p50/p99/mean
-in ms; per proxy: the added p50/p99 of guard (with minus without). Figures go to
-``bench/results/proxy.json`` and ``proxy.md``.
+guard, ``guard icap``, plain Squid and Squid + guard (the deploy/squid/squid.conf sample). Requests
+are interleaved round robin over the five paths (direct, and each proxy with/without guard) so
+machine noise hits all alike. Two request kinds: a 1 KB JSON POST and a GET without body. Reported
+per path: p50/p99/mean in ms; per proxy: the added p50/p99 of guard (with minus without). Figures go
+to ``bench/results/proxy.json`` and ``proxy.md``.
 
     PYTHONPATH=. python bench/bench_proxy.py [--model DIR] [--requests 300] [--warmup 30]
 
