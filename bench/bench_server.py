@@ -380,6 +380,8 @@ def main() -> None:
     version = "?"
     load_before = round(os.getloadavg()[0], 2)
     for mode, batching in (("batched", True), ("unbatched", False)):
+        if mode not in args.modes:
+            continue
         server = ServerProcess(model, batching, args.threads, args.server_cpus, server_env)
         version = server.model_version
         try:
