@@ -370,6 +370,12 @@ def main() -> None:
     )
     parser.add_argument("--cap-seconds", type=float, default=60.0, help="hard limit per cell")
     parser.add_argument(
+        "--modes", nargs="+", choices=["batched", "unbatched"], default=["batched", "unbatched"]
+    )
+    parser.add_argument(
+        "--server-env", nargs="*", default=[], help="extra GUARD_*=value settings for the server"
+    )
+    parser.add_argument(
         "--server-cpus", default=None, help="pin the server to these CPUs (taskset list, e.g. 0,1)"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "server.json")
