@@ -239,7 +239,8 @@ class Inspector:
     # -- coach mode ---------------------------------------------------------------------------
 
     def _fingerprint(self, request: HttpRequest, hits: list[_Hit]) -> str:
-        h = hashlib.sha256(f"{request.client}|{request.host}".encode())
+        # An approval covers the same sensitive values from the same client to the same scheme://host:port.
+        h = hashlib.sha256(f"{request.client}|{request.destination}".encode())
         for value in sorted({hit.view.text[hit.finding.start : hit.finding.end] for hit in hits}):
             h.update(hashlib.sha256(value.encode()).digest())
         return h.hexdigest()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +43,11 @@ def upstreams(ca: TestCA) -> Iterator[dict[str, Upstream]]:
 
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory, proxy_model_dir: Path, ca: TestCA) -> Iterator[Mitmdump]:
-    options = {"guard_model": str(proxy_model_dir), "guard_max_body": "65536", "guard_coach": "true"}
+    # lazy: mitmproxy answers the client's TLS (and ALPN h2) before connecting upstream (HTTP/1.1 here).
+    options = {
+        "guard_model": str(proxy_model_dir), "guard_max_body": "65536", "guard_coach": "true",
+        "connection_strategy": "lazy",
+    }  # fmt: skip
     mitm = Mitmdump(tmp_path_factory.mktemp("mitm"), options, ca)
     yield mitm
     mitm.close()
@@ -207,3 +213,21 @@ def test_coach_mode_confirmation_lets_the_request_through(
     (confirmed,) = [line for line in lines if line["action"] == "coach_confirm"]
     assert confirmed["id"] == incident and confirmed["justification"] == "ticket SUP-1234 with the vendor"
     assert lines[-1]["action"] == "override" and lines[-1]["reason"] == "coach_override"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl (HTTP/2 client) not installed")
+def test_http2_requests_are_inspected(proxy: Mitmdump, ca: TestCA, upstreams: dict[str, Upstream]) -> None:
+    def curl(data: str) -> tuple[str, str]:
+        done = subprocess.run(
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "--http2",
+             "--proxy", f"http://127.0.0.1:{proxy.port}", "--cacert", str(ca.cert_path),
+             "-H", "Content-Type: application/json", "--data", data, _url(upstreams, "https", "/h2")],
+            capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        version, status = done.stdout.split()
+        return version, status
+
+    before = len(upstreams["https"].received)
+    assert curl('{"a": "hello"}') == ("2", "200")
+    assert curl(json.dumps({"a": CARD})) == ("2", "403")  # not AWS_KEY: the coach test approved that one
+    assert [r.body for r in upstreams["https"].received[before:]] == [b'{"a": "hello"}']
