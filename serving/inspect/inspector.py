@@ -127,7 +127,11 @@ class Inspector:
         except (UnsupportedEncoding, ValueError):
             return self.fail(request, "uninspectable")
         try:
-            results = self.scanner.scan_many([v.text for v in ext.views], request.host or None)
+            results = self.scanner.scan_many(
+                [v.text for v in ext.views],
+                request.host or None,
+                shallow=[v.kind != "fields" for v in ext.views],
+            )
         except GuardError as exc:
             log.warning("scan failed (%s); fail mode %s", type(exc).__name__, self.config.fail_mode)
             return self.fail(request, "scanner_error")

@@ -11,6 +11,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from guard.errors import GuardError, ModelError
@@ -28,7 +29,11 @@ __all__ = ["Scanner", "LocalScanner", "RemoteScanner"]
 class Scanner(Protocol):
     """Scans a batch of texts for one destination; raises `GuardError` on any failure."""
 
-    def scan_many(self, texts: Sequence[str], destination: str | None) -> list[ScanResult]: ...
+    def scan_many(
+        self, texts: Sequence[str], destination: str | None, *, shallow: Sequence[bool] = ()
+    ) -> list[ScanResult]:
+        """Scan ``texts``; ``shallow[i]`` allows deterministic detectors only for text ``i``."""
+        ...
 
 
 class LocalScanner:
@@ -37,18 +42,30 @@ class LocalScanner:
     Results are cached by ``sha256(text)`` and destination (``cache_size`` entries, LRU): browsers
     repeat the same URLs and headers constantly. The cache holds digests and `ScanResult` s (labels
     and offsets), never the texts.
+
+    Texts marked ``shallow`` go through the same policy and deterministic detectors without the model:
+    the inspector uses it for derived views (values glued together, decoded blobs) whose text the
+    model already read field by field; batching them with the full text would pad them to its
+    length and double the model time.
     """
 
     def __init__(self, guard: Guard, *, cache_size: int = 4096) -> None:
         if cache_size < 0:
             raise ValueError("cache_size must be >= 0")
         self.guard = guard
+        self._shallow_guard = replace(guard, model=None)
         self.cache_size = cache_size
-        self._cache: OrderedDict[tuple[bytes, str | None], ScanResult] = OrderedDict()
+        self._cache: OrderedDict[tuple[bytes, str | None, bool], ScanResult] = OrderedDict()
         self._lock = threading.Lock()
 
-    def scan_many(self, texts: Sequence[str], destination: str | None) -> list[ScanResult]:
-        keys = [(hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest(), destination) for t in texts]
+    def scan_many(
+        self, texts: Sequence[str], destination: str | None, *, shallow: Sequence[bool] = ()
+    ) -> list[ScanResult]:
+        flags = [bool(shallow[i]) if i < len(shallow) else False for i in range(len(texts))]
+        keys = [
+            (hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest(), destination, flag)
+            for t, flag in zip(texts, flags, strict=True)
+        ]
         out: list[ScanResult | None] = [None] * len(texts)
         with self._lock:
             for i, key in enumerate(keys):
@@ -56,10 +73,13 @@ class LocalScanner:
                 if hit is not None:
                     self._cache.move_to_end(key)
                     out[i] = hit
-        todo = [i for i, r in enumerate(out) if r is None]
-        if todo:
+        for deep in (True, False):
+            todo = [i for i, r in enumerate(out) if r is None and flags[i] != deep]
+            if not todo:
+                continue
+            guard = self.guard if deep else self._shallow_guard
             try:
-                fresh = self.guard.scan_many([texts[i] for i in todo], destination=destination)
+                fresh = guard.scan_many([texts[i] for i in todo], destination=destination)
             except GuardError:
                 raise
             except Exception as exc:  # onnxruntime and friends: translate at the boundary
@@ -116,7 +136,10 @@ class RemoteScanner:
     def close(self) -> None:
         self._client.close()
 
-    def scan_many(self, texts: Sequence[str], destination: str | None) -> list[ScanResult]:
+    def scan_many(
+        self, texts: Sequence[str], destination: str | None, *, shallow: Sequence[bool] = ()
+    ) -> list[ScanResult]:
+        """Every text is scanned fully on the server (its API has no shallow mode)."""
         from guard.api import ScanResult
 
         payload = {"texts": list(texts), "destination": destination, "channel": "proxy"}

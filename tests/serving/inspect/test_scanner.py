@@ -111,3 +111,13 @@ def test_local_cache_returns_the_same_result_and_is_bounded(proxy_model_dir: Pat
     assert scanner.scan_many(["a"], None)[0] is not first[0]  # evicted
     uncached = LocalScanner(scanner.guard, cache_size=0)
     assert uncached.scan_many(["a"], None)[0] is not uncached.scan_many(["a"], None)[0]
+
+
+def test_shallow_texts_skip_the_model_but_not_the_detectors(proxy_model_dir: Path) -> None:
+    from guard import Guard
+
+    scanner = LocalScanner(Guard.load(model=proxy_model_dir))
+    text = f"Project {MODEL_CODENAME} ships with key {AWS_KEY}"
+    deep, shallow = scanner.scan_many([text, text], None, shallow=[False, True])
+    assert {f.label for f in deep.findings} == {"CODENAME", "SECRET"}
+    assert {f.label for f in shallow.findings} == {"SECRET"}
