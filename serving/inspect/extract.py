@@ -10,8 +10,9 @@ Views (what is actually scanned, batched):
     decoded  a base64-looking blob or a still-percent-encoded piece, decoded
 
 The model reads the ``fields`` view; the derived views (``joined``, ``decoded``) go through the
-deterministic detectors only (see `serving.inspect.scanner.LocalScanner`). Each view keeps `Segment` s: view offsets → piece offsets (``exact``) or "somewhere in this piece"
-(decoded views), so a redaction lands in the same field it came from.
+deterministic detectors only (see `serving.inspect.scanner.LocalScanner`). Each view keeps
+`Segment` s: view offsets → piece offsets (``exact``) or "somewhere in this piece" (decoded views),
+so a redaction lands in the same field it came from.
 """
 
 from __future__ import annotations
