@@ -183,7 +183,7 @@ def test_exit_codes(audit_model_dir: Path, tmp_path: Path, content: str | None, 
     )
     assert done.returncode == code, done.stderr
     if code == 3:
-        assert "unreadable" in (tmp_path / "out" / "problems.jsonl").read_text(encoding="utf-8")
+        assert "truncated" in (tmp_path / "out" / "problems.jsonl").read_text(encoding="utf-8")
 
 
 def test_bad_options_exit_2(tmp_path: Path) -> None:
