@@ -12,25 +12,30 @@ kind            what                                                why it canno
                 all-digit group                                     digit groups could read as a phone
 ``traceid``     hex after ``trace``/``span``/``request``/           correlation ids; the key names them
                 ``correlation`` id keys
-``num``         1-5 digit numbers with a unit (``12ms``, ``3.4s``,  durations and sizes; never a card,
-                ``512KB``) or after a technical key (``status=``,    account, id or phone (those are
-                ``port=``, ``pid=``, ``took``, ``line`` ...), never  longer or carry other keys), and
-                next to a currency sign, ``%``, or within 32 chars   money context keeps its digits
-                after a money word
+``ip``          public IPv4 addresses (``is_global``)                no label covers a public address;
+                                                                    private ones stay (INTERNAL_HOST)
+``num``         1-5 digit numbers with a unit (``12ms``, ``3.4s``,  durations, sizes, counters and
+                ``512KB``) or after a technical key (``status=``,    internal record ids; never next to
+                ``port=``, ``took`` ...); up to 9 digits after a     a currency sign or ``%``, within 32
+                counter/record-id key (``offset=``, ``rows=``,       chars after a money word, or joined
+                ``user_id=``); 10+ digits stay (phone, My Number) to other digits
 ==============  ==================================================  =====================================
 
-Everything else stays verbatim: words, names, hosts, IPs, e-mails, long digit runs, hex or base64
-tokens without an id key. The deterministic detectors always run on the *raw* line, so a value that is
-itself a leak is still caught there; the model's verdict on the template is reused only when none of
-its findings touches a placeholder (see `Template.map_span`), otherwise the raw line is scanned.
+Everything else stays verbatim: words, names, hosts, private IPs, e-mails, long digit runs, hex or
+base64 tokens without an id key. The full guard (detectors and model) scans the template; its verdict
+is reused for a raw line only when none of its findings touches a placeholder (`Template.map_span`),
+otherwise the raw line is scanned. That the *detectors* see exactly the same hits on the raw line as
+on the template is a property of this table and the pattern table, checked for every masked kind by
+``tests/guard/audit/test_templates.py`` against the real detectors.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
-__all__ = ["ID_KEYS", "PLACEHOLDERS", "TECH_KEYS", "Template", "mask"]
+__all__ = ["COUNTER_KEYS", "ID_KEYS", "PLACEHOLDERS", "TECH_KEYS", "Template", "mask"]
 
 #: Representative value substituted for each masked kind.
 PLACEHOLDERS: dict[str, str] = {
@@ -38,8 +43,8 @@ PLACEHOLDERS: dict[str, str] = {
     "uuid": "00000000-0000-0000-0000-000000000000",
     "traceid": "0000000000000000",
     "num": "0",
+    "ip": "8.8.8.8",
 }
-_KIND = {"ts": "ts", "uuid": "uuid", "traceid": "traceid", "numu": "num", "numk": "num", "numb": "num"}
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 #: Keys whose small numeric values are technical (never money, codes, ids of people or accounts).
@@ -48,6 +53,12 @@ TECH_KEYS: frozenset[str] = frozenset(
     "latency time_ms ms retries retry attempt shard partition offset worker version rows items batch queue "
     "depth conns connections threads fd exit rc errno step epoch seq chunk page limit timeout ttl took_ms "
     "cpu mem heap gc uptime hits misses".split()
+)
+#: Keys whose values are counters or internal record ids: numbers of up to 9 digits are masked
+#: (10+ digits can read as a CN mobile number or a My Number to the detectors).
+COUNTER_KEYS: frozenset[str] = frozenset(
+    "offset rows items count seq bytes size user_id uid order_id product_id item_id job_id task_id event_id "
+    "msg_id message_id thread_id session_count page_id post_id".split()
 )
 #: Keys whose hex values are correlation ids.
 ID_KEYS: frozenset[str] = frozenset(
@@ -71,12 +82,13 @@ _UUID = (
 )
 _KEYNUM = (
     r"(?<![A-Za-z_-])(?P<key>[A-Za-z_-]{1,40})(?:=|: ?| |=\"|\": ?\"?)(?:(?P<hex>[0-9a-fA-F]{8,64}(?![\w-]))|"
-    r"(?P<keynum>\d{1,5}(?:\.\d{1,6})?)(?![\w%./:\-]|,\d| ?\d| ?(?:[kKmMbB]n?\b|USD|EUR|%)))"
+    r"(?P<keynum>\d{1,12}(?:\.\d{1,6})?)(?![\w%./:\-]|,\d| ?\d| ?(?:[kKmMbB]n?\b|USD|EUR|%)))"
 )
+_IP = r"(?<![\w.])(?P<ip>(?:\d{1,3}\.){3}\d{1,3})(?![\w.])"
 _UNIT = r"(?<![\w$€£¥+.,/:\-])(?P<unit>\d{1,5}(?:\.\d{1,6})?)(?=(?:ms|us|µs|ns|s|[kKMG]i?B|B|bytes)\b)"
 _BRACKET = r"\[(?P<bracket>\d{1,5})\]"
-_WITH_IDS = re.compile("|".join((_TS, _UUID, _KEYNUM, _UNIT, _BRACKET)))
-_NO_IDS = re.compile("|".join((_TS, _KEYNUM, _UNIT, _BRACKET)))
+_WITH_IDS = re.compile("|".join((_TS, _UUID, _IP, _KEYNUM, _UNIT, _BRACKET)))
+_NO_IDS = re.compile("|".join((_TS, _IP, _KEYNUM, _UNIT, _BRACKET)))
 _MONEY = re.compile(rf"(?i:{_MONEY_WORDS})|[$€£¥]")
 
 
@@ -123,7 +135,7 @@ def mask(text: str, ids: bool = True) -> Template:
         kind = _kind(match, text, ids)
         if kind is None:
             continue
-        start, end = match.span(_GROUP[kind] if kind != "num" else _num_group(match))
+        start, end = match.span(_group(match))
         placeholder = PLACEHOLDERS[kind]
         pieces.append(text[last:start])
         out_len += start - last
@@ -137,14 +149,11 @@ def mask(text: str, ids: bool = True) -> Template:
     return Template("".join(pieces), tuple(slots))
 
 
-_GROUP = {"ts": "ts", "uuid": "uuid", "traceid": "hex"}
-
-
-def _num_group(match: re.Match[str]) -> str:
-    for group in ("keynum", "unit", "bracket"):
-        if match.group(group) is not None:
+def _group(match: re.Match[str]) -> str:
+    for group in ("ts", "uuid", "ip", "hex", "keynum", "unit", "bracket"):
+        if group in match.re.groupindex and match.group(group) is not None:
             return group
-    raise AssertionError("not a number match")
+    raise AssertionError("no group matched")
 
 
 def _kind(match: re.Match[str], text: str, ids: bool) -> str | None:
@@ -157,11 +166,21 @@ def _kind(match: re.Match[str], text: str, ids: bool) -> str | None:
         groups = uuid.split("-")
         digit_groups = sum(1 for group in groups if group.isdigit())
         return "uuid" if digit_groups <= 1 and not groups[0].isdigit() and not groups[-1].isdigit() else None
+    ip = match.group("ip")
+    if ip is not None:
+        # Only public addresses: a private one is an INTERNAL_HOST finding and must stay visible.
+        try:
+            return "ip" if ipaddress.IPv4Address(ip).is_global else None
+        except ValueError:
+            return None
     key = match.group("key")
     if key is not None:
-        if match.group("hex") is not None:
-            return "traceid" if ids and key.lower() in ID_KEYS else None
-        if key.lower() not in TECH_KEYS:
+        key = key.lower()
+        value = match.group("hex") or match.group("keynum")
+        if not value.replace(".", "", 1).isdigit():
+            return "traceid" if ids and key in ID_KEYS else None
+        digits = len(value.split(".")[0])
+        if not (key in TECH_KEYS and digits <= 5 or key in COUNTER_KEYS and digits <= 9):
             return None
     if _MONEY.search(text, max(0, match.start() - 32), match.start()) is not None:
         return None

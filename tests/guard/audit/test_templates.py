@@ -59,7 +59,10 @@ def _variants(rng: random.Random) -> str:
         f"{d(rng)}{rng.randrange(1, 99999)}ms size={rng.randrange(1, 99999)} port={rng.randrange(1, 65535)} "
         f"{d(rng)}{rng.randrange(10**8):08x}-{rng.randrange(1 << 16):04x}-4{rng.randrange(1 << 12):03x}-"
         f"a{rng.randrange(1 << 12):03x}-{rng.randrange(1 << 48):012x} request_id={rng.getrandbits(64):016x} "
-        f"from 10.2.{rng.randrange(256)}.{rng.randrange(1, 255)} mail ops@kestrel-corp.com"
+        f"from 10.2.{rng.randrange(256)}.{rng.randrange(1, 255)} mail ops@kestrel-corp.com "
+        f"offset={d(rng)}{rng.randrange(10 ** rng.randrange(1, 13))} user_id={rng.randrange(10**9)} "
+        f"client {rng.randrange(1, 256)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(256)} "
+        f"rows={rng.randrange(10**6)}"
     )
 
 
