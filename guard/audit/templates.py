@@ -52,7 +52,7 @@ TECH_KEYS: frozenset[str] = frozenset(
     "status http_status port pid tid thread line lineno size bytes len length count took duration elapsed "
     "latency time_ms ms retries retry attempt shard partition offset worker version rows items batch queue "
     "depth conns connections threads fd exit rc errno step epoch seq chunk page limit timeout ttl took_ms "
-    "cpu mem heap gc uptime hits misses".split()
+    "cpu mem heap gc uptime hits misses rt request_time upstream_time".split()
 )
 #: Keys whose values are counters or internal record ids: numbers of up to 9 digits are masked
 #: (10+ digits can read as a CN mobile number or a My Number to the detectors).

@@ -61,8 +61,11 @@ def _variants(rng: random.Random) -> str:
         f"a{rng.randrange(1 << 12):03x}-{rng.randrange(1 << 48):012x} request_id={rng.getrandbits(64):016x} "
         f"from 10.2.{rng.randrange(256)}.{rng.randrange(1, 255)} mail ops@kestrel-corp.com "
         f"offset={d(rng)}{rng.randrange(10 ** rng.randrange(1, 13))} user_id={rng.randrange(10**9)} "
-        f"client {rng.randrange(1, 256)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(256)} "
-        f"rows={rng.randrange(10**6)}"
+        f"client {d(rng)}{rng.randrange(1, 256)}.{rng.randrange(256)}."
+        f"{rng.randrange(256)}.{rng.randrange(256)} "
+        f"rows={rng.randrange(10**6)} "
+        f'"GET /a HTTP/1.1" {rng.randrange(100, 600)} {rng.randrange(10 ** rng.randrange(1, 10))} '
+        f"rt={rng.random():.3f}"
     )
 
 
