@@ -96,6 +96,8 @@ class _Lru(OrderedDict[str, Any]):
 
 
 _HOT = "hot"
+#: Longest text kept in the caches: bounds their memory at ``cache_size * _CACHE_CHARS`` characters.
+_CACHE_CHARS = 4096
 
 
 class RecordScanner:
@@ -143,6 +145,9 @@ class RecordScanner:
                 self.stats["blank"] += 1
                 out[i] = []
                 continue
+            if len(text) > _CACHE_CHARS:  # long texts (windows of huge lines) are rare: scan, never cache
+                raw.setdefault(text, []).append(i)
+                continue
             cached = self._exact.get_touch(text)
             if cached is not None:
                 self.stats["exact_hits"] += 1
@@ -184,7 +189,7 @@ class RecordScanner:
                 for i in raw[key]:
                     out[i] = hits
         for text, hits in zip(texts, out, strict=True):
-            if hits is not None and text.strip():
+            if hits is not None and text.strip() and len(text) <= _CACHE_CHARS:
                 self._exact.put(text, hits)
         return [hits if hits is not None else [] for hits in out]
 
