@@ -73,7 +73,7 @@ class ScanConfig:
     policy: str | None = None
     domains: tuple[str, ...] = ()
     shortcuts: bool = True
-    cache_size: int = 100_000
+    cache_size: int = 50_000
     batch_size: int = 64
 
 
@@ -97,7 +97,7 @@ class _Lru(OrderedDict[str, Any]):
 
 _HOT = "hot"
 #: Longest text kept in the caches: bounds their memory at ``cache_size * _CACHE_CHARS`` characters.
-_CACHE_CHARS = 4096
+_CACHE_CHARS = 2048
 
 
 class RecordScanner:
@@ -145,7 +145,7 @@ class RecordScanner:
                 self.stats["blank"] += 1
                 out[i] = []
                 continue
-            if len(text) > _CACHE_CHARS:  # long texts (windows of huge lines) are rare: scan, never cache
+            if len(text) > _CACHE_CHARS:  # long texts (windows of huge lines, rare): never cached
                 raw.setdefault(text, []).append(i)
                 continue
             cached = self._exact.get_touch(text)
