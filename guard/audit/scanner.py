@@ -33,7 +33,7 @@ __all__ = ["Hit", "RecordScanner", "ScanConfig"]
 
 # Sample ids used to find which detector patterns can match a masked id.
 _ID_SAMPLES = (
-    "123e4567-e89b-42d3-a456-426614174000",
+    "123e4567-e89b-42d3-a456-42661417400f",  # the masker keeps UUIDs with all-digit edge groups raw
     "3f2a9c81d4e5b6a7",
     "3f2a9c81d4e5b6a73f2a9c81d4e5b6a7",
     "3f2a9c81d4e5b6a73f2a9c81d4e5b6a73f2a9c81",
@@ -180,12 +180,14 @@ class RecordScanner:
                         raw.setdefault(texts[i], []).append(i)
                 else:
                     self._templates.put(key, hits)
+                    self.stats["template_hits"] += len(pending[key]) - 1
                     for i, template in pending[key]:
                         out[i] = _apply(hits, template)
         if raw:
             keys = list(raw)
             self.stats["raw_scans"] += len(keys)
             for key, hits in zip(keys, self._scan_raw(keys), strict=True):
+                self.stats["exact_hits"] += len(raw[key]) - 1
                 for i in raw[key]:
                     out[i] = hits
         for text, hits in zip(texts, out, strict=True):
