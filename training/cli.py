@@ -21,22 +21,22 @@ _DEFAULT_WORK = Path.home() / ".cache" / "guard" / "runs"
 
 def train(
     output: Annotated[Path, typer.Option(help="model directory to write (ONNX, tokenizer, manifest, card)")],
-    base_model: Annotated[str, typer.Option(help="e5-small | minilm | HF directory | hub id")] = "e5-small",
+    base_model: Annotated[str, typer.Option(help="e5-small-trim | e5-small | minilm | HF directory | hub id")] = "e5-small-trim",
     from_model: Annotated[
         str | None, typer.Option("--from", help="continue from a trained torch model dir, or 'default'")
     ] = None,
     domain: Annotated[Path | None, typer.Option(help="company domain pack (YAML)")] = None,
     docs: Annotated[Path | None, typer.Option(help="folder of company documents (text files)")] = None,
     data: Annotated[list[Path] | None, typer.Option(help="extra annotated JSONL training files")] = None,
-    generate: Annotated[int, typer.Option(help="generated generic training examples")] = 40000,
+    generate: Annotated[int, typer.Option(help="generated generic training examples")] = 80000,
     work_dir: Annotated[Path | None, typer.Option(help="checkpoints and data (outside the work tree)")] = None,
     epochs: Annotated[float, typer.Option()] = 3.0,
     max_steps: Annotated[int, typer.Option(help="stop after this many steps (-1: epochs)")] = -1,
-    batch_size: Annotated[int, typer.Option()] = 32,
-    learning_rate: Annotated[float, typer.Option()] = 5e-5,
+    batch_size: Annotated[int, typer.Option()] = 64,
+    learning_rate: Annotated[float, typer.Option()] = 1e-4,
     layers: Annotated[int, typer.Option(help="encoder layers of the shipped (student) model; 0 keeps all")] = 6,
-    distill: Annotated[bool, typer.Option(help="distil the shallow student from the full-depth teacher")] = True,
-    trim_vocab: Annotated[bool, typer.Option(help="trim the vocabulary to the training languages")] = True,
+    distill: Annotated[bool, typer.Option(help="distil the shallow student from a full-depth teacher")] = False,
+    trim_vocab: Annotated[bool, typer.Option(help="trim the vocabulary to the training corpus")] = False,
     seed: Annotated[int, typer.Option()] = 13,
     version: Annotated[str, typer.Option()] = "0.1.0",
 ) -> None:

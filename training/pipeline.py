@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from guard.findings import LABELS
+from training.features import TAGS
 
 __all__ = [
     "PipelineConfig",
@@ -47,25 +48,25 @@ class PipelineConfig:
 
     output: Path
     work_dir: Path
-    base_model: str = "e5-small"
+    base_model: str = "e5-small-trim"
     from_model: str | None = None
     train_files: list[Path] = field(default_factory=list)
     dev_files: list[Path] = field(default_factory=list)
     test_files: list[Path] = field(default_factory=list)
-    generate_train: int = 40000
+    generate_train: int = 80000
     generate_dev: int = 2000
     generate_test: int = 3000
     domain: Path | None = None
     docs: Path | None = None
     domain_train: int = 6000
     domain_test: int = 1500
-    trim_vocab: bool = True
+    trim_vocab: bool = False
     layers: int | None = 6
-    distill: bool = True
+    distill: bool = False
     epochs: float = 3.0
     max_steps: int = -1
-    learning_rate: float = 5e-5
-    batch_size: int = 32
+    learning_rate: float = 1e-4
+    batch_size: int = 64
     max_length: int = 256
     stride: int = 64
     freeze_embeddings: bool = False
@@ -106,7 +107,7 @@ def load_records(paths: Sequence[Path]) -> list[dict[str, Any]]:
     return records
 
 
-def _generated(split: str, n: int, seed: int, domain: Path | None, docs: Path | None) -> Iterator[Any]:
+def _generated(split: str, n: int, seed: int) -> Iterator[Any]:
     from training.data.generate import generate
 
     yield from generate(n, seed=seed, split=split)
@@ -126,7 +127,7 @@ def prepare_data(cfg: PipelineConfig) -> dict[str, Path]:
     for name, (split, n_generic, seed, files, n_domain) in plan.items():
         records = load_records(files) if files else []
         if n_generic:
-            records += [_as_record(x) for x in _generated(split, n_generic, seed, None, None)]
+            records += [_as_record(x) for x in _generated(split, n_generic, seed)]
         if cfg.domain is not None:
             records += [
                 _as_record(x)
@@ -172,8 +173,7 @@ def prepare_base(cfg: PipelineConfig, corpus: Sequence[str]) -> tuple[Path, Path
         if cfg.layers < total:
             student = cfg.work_dir / f"base-{cfg.layers}l"
             if not (student / "config.json").exists():
-                keep = sorted({round(i * (total - 1) / (cfg.layers - 1)) for i in range(cfg.layers)})
-                drop_layers(base, keep, student)
+                drop_layers(base, cfg.layers, student)
     return base, student
 
 
@@ -243,24 +243,28 @@ def evaluate_model_dir(
     return score_documents(records, kept).as_dict()
 
 
-def _dev_temperature(torch_dir: Path, dev: Sequence[Mapping[str, Any]], cfg: PipelineConfig) -> float:
-    import torch
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
+def _dev_temperature(model_dir: Path, dev: Sequence[Mapping[str, Any]], cfg: PipelineConfig) -> float:
+    """Fit the softmax temperature on the exported (possibly int8) graph: calibrate what ships."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
 
     from training.calibrate import fit_temperature
-    from training.train import FinetuneArguments, encode_records
+    from training.features import IGNORE_INDEX, tag_tokens
 
-    tok = AutoTokenizer.from_pretrained(torch_dir)
-    model = AutoModelForTokenClassification.from_pretrained(torch_dir, dtype=torch.float32).eval()
-    args = FinetuneArguments(base_model=str(torch_dir), output_dir="", max_length=cfg.max_length, stride=cfg.stride)
-    feats = encode_records(dev[:600], tok, args)
+    tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    session = ort.InferenceSession(str(model_dir / "model.onnx"), providers=["CPUExecutionProvider"])
+    tag2id = {tag: i for i, tag in enumerate(TAGS)}
+    cls_id, sep_id = tok.token_to_id("<s>"), tok.token_to_id("</s>")
     logits, labels = [], []
-    with torch.no_grad():
-        for f in feats:
-            out = model(input_ids=torch.tensor([f["input_ids"]])).logits[0].numpy()
-            lab = np.array(f["labels"])
-            logits.append(out[lab != -100])
-            labels.append(lab[lab != -100])
+    for record in dev[:1000]:
+        enc = tok.encode(record["text"], add_special_tokens=False)
+        ids = enc.ids[: cfg.max_length - 2]
+        lab = np.array(tag_tokens(record["text"], enc.offsets, record["spans"], tag2id)[: cfg.max_length - 2])
+        feed = np.array([[cls_id, *ids, sep_id]], dtype=np.int64)
+        out = session.run(None, {"input_ids": feed, "attention_mask": np.ones_like(feed)})[0][0, 1:-1]
+        keep = lab != IGNORE_INDEX
+        logits.append(out[keep])
+        labels.append(lab[keep])
     return fit_temperature(np.concatenate(logits), np.concatenate(labels))
 
 
@@ -278,7 +282,7 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
         torch_dir, out, validation_texts=[r["text"] for r in dev[:32]], max_length=cfg.max_length,
         quantize=cfg.quantize,
     )
-    temperature = _dev_temperature(torch_dir, dev, cfg)
+    temperature = _dev_temperature(out, dev, cfg)
     base_name = json.loads((torch_dir / "config.json").read_text()).get("_name_or_path", cfg.base_model)
     meta = {"name": cfg.name, "version": cfg.version, "base_model": cfg.base_model, "max_length": cfg.max_length,
             "stride": cfg.stride, "temperature": temperature}

@@ -188,6 +188,7 @@ def _training_arguments(args: FinetuneArguments, has_dev: bool, n_windows: int) 
         seed=args.seed,
         bf16=cuda and torch.cuda.is_bf16_supported(),
         dataloader_num_workers=args.num_workers,
+        dataloader_pin_memory=cuda,
         report_to="none",
         disable_tqdm=False,
     )
