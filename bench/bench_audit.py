@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument(
         "--codename", default=None, help="also plant this model-only CODENAME (see corpus docs)"
     )
+    parser.add_argument("--only", choices=("both", "repetitive", "unique"), default="both")
     parser.add_argument("--work", type=Path, default=None, help="scratch directory (default: a temp dir)")
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args()
@@ -155,6 +156,8 @@ def main() -> None:
     for name, repeat in (("repetitive", args.repeat), ("unique", 0.0)):
         if args.mb <= 0:
             break
+        if args.only not in ("both", name):
+            continue
         corpus = work / name
         manifest = make_corpus(corpus, args.mb, repeat, args.leaks, codename=args.codename)
         run = _audit(corpus, work / f"out_{name}", args.model, args.workers, True)
