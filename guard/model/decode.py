@@ -142,10 +142,51 @@ def decode(
     eff = probs.copy()
     cont = filled & ~starts & (leader >= 0)
     eff[cont] = probs[leader[cont]]
-    findings = [_extend_marks(text, f) for f in _bio_spans(spans, starts, filled, eff, tags, floor)]
+    _bridge_punctuation(text, spans, starts, filled, eff, tags)
+    findings = [
+        _extend_marks(text, f)
+        for f in _bio_spans(spans, starts, filled, eff, tags, floor)
+        # a span of punctuation alone ("/", "-") is never a value worth reporting
+        if not all(unicodedata.category(ch)[0] in "PZ" or ch.isspace() for ch in text[f.start : f.end])
+    ]
     spans.setflags(write=False)
     eff.setflags(write=False)
     return TokenAnalysis(findings, spans, eff, tags, num_windows, len(text))
+
+
+def _bridge_punctuation(
+    text: str,
+    spans: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.bool_],
+    filled: npt.NDArray[np.bool_],
+    probs: npt.NDArray[np.float32],
+    tags: tuple[str, ...],
+) -> None:
+    """Give a punctuation-only token between two tokens of one label that label's I- tag.
+
+    ``410 Wh/kg`` or ``+49-30-1234`` split into tokens at the punctuation; when the words
+    on both sides carry the same entity label, a different arg-max on the separator alone
+    would cut one value into three spans. Modifies ``probs`` rows in place.
+    """
+    idx = np.flatnonzero(filled & starts).tolist()
+    if len(idx) < 3:
+        return
+    best = probs.argmax(axis=1)
+    label_of = [tag.partition("-")[2] for tag in tags]
+    for k in range(1, len(idx) - 1):
+        i, prev, nxt = idx[k], idx[k - 1], idx[k + 1]
+        piece = text[spans[i, 0] : spans[i, 1]]
+        if any(ch.isalnum() for ch in piece):
+            continue
+        left, right, own = label_of[best[prev]], label_of[best[nxt]], label_of[best[i]]
+        a, b = int(spans[i, 0]), int(spans[i, 1])
+        touching = a > 0 and b < len(text) and not text[a - 1].isspace() and not text[b].isspace()
+        if left and left == right and own != left and touching:
+            b_col, i_col = tags.index(f"B-{left}"), tags.index(f"I-{left}")
+            mass = float(probs[[prev, nxt]][:, [b_col, i_col]].sum(axis=1).mean())
+            probs[i] = 0.0
+            probs[i, i_col] = mass
+            probs[i, tags.index("O")] = 1.0 - mass
 
 
 def _is_mark(char: str) -> bool:

@@ -96,3 +96,31 @@ def test_softmax_with_temperature() -> None:
     assert softmax(logits, 2.0)[0, 0] == pytest.approx(np.e / (np.e + 2))
     big = softmax(np.array([[1000.0, 0.0]], dtype=np.float32), 1.0)
     assert np.isfinite(big).all() and big[0, 0] == pytest.approx(1.0)
+
+
+def _onehot_rows(tags: tuple[str, ...], chosen: list[str]) -> np.ndarray:
+    probs = np.full((len(chosen), len(tags)), 0.01, dtype=np.float32)
+    for i, tag in enumerate(chosen):
+        probs[i, tags.index(tag)] = 1.0 - 0.01 * (len(tags) - 1)
+    return probs
+
+
+def test_punctuation_between_two_words_of_one_label_joins_them() -> None:
+    from guard.model.decode import decode
+    from tests.fixtures.tiny_model import TAGS
+
+    text = "is 410 Wh/kg ok"
+    offsets = [(0, 2), (2, 6), (6, 9), (9, 10), (10, 12), (12, 15)]
+    probs = _onehot_rows(TAGS, ["O", "B-FINANCIAL", "I-FINANCIAL", "B-SECRET", "I-FINANCIAL", "O"])
+    analysis = decode(text, offsets, probs, TAGS, num_windows=1, floor=0.05)
+    assert [(f.label, text[f.start : f.end]) for f in analysis.findings] == [("FINANCIAL", "410 Wh/kg")]
+
+
+def test_a_span_of_punctuation_alone_is_dropped() -> None:
+    from guard.model.decode import decode
+    from tests.fixtures.tiny_model import TAGS
+
+    text = "a / b"
+    offsets = [(0, 1), (1, 3), (3, 5)]
+    probs = _onehot_rows(TAGS, ["O", "B-SECRET", "O"])
+    assert decode(text, offsets, probs, TAGS, num_windows=1, floor=0.05).findings == []
