@@ -184,7 +184,8 @@ class Guard:
         pol = policy if isinstance(policy, Policy) else load_policy(policy)
         packs = [load_domain_pack(p) for p in domains]
         if detectors is None:
-            chosen: list[Detector] = [PatternDetector(), EntropyDetector()]
+            patterns = PatternDetector()
+            chosen: list[Detector] = [patterns, EntropyDetector(placeholders=patterns.table.placeholders)]
             if packs:
                 chosen.append(DomainDetector(packs))
         else:
@@ -262,7 +263,12 @@ class Guard:
     def _finish(self, text: str, analysis: TokenAnalysis | None, destination: str | None) -> ScanResult:
         if not text:
             return ScanResult("pass")
-        found: list[Finding] = list(analysis.findings) if analysis is not None else []
+        found: list[Finding] = []
+        if analysis is not None and self.model is not None:
+            # the model's own calibrated operating points (chosen on its dev split) come
+            # first; policy thresholds then apply to every detector's findings alike
+            calibrated = self.model.manifest.thresholds
+            found = [f for f in analysis.findings if f.score >= calibrated.get(f.label, 0.0)]
         for det in self.detectors:
             try:
                 if isinstance(det, DomainDetector):

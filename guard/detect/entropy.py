@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from types import MappingProxyType
 
 from guard.detect.validators import shannon_entropy
+from guard.detect.patterns import Placeholders
 from guard.findings import Finding
 
 __all__ = ["CONTEXT_WORDS", "EntropyDetector", "NO_CONTEXT_MAX"]
@@ -85,9 +86,17 @@ class EntropyDetector:
 
     name = "entropy"
 
-    def __init__(self, min_length: int = 20, max_length: int = 256, context_window: int = 32) -> None:
+    def __init__(
+        self,
+        min_length: int = 20,
+        max_length: int = 256,
+        context_window: int = 32,
+        placeholders: Placeholders | None = None,
+    ) -> None:
         if min_length < 8 or max_length < min_length or context_window < 0:
             raise ValueError("need 8 <= min_length <= max_length and context_window >= 0")
+        #: documentation placeholders (AWS's ``...EXAMPLE`` keys) are rejected like the regexes do
+        self.placeholders = placeholders
         self.min_length = min_length
         self.max_length = max_length
         self.context_window = context_window
@@ -103,6 +112,8 @@ class EntropyDetector:
                 continue
             before = text[max(0, m.start() - self.context_window) : m.start()]
             context = _CONTEXT.search(before) is not None
+            if self.placeholders is not None and self.placeholders.match(token):
+                continue
             score = self.score(token, context, before)
             if score > 0.0:
                 meta = MappingProxyType({"kind": "high_entropy", "context": context})

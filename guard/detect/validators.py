@@ -35,6 +35,7 @@ __all__ = [
     "jwt",
     "luhn",
     "nl_bsn",
+    "password_like",
     "phone",
     "private_ip",
     "shannon_entropy",
@@ -345,7 +346,24 @@ def high_entropy(value: str) -> bool:
 
 
 #: Registry: validator name in ``patterns.yaml`` → function.
+def password_like(value: str) -> bool:
+    """A bare assigned value that looks like a credential, not a word or a heading.
+
+    Two character classes with a digit or symbol (``Welcome_1557#``), or letters in mixed
+    case beyond the first one (``xKfjQpLz``). ``Invalid``, ``PASSWORT`` or ``required``
+    (prose after ``password:``) are not.
+    """
+    lower = any(c.islower() for c in value)
+    upper = any(c.isupper() for c in value)
+    digit = any(c.isdigit() for c in value)
+    other = any(not c.isalnum() for c in value)
+    if digit or other:
+        return lower + upper + digit + other >= 2
+    return lower and any(c.isupper() for c in value[1:])
+
+
 VALIDATORS: Mapping[str, Callable[[str], bool]] = MappingProxyType({
+    "password_like": password_like,
     "aba_routing": aba_routing,
     "basic_auth": basic_auth,
     "cn_resident_id": cn_resident_id,

@@ -66,3 +66,14 @@ def test_offsets_after_cjk_and_emoji(det: EntropyDetector) -> None:
 def test_bad_arguments() -> None:
     with pytest.raises(ValueError):
         EntropyDetector(min_length=4)
+
+
+def test_documentation_placeholders_are_not_entropy_secrets() -> None:
+    from guard.detect.entropy import EntropyDetector
+    from guard.detect.patterns import load_patterns
+
+    detector = EntropyDetector(placeholders=load_patterns().placeholders)
+    text = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # gitleaks:allow
+    assert detector.detect(text) == []
+    real = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Tk3Lm9Q"  # gitleaks:allow
+    assert [f.label for f in detector.detect(real)] == ["SECRET"]

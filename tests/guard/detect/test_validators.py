@@ -8,6 +8,8 @@ from guard.detect.validators import VALIDATORS, shannon_entropy
 
 # (validator, value, expected). True cases are documented example numbers, not real people's.
 CASES = [
+    ("password_like", "Welcome_1557#", True),
+    ("password_like", "Invalid", False),
     ("luhn", "4111 1111 1111 1111", True),
     ("luhn", "5555-5555-5555-4444", True),
     ("luhn", "378282246310005", True),
@@ -123,3 +125,21 @@ def test_shannon_entropy() -> None:
     assert shannon_entropy("") == 0.0
     assert shannon_entropy("aaaa") == 0.0
     assert shannon_entropy("abcd") == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Welcome_1557#", True),
+        ("xKfjQpLz", True),
+        ("a6YIzrqe3U", True),
+        ("Invalid", False),
+        ("PASSWORT", False),
+        ("required", False),
+        ("12345678", False),
+    ],
+)
+def test_password_like(value: str, expected: bool) -> None:
+    from guard.detect.validators import password_like
+
+    assert password_like(value) is expected
