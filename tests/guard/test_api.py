@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from guard import Guard, InputError, ModelError
-from guard.api import check_text
+from guard.api import ScanResult, check_text
 from guard.errors import ConfigError
 from guard.findings import LABELS
 
