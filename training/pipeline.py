@@ -240,7 +240,32 @@ def evaluate_model_dir(
 
     scored = predict_spans(model_dir, [r["text"] for r in records])
     kept = [[s for s in doc if s["score"] >= thresholds.get(s["label"], 0.5)] for doc in scored]
-    return score_documents(records, kept).as_dict()
+    return score_documents(records, kept).as_dict() | _codename_false_positives(records, kept)
+
+
+def _codename_false_positives(records: Sequence[Mapping[str, Any]], predicted: Sequence[Sequence[Mapping[str, Any]]]) -> dict[str, int]:
+    """Documents without a gold CODENAME in which something was still flagged CODENAME."""
+    clean = [(r, p) for r, p in zip(records, predicted, strict=True) if not any(s["label"] == "CODENAME" for s in r["spans"])]
+    return {
+        "docs_without_codename": len(clean),
+        "codename_false_positive_docs": sum(any(s["label"] == "CODENAME" for s in p) for _, p in clean),
+    }
+
+
+def evaluate_guard(
+    model_dir: Path, records: Sequence[Mapping[str, Any]], thresholds: Mapping[str, float], *, domain: Path
+) -> dict[str, Any]:
+    """Scores of the whole product (model + detectors + domain pack + default policy) on records."""
+    from guard import Guard
+    from training.evaluate import score_documents
+
+    del thresholds  # the model's manifest carries them; Guard applies them itself
+    guard = Guard.load(model=model_dir, domains=[domain])
+    predicted = [
+        [{"start": f.start, "end": f.end, "label": f.label} for f in result.findings]
+        for result in guard.scan_many([r["text"] for r in records])
+    ]
+    return score_documents(records, predicted).as_dict() | _codename_false_positives(records, predicted)
 
 
 def _dev_temperature(model_dir: Path, dev: Sequence[Mapping[str, Any]], cfg: PipelineConfig) -> float:
@@ -291,8 +316,12 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
     thresholds = choose_thresholds(dev, scored, LABELS)
     evaluations = {"held-out generator split (templates and seeds unseen in training)":
                    evaluate_model_dir(out, test, thresholds)}
-    if "domain_test" in data:
-        evaluations["held-out domain split"] = evaluate_model_dir(out, load_records([data["domain_test"]]), thresholds)
+    if "domain_test" in data and cfg.domain is not None:
+        domain_test = load_records([data["domain_test"]])
+        evaluations["held-out domain split (model only)"] = evaluate_model_dir(out, domain_test, thresholds)
+        evaluations["held-out domain split (guard with the domain pack)"] = evaluate_guard(
+            out, domain_test, thresholds, domain=cfg.domain
+        )
     metrics = {"heldout": evaluations}
     manifest_path = write_manifest(out, thresholds=thresholds, metrics=metrics, export=report, **meta)
     config = json.loads((torch_dir / "config.json").read_text())
