@@ -7,9 +7,10 @@ another layer; convert at the boundary instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["LABELS", "Finding"]
 

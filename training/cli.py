@@ -21,7 +21,9 @@ _DEFAULT_WORK = Path.home() / ".cache" / "guard" / "runs"
 
 def train(
     output: Annotated[Path, typer.Option(help="model directory to write (ONNX, tokenizer, manifest, card)")],
-    base_model: Annotated[str, typer.Option(help="e5-small-trim | e5-small | minilm | HF directory | hub id")] = "e5-small-trim",
+    base_model: Annotated[
+        str, typer.Option(help="e5-small-trim | e5-small | minilm | HF directory | hub id")
+    ] = "e5-small-trim",
     from_model: Annotated[
         str | None, typer.Option("--from", help="continue from a trained torch model dir, or 'default'")
     ] = None,
@@ -31,15 +33,23 @@ def train(
     generate: Annotated[
         int | None, typer.Option(help="generated generic examples [80000; 3000 with --from]")
     ] = None,
-    work_dir: Annotated[Path | None, typer.Option(help="checkpoints and data (outside the work tree)")] = None,
+    work_dir: Annotated[
+        Path | None, typer.Option(help="checkpoints and data (outside the work tree)")
+    ] = None,
     epochs: Annotated[float | None, typer.Option(help="[3; 1 with --from]")] = None,
     max_steps: Annotated[int, typer.Option(help="stop after this many steps (-1: epochs)")] = -1,
     batch_size: Annotated[int | None, typer.Option(help="[64; 16 with --from]")] = None,
     learning_rate: Annotated[float | None, typer.Option(help="[1e-4; 5e-5 with --from]")] = None,
-    layers: Annotated[int, typer.Option(help="encoder layers of the shipped (student) model; 0 keeps all")] = 6,
-    distill: Annotated[bool, typer.Option(help="distil the shallow student from a full-depth teacher")] = False,
+    layers: Annotated[
+        int, typer.Option(help="encoder layers of the shipped (student) model; 0 keeps all")
+    ] = 6,
+    distill: Annotated[
+        bool, typer.Option(help="distil the shallow student from a full-depth teacher")
+    ] = False,
     trim_vocab: Annotated[bool, typer.Option(help="trim the vocabulary to the training corpus")] = False,
-    freeze_embeddings: Annotated[bool, typer.Option(help="freeze word embeddings (~20 % faster on CPU)")] = False,
+    freeze_embeddings: Annotated[
+        bool, typer.Option(help="freeze word embeddings (~20 % faster on CPU)")
+    ] = False,
     seed: Annotated[int, typer.Option()] = 13,
     version: Annotated[str, typer.Option()] = "0.1.0",
 ) -> None:
@@ -101,7 +111,9 @@ def evaluate(
         typer.echo(f"  {label:<14} F1 {row['f1']:.4f}  (support {row['support']})")
     for lang, row in report["by_lang"].items():
         typer.echo(f"  lang {lang:<9} F1 {row['f1']:.4f}")
-    typer.echo(f"block recall {report['block_recall']:.4f}  false-block rate {report['false_block_rate']:.4f}")
+    typer.echo(
+        f"block recall {report['block_recall']:.4f}  false-block rate {report['false_block_rate']:.4f}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,16 @@ __all__ = ["BLOCKING_LABELS", "EvalReport", "PRF", "score_documents"]
 
 #: Labels whose presence blocks a document under the default policy (taxonomy.md).
 BLOCKING_LABELS = frozenset(
-    {"SECRET", "CREDIT_CARD", "BANK_ACCOUNT", "NATIONAL_ID", "INTERNAL_HOST", "CODENAME", "CUSTOMER", "FINANCIAL"}
+    {
+        "SECRET",
+        "CREDIT_CARD",
+        "BANK_ACCOUNT",
+        "NATIONAL_ID",
+        "INTERNAL_HOST",
+        "CODENAME",
+        "CUSTOMER",
+        "FINANCIAL",
+    }
 )
 
 Span = tuple[int, int, str]

@@ -58,7 +58,10 @@ class ExportReport:
 
 def _sample_inputs(tokenizer: Any, texts: Sequence[str], max_length: int) -> dict[str, np.ndarray]:
     enc = tokenizer(list(texts), padding=True, truncation=True, max_length=max_length, return_tensors="np")
-    return {"input_ids": enc["input_ids"].astype(np.int64), "attention_mask": enc["attention_mask"].astype(np.int64)}
+    return {
+        "input_ids": enc["input_ids"].astype(np.int64),
+        "attention_mask": enc["attention_mask"].astype(np.int64),
+    }
 
 
 def _export_fp32(model: torch.nn.Module, path: Path, spec: OnnxSpec, sample: dict[str, np.ndarray]) -> None:
@@ -129,7 +132,9 @@ def export_model_dir(
                 per_channel=True,
                 extra_options={"ActivationSymmetric": False, "WeightSymmetric": True},
             )
-            q_logits = ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"]).run(None, sample)[0]
+            q_logits = ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"]).run(None, sample)[
+                0
+            ]
             agreement = float((q_logits.argmax(-1) == fp32_logits.argmax(-1))[mask].mean())
             shutil.copyfile(int8, target)
             int8_bytes = int8.stat().st_size

@@ -12,7 +12,9 @@ __all__ = ["write_model_card"]
 def _prf_table(rows: Mapping[str, Mapping[str, Any]]) -> list[str]:
     lines = ["| | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for name, r in rows.items():
-        lines.append(f"| {name} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |")
+        lines.append(
+            f"| {name} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |"
+        )
     return lines
 
 

@@ -81,7 +81,9 @@ class PipelineConfig:
 
 def _as_record(example: Any) -> dict[str, Any]:
     record = dataclasses.asdict(example) if dataclasses.is_dataclass(example) else dict(example)
-    record["spans"] = [dict(s) if not dataclasses.is_dataclass(s) else dataclasses.asdict(s) for s in record["spans"]]
+    record["spans"] = [
+        dict(s) if not dataclasses.is_dataclass(s) else dataclasses.asdict(s) for s in record["spans"]
+    ]
     return record
 
 
@@ -141,7 +143,9 @@ def prepare_data(cfg: PipelineConfig) -> dict[str, Path]:
     if cfg.domain is not None:
         out["domain_test"] = data_dir / "domain_test.jsonl.gz"
         write_records(
-            generate_domain(cfg.domain, cfg.domain_test, seed=cfg.seed + 2007, split="heldout", docs_dir=cfg.docs),
+            generate_domain(
+                cfg.domain, cfg.domain_test, seed=cfg.seed + 2007, split="heldout", docs_dir=cfg.docs
+            ),
             out["domain_test"],
         )
     return out
@@ -227,7 +231,10 @@ def predict_spans(model_dir: Path, texts: Sequence[str]) -> list[list[dict[str, 
     for i in range(0, len(texts), 256):
         for analysis in clf.analyze_many(texts[i : i + 256]):
             out.append(
-                [{"start": f.start, "end": f.end, "label": f.label, "score": f.score} for f in analysis.findings]
+                [
+                    {"start": f.start, "end": f.end, "label": f.label, "score": f.score}
+                    for f in analysis.findings
+                ]
             )
     return out
 
@@ -243,9 +250,15 @@ def evaluate_model_dir(
     return score_documents(records, kept).as_dict() | _codename_false_positives(records, kept)
 
 
-def _codename_false_positives(records: Sequence[Mapping[str, Any]], predicted: Sequence[Sequence[Mapping[str, Any]]]) -> dict[str, int]:
+def _codename_false_positives(
+    records: Sequence[Mapping[str, Any]], predicted: Sequence[Sequence[Mapping[str, Any]]]
+) -> dict[str, int]:
     """Documents without a gold CODENAME in which something was still flagged CODENAME."""
-    clean = [(r, p) for r, p in zip(records, predicted, strict=True) if not any(s["label"] == "CODENAME" for s in r["spans"])]
+    clean = [
+        (r, p)
+        for r, p in zip(records, predicted, strict=True)
+        if not any(s["label"] == "CODENAME" for s in r["spans"])
+    ]
     return {
         "docs_without_codename": len(clean),
         "codename_false_positive_docs": sum(any(s["label"] == "CODENAME" for s in p) for _, p in clean),
@@ -304,18 +317,30 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
     if out.exists():
         shutil.rmtree(out)
     report = export_model_dir(
-        torch_dir, out, validation_texts=[r["text"] for r in dev[:32]], max_length=cfg.max_length,
+        torch_dir,
+        out,
+        validation_texts=[r["text"] for r in dev[:32]],
+        max_length=cfg.max_length,
         quantize=cfg.quantize,
     )
     temperature = _dev_temperature(out, dev, cfg)
     base_name = json.loads((torch_dir / "config.json").read_text()).get("_name_or_path", cfg.base_model)
-    meta = {"name": cfg.name, "version": cfg.version, "base_model": cfg.base_model, "max_length": cfg.max_length,
-            "stride": cfg.stride, "temperature": temperature}
+    meta = {
+        "name": cfg.name,
+        "version": cfg.version,
+        "base_model": cfg.base_model,
+        "max_length": cfg.max_length,
+        "stride": cfg.stride,
+        "temperature": temperature,
+    }
     write_manifest(out, thresholds={label: 0.5 for label in LABELS}, metrics={}, export=report, **meta)
     scored = predict_spans(out, [r["text"] for r in dev])
     thresholds = choose_thresholds(dev, scored, LABELS)
-    evaluations = {"held-out generator split (templates and seeds unseen in training)":
-                   evaluate_model_dir(out, test, thresholds)}
+    evaluations = {
+        "held-out generator split (templates and seeds unseen in training)": evaluate_model_dir(
+            out, test, thresholds
+        )
+    }
     if "domain_test" in data and cfg.domain is not None:
         domain_test = load_records([data["domain_test"]])
         evaluations["held-out domain split (model only)"] = evaluate_model_dir(out, domain_test, thresholds)
@@ -328,17 +353,30 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
     write_model_card(
         out,
         manifest=json.loads(manifest_path.read_text()),
-        data={"train records": sum(1 for _ in load_records([data["train"]])), "dev records": len(dev),
-              "test records": len(test), "domain pack": str(cfg.domain) if cfg.domain else "none"},
+        data={
+            "train records": sum(1 for _ in load_records([data["train"]])),
+            "dev records": len(dev),
+            "test records": len(test),
+            "domain pack": str(cfg.domain) if cfg.domain else "none",
+        },
         evaluations=evaluations,
-        training={"base": base_name, "layers": config.get("num_hidden_layers"),
-                  "vocabulary": config.get("vocab_size"), "epochs": cfg.epochs, "batch size": cfg.batch_size,
-                  "learning rate": cfg.learning_rate, "seed": cfg.seed, "distilled": cfg.distill},
+        training={
+            "base": base_name,
+            "layers": config.get("num_hidden_layers"),
+            "vocabulary": config.get("vocab_size"),
+            "epochs": cfg.epochs,
+            "batch size": cfg.batch_size,
+            "learning rate": cfg.learning_rate,
+            "seed": cfg.seed,
+            "distilled": cfg.distill,
+        },
         limits=[
-            "Trained on synthetic text from guard's generator; hand-written text is harder (see bench/results).",
-            "Character spans come from token boundaries; in CJK text a span may include or miss one character "
-            "when a token straddles the boundary.",
-            "CODENAME and CUSTOMER need a company domain pack and `guard train --domain` to know the company's names.",
+            "Trained on synthetic text from guard's generator; hand-written text is harder "
+            "(see bench/results/realistic_dev.md).",
+            "Character spans come from token boundaries; in CJK text a span may include or miss "
+            "one character when a token straddles the boundary.",
+            "CODENAME and CUSTOMER need a company domain pack and `guard train --domain` "
+            "to know the company's names.",
         ],
         command=command,
     )

@@ -24,9 +24,9 @@ from transformers import (
     AutoModelForTokenClassification,
     AutoTokenizer,
     DataCollatorForTokenClassification,
-    TrainerCallback,
     PreTrainedModel,
     Trainer,
+    TrainerCallback,
     TrainingArguments,
     set_seed,
 )
@@ -43,8 +43,12 @@ log = logging.getLogger(__name__)
 class FinetuneArguments:
     """What to train, on what, and how long."""
 
-    base_model: str = field(metadata={"help": "HF model directory (see training.base_models.resolve_base_model)"})
-    output_dir: str = field(metadata={"help": "checkpoints and final torch model; keep outside the work tree"})
+    base_model: str = field(
+        metadata={"help": "HF model directory (see training.base_models.resolve_base_model)"}
+    )
+    output_dir: str = field(
+        metadata={"help": "checkpoints and final torch model; keep outside the work tree"}
+    )
     max_length: int = field(default=256, metadata={"help": "window length in tokens, specials included"})
     stride: int = field(default=64, metadata={"help": "overlap between training windows"})
     epochs: float = 3.0
@@ -54,11 +58,15 @@ class FinetuneArguments:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     seed: int = 13
-    freeze_embeddings: bool = field(default=False, metadata={"help": "freeze word embeddings (faster on CPU)"})
+    freeze_embeddings: bool = field(
+        default=False, metadata={"help": "freeze word embeddings (faster on CPU)"}
+    )
     teacher: str | None = field(default=None, metadata={"help": "trained guard torch model to distil from"})
     distill_alpha: float = 0.7
     distill_temperature: float = 2.0
-    max_seconds: float | None = field(default=None, metadata={"help": "stop training (and save) after this time"})
+    max_seconds: float | None = field(
+        default=None, metadata={"help": "stop training (and save) after this time"}
+    )
     save_steps: int = 500
     logging_steps: int = 50
     num_workers: int = 0

@@ -19,8 +19,8 @@ import re
 from collections.abc import Iterator
 from types import MappingProxyType
 
-from guard.detect.validators import shannon_entropy
 from guard.detect.patterns import Placeholders
+from guard.detect.validators import shannon_entropy
 from guard.findings import Finding
 
 __all__ = ["CONTEXT_WORDS", "EntropyDetector", "NO_CONTEXT_MAX"]

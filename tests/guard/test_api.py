@@ -74,9 +74,14 @@ def test_empty_text_passes(guard: Guard) -> None:
 
 def test_scan_many_matches_scan(guard: Guard) -> None:
     texts = [f"key {AWS}", "", "nothing here at all", f"mail jane.doe@acme.de {GHP}"]
+
     def shape(r: ScanResult) -> tuple[object, ...]:
         # batching pads windows, which moves model scores in the 5th decimal: compare rounded
-        return (r.verdict, r.actions, [(f.label, f.start, f.end, round(f.score, 3), f.detector) for f in r.findings])
+        return (
+            r.verdict,
+            r.actions,
+            [(f.label, f.start, f.end, round(f.score, 3), f.detector) for f in r.findings],
+        )
 
     assert [shape(r) for r in guard.scan_many(texts)] == [shape(guard.scan(t)) for t in texts]
 

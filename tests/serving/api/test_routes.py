@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from serving.api.inference import Engine
 from tests.serving.api.apifixtures import AWS_KEY, CARD, SECRET_TEXT, AppFactory
@@ -79,7 +80,15 @@ def test_batch_keeps_order(serve: AppFactory) -> None:
             assert [r["verdict"] for r in results][1] == "block" and results[3]["verdict"] == "block"
             assert len(results) == 4
             single = await client.post("/v1/scan", json={"text": texts[3]})
-            assert single.json()["findings"] == results[3]["findings"]  # batching does not change results
+
+            # batching does not change results (int8 activations are quantized per batch,
+            # so scores are compared to 2 decimals)
+            def shape(findings: list[dict[str, Any]]) -> list[tuple[object, ...]]:
+                return [
+                    (f["label"], f["start"], f["end"], round(f["score"], 2), f["action"]) for f in findings
+                ]
+
+            assert shape(single.json()["findings"]) == shape(results[3]["findings"])
 
     run(main())
 
