@@ -14,14 +14,14 @@ $(VENV)/bin/python:
 ## install: the core (scan, redact, audit) — onnxruntime + tokenizers, no torch.
 install: $(VENV)/.core
 $(VENV)/.core: $(VENV)/bin/python pyproject.toml
-	$(PIP) install -q -e .
+	$(PIP) install -q -c constraints.txt -e .
 	touch $@
 
 ## dev: everything (training, serving, proxy, spark, test tools).
 dev: $(VENV)/.dev
 $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 	$(PIP) install -q $(TORCH)
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q -c constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.core
 
 ## test: the whole suite; heavy end-to-end tests (Squid, Chromium, Spark, training) run when GUARD_TEST_HEAVY=1.
