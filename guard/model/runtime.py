@@ -10,11 +10,15 @@ Pipeline for a batch of texts:
    ``max_length`` tokens per window including the special tokens the tokenizer's
    post-processor adds (XLM-R: ``<s>`` ... ``</s>``), overlapping by ``stride``.
    Nothing is truncated, whatever the length of the text.
-3. Batch the windows of all texts together, sorted by length so that batches of similar
-   lengths are padded little, each batch holding at most ``batch_tokens`` padded tokens.
-4. Softmax with the manifest temperature; each token takes the probabilities of the
+3. Windows with identical token ids (repeated log lines, pasted boilerplate, repeated
+   records in one batch) run once: the graph's output for a window depends only on its
+   ids, so every copy takes the same probabilities for the tokens it owns.
+4. Batch the distinct windows of all texts together, sorted by length so that batches of
+   similar lengths are padded little, each batch holding at most ``batch_tokens`` padded
+   tokens.
+5. Softmax with the manifest temperature; each token takes the probabilities of the
    window where it is most central.
-5. BIO-decode into character spans (`guard.model.decode`).
+6. BIO-decode into character spans (`guard.model.decode`).
 
 A classifier holds no mutable state after `OnnxTokenClassifier.load`; onnxruntime
 sessions and ``tokenizers`` tokenizers may be called from several threads at once, so
@@ -180,16 +184,20 @@ class OnnxTokenClassifier:
         ids = [np.asarray(enc.ids, dtype=np.int64) for enc in encodings]
         probs = [np.zeros((len(seq), n_tags), dtype=np.float32) for seq in ids]
         plans = [plan_windows(len(seq), self._content, self.manifest.stride) for seq in ids]
-        jobs = [(t, w) for t, plan in enumerate(plans) for w in plan]
-        jobs.sort(key=lambda job: job[1].end - job[1].start)
+        groups: dict[bytes, list[tuple[int, Window]]] = {}
+        for t, plan in enumerate(plans):
+            for w in plan:
+                groups.setdefault(ids[t][w.start : w.end].tobytes(), []).append((t, w))
+        jobs = sorted(groups.values(), key=lambda copies: copies[0][1].end - copies[0][1].start)
         batches = 0
         for batch in _batches(jobs, batch_tokens, len(self._prefix) + len(self._suffix)):
             self._run(batch, ids, probs)
             batches += 1
         log.debug(
-            "model scanned %d texts: %d tokens, %d windows, %d batches",
+            "model scanned %d texts: %d tokens, %d windows (%d distinct), %d batches",
             len(texts),
             sum(len(seq) for seq in ids),
+            sum(len(plan) for plan in plans),
             len(jobs),
             batches,
         )
@@ -221,13 +229,16 @@ class OnnxTokenClassifier:
                     ) from None
             raise ModelError(f"tokenization failed ({type(exc).__name__})") from exc
 
-    def _run(self, batch: list[tuple[int, Window]], ids: list[np.ndarray], probs: list[np.ndarray]) -> None:
-        """Run one batch of windows and store the probabilities of the tokens each owns."""
+    def _run(
+        self, batch: list[list[tuple[int, Window]]], ids: list[np.ndarray], probs: list[np.ndarray]
+    ) -> None:
+        """Run one batch of distinct windows; every copy stores the probabilities of the tokens it owns."""
         lead = len(self._prefix)
-        width = max(w.end - w.start for _, w in batch) + lead + len(self._suffix)
+        width = max(copies[0][1].end - copies[0][1].start for copies in batch) + lead + len(self._suffix)
         input_ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.int64)
-        for row, (t, w) in enumerate(batch):
+        for row, copies in enumerate(batch):
+            t, w = copies[0]
             seq = np.concatenate([self._prefix, ids[t][w.start : w.end], self._suffix])
             input_ids[row, : len(seq)] = seq
             mask[row, : len(seq)] = 1
@@ -235,10 +246,11 @@ class OnnxTokenClassifier:
             (logits,) = self._session.run([self._io.logits_name], self._io.feed(input_ids, mask))
         except Exception as exc:  # onnxruntime pybind errors; never include inputs
             raise ModelError(f"inference failed ({type(exc).__name__})") from exc
-        for row, (t, w) in enumerate(batch):
-            first = lead + w.own_start - w.start
-            last = lead + w.own_end - w.start
-            probs[t][w.own_start : w.own_end] = softmax(logits[row, first:last], self.manifest.temperature)
+        for row, copies in enumerate(batch):
+            n = copies[0][1].end - copies[0][1].start
+            window_probs = softmax(logits[row, lead : lead + n], self.manifest.temperature)
+            for t, w in copies:
+                probs[t][w.own_start : w.own_end] = window_probs[w.own_start - w.start : w.own_end - w.start]
 
     def _check_width(self) -> None:
         """Fail early when the graph's output does not have one column per manifest tag."""
@@ -305,13 +317,13 @@ def _lower_same_length(text: str) -> str:
 
 
 def _batches(
-    jobs: list[tuple[int, Window]], batch_tokens: int, specials: int
-) -> list[list[tuple[int, Window]]]:
-    """Group length-sorted windows so that rows x longest row <= batch_tokens."""
-    batches: list[list[tuple[int, Window]]] = []
-    current: list[tuple[int, Window]] = []
+    jobs: list[list[tuple[int, Window]]], batch_tokens: int, specials: int
+) -> list[list[list[tuple[int, Window]]]]:
+    """Group length-sorted distinct windows (each with its copies) so that rows x longest row <= batch_tokens."""
+    batches: list[list[list[tuple[int, Window]]]] = []
+    current: list[list[tuple[int, Window]]] = []
     for job in jobs:
-        length = job[1].end - job[1].start + specials  # jobs are sorted: this is the longest
+        length = job[0][1].end - job[0][1].start + specials  # jobs are sorted: this is the longest
         if current and (len(current) + 1) * length > batch_tokens:
             batches.append(current)
             current = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -223,6 +224,26 @@ def test_batching_equals_unbatched(tiny: OnnxTokenClassifier) -> None:
         for a, b in zip(single, batched, strict=True):
             _same(a, b)
     assert any(a.findings for a in single)  # the comparison is not vacuous
+
+
+def test_repeated_windows_run_once_with_the_same_result(
+    tiny: OnnxTokenClassifier, caplog: pytest.LogCaptureFixture
+) -> None:
+    block = " ".join(f"line {i}: host db{i}.corp.internal user=svc" for i in range(60))
+    repeated = f"{block} {block} {block} tail {SECRET}"
+    caplog.set_level(logging.DEBUG, logger="guard.model.runtime")
+    together = tiny.analyze_many([repeated, block, block])
+    windows, distinct = (
+        int(n) for n in re.search(r"(\d+) windows \((\d+) distinct\)", caplog.text).groups()  # type: ignore[union-attr]
+    )
+    assert distinct < windows  # copies of the block ran once
+    # without any copy in the call, each window runs on its own: same probabilities
+    cut = tiny.manifest.max_length - 2
+    alone = tiny.analyze(repeated)
+    assert alone.num_tokens > 3 * cut
+    _same(together[0], alone)
+    _same(together[1], tiny.analyze_many([block], batch_tokens=1)[0])
+    _same(together[1], together[2])
 
 
 def test_concurrent_calls_from_threads_agree(tiny: OnnxTokenClassifier) -> None:
