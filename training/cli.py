@@ -29,6 +29,9 @@ def train(
     ] = None,
     domain: Annotated[Path | None, typer.Option(help="company domain pack (YAML)")] = None,
     docs: Annotated[Path | None, typer.Option(help="folder of company documents (text files)")] = None,
+    domain_examples: Annotated[
+        int | None, typer.Option(help="generated domain examples [6000; 3000 with --from]")
+    ] = None,
     data: Annotated[list[Path] | None, typer.Option(help="extra annotated JSONL training files")] = None,
     generate: Annotated[
         int | None, typer.Option(help="generated generic examples [80000; 3000 with --from]")
@@ -71,7 +74,7 @@ def train(
         generate_train=generate if generate is not None else (3000 if from_model else 80000),
         generate_dev=500 if from_model else 2000,
         generate_test=1000 if from_model else 3000,
-        domain_train=3000 if from_model else 6000,
+        domain_train=domain_examples or (3000 if from_model else 6000),
         domain=domain,
         docs=docs,
         epochs=epochs if epochs is not None else (1.0 if from_model else 3.0),
