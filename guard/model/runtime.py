@@ -99,7 +99,7 @@ class OnnxTokenClassifier:
         provider: str = "auto",
         intra_op_threads: int | None = None,
         *,
-        disabled_optimizers: Sequence[str] = (),
+        disabled_optimizers: Sequence[str] | None = None,
         score_floor: float = SCORE_FLOOR,
     ) -> OnnxTokenClassifier:
         """Load a model directory.
@@ -111,7 +111,8 @@ class OnnxTokenClassifier:
             intra_op_threads: onnxruntime intra-op threads (None: onnxruntime's default,
                 one per physical core).
             disabled_optimizers: onnxruntime graph transformers to skip, e.g.
-                `guard.model.session.INT8_CPU_SLOW_FUSIONS`.
+                `guard.model.session.INT8_CPU_SLOW_FUSIONS`; None (default) skips those for
+                an int8 graph on CPU and keeps every fusion otherwise (see `guard.model.session`).
             score_floor: findings below this score are not reported.
 
         Raises:

@@ -11,12 +11,14 @@ Providers:
 
 Graph optimisation runs at ``ORT_ENABLE_ALL``. ``disabled_optimizers`` names onnxruntime
 graph transformers to skip (passed to ``InferenceSession(disabled_optimizers=...)``);
-`INT8_CPU_SLOW_FUSIONS` are the fusions reported to slow int8-quantized BERT models on
-some CPUs; ``bench/bench_scan.py`` measures both settings. On an int8 e5-small-shaped graph
-onnxruntime 1.32 fuses 12 SkipLayerNormalization nodes (BiasGelu does not apply after
-dynamic quantization); disabling them measured x1.16 median throughput on a heavily shared
-2-core machine, inside the run-to-run noise (bench/results/scan-e5proxy-int8.md), so the
-default keeps onnxruntime's fusions. Unknown transformer names are ignored by onnxruntime.
+`INT8_CPU_SLOW_FUSIONS` are the fusions that slow dynamically quantized (int8) BERT graphs
+on CPUs with VNNI/AMX. ``None`` (the default) means *auto*: skip them when the session runs
+on CPU only and the graph is dynamically quantized (it holds ``DynamicQuantizeLinear``
+nodes), keep every fusion otherwise (fp32/fp16 graphs, GPU). Measured with
+``bench/bench_scan.py`` on the shipped 6-layer int8 model, 2 cores of an idle Intel Xeon
+(AMX): 14.0 k tokens/s with the fusions skipped vs 12.2 k with them (x1.15), p50 latency
+19.7 vs 23.4 ms (bench/results/scan.md). Unknown transformer names are ignored by
+onnxruntime.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from guard.errors import ModelError
 
 __all__ = [
     "INT8_CPU_SLOW_FUSIONS",
+    "auto_disabled_optimizers",
+    "is_dynamically_quantized",
     "Provider",
     "ModelIO",
     "create_session",
@@ -120,11 +124,36 @@ class ModelIO:
         return feed
 
 
+def is_dynamically_quantized(model_file: Path) -> bool:
+    """Whether the graph holds ``DynamicQuantizeLinear`` nodes (int8 weights, uint8 activations).
+
+    Op types are plain strings in the ONNX protobuf, so a byte search answers without the
+    ``onnx`` package; an unreadable file answers False (`create_session` reports it).
+    """
+    try:
+        with model_file.open("rb") as fh:
+            tail = b""
+            while chunk := fh.read(1 << 22):
+                if b"DynamicQuantizeLinear" in tail + chunk:
+                    return True
+                tail = chunk[-32:]
+    except OSError:
+        return False
+    return False
+
+
+def auto_disabled_optimizers(model_file: Path, providers: Sequence[str]) -> tuple[str, ...]:
+    """`INT8_CPU_SLOW_FUSIONS` for a dynamically quantized graph on CPU only, else nothing."""
+    if list(providers) == [CPU] and is_dynamically_quantized(model_file):
+        return INT8_CPU_SLOW_FUSIONS
+    return ()
+
+
 def create_session(
     model_file: Path,
     provider: str,
     intra_op_threads: int | None,
-    disabled_optimizers: Sequence[str],
+    disabled_optimizers: Sequence[str] | None = None,
     save_optimized: Path | None = None,
 ) -> ort.InferenceSession:
     """Open ``model_file`` with onnxruntime.
@@ -133,7 +162,7 @@ def create_session(
         model_file: the ONNX graph.
         provider: ``"auto"``, ``"cpu"`` or ``"cuda"``.
         intra_op_threads: intra-op threads, None for onnxruntime's default.
-        disabled_optimizers: graph transformers to skip.
+        disabled_optimizers: graph transformers to skip; None chooses (`auto_disabled_optimizers`).
         save_optimized: where to write the optimised graph (benchmarks and tests inspect
             which fusions ran), None to skip.
 
@@ -153,6 +182,8 @@ def create_session(
     options.inter_op_num_threads = 1
     if intra_op_threads is not None:
         options.intra_op_num_threads = intra_op_threads
+    if disabled_optimizers is None:
+        disabled_optimizers = auto_disabled_optimizers(model_file, providers)
     if save_optimized is not None:
         options.optimized_model_filepath = str(save_optimized)
     options.log_severity_level = 3  # errors only: onnxruntime warnings are not ours to print

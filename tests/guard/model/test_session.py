@@ -14,7 +14,15 @@ from onnx import TensorProto, helper
 
 from guard.errors import ModelError
 from guard.model import INT8_CPU_SLOW_FUSIONS, OnnxTokenClassifier
-from guard.model.session import CPU, CUDA, create_session, resolve_providers
+from guard.model.manifest import default_model_path
+from guard.model.session import (
+    CPU,
+    CUDA,
+    auto_disabled_optimizers,
+    create_session,
+    is_dynamically_quantized,
+    resolve_providers,
+)
 from tests.fixtures.tiny_model import TAGS, tokenizer_json_path, write_manifest
 
 HAS_CUDA = CUDA in ort.get_available_providers()
@@ -80,6 +88,25 @@ def test_disabled_fusions_change_the_graph_not_the_results(tiny_model_dir: Path,
         tiny_model_dir, provider="cpu", disabled_optimizers=INT8_CPU_SLOW_FUSIONS
     ).analyze(text)
     np.testing.assert_allclose(a.probs, b.probs, atol=1e-4)
+
+
+def test_auto_fusions_skip_the_slow_ones_only_for_int8_on_cpu(tiny_model_dir: Path, tmp_path: Path) -> None:
+    int8 = default_model_path() / "model.onnx"
+    fp32 = tiny_model_dir / "model.onnx"
+    assert is_dynamically_quantized(int8) and not is_dynamically_quantized(fp32)
+    assert not is_dynamically_quantized(tmp_path / "missing.onnx")
+    assert auto_disabled_optimizers(int8, [CPU]) == INT8_CPU_SLOW_FUSIONS
+    assert auto_disabled_optimizers(int8, [CUDA, CPU]) == ()
+    assert auto_disabled_optimizers(fp32, [CPU]) == ()
+    # the default session of the shipped int8 graph on CPU has no SkipLayerNormalization;
+    # the fp32 tiny graph keeps its fusions
+    auto_int8, fused_int8, auto_fp32 = tmp_path / "a8.onnx", tmp_path / "f8.onnx", tmp_path / "a32.onnx"
+    create_session(int8, "cpu", 1, save_optimized=auto_int8)
+    create_session(int8, "cpu", 1, (), save_optimized=fused_int8)
+    create_session(fp32, "cpu", 1, save_optimized=auto_fp32)
+    assert _op_counts(fused_int8)["SkipLayerNormalization"] > 0
+    assert _op_counts(auto_int8)["SkipLayerNormalization"] == 0
+    assert _op_counts(auto_fp32)["BiasGelu"] > 0
 
 
 def test_bad_thread_count(tiny_model_dir: Path) -> None:
