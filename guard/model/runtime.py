@@ -320,7 +320,7 @@ def _lower_same_length(text: str) -> str:
 def _batches(
     jobs: list[list[tuple[int, Window]]], batch_tokens: int, specials: int
 ) -> list[list[list[tuple[int, Window]]]]:
-    """Group length-sorted distinct windows (each with its copies) so that rows x longest row <= batch_tokens."""
+    """Group length-sorted distinct windows (with their copies): rows x longest row <= batch_tokens."""
     batches: list[list[list[tuple[int, Window]]]] = []
     current: list[list[tuple[int, Window]]] = []
     for job in jobs:

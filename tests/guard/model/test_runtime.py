@@ -234,7 +234,8 @@ def test_repeated_windows_run_once_with_the_same_result(
     caplog.set_level(logging.DEBUG, logger="guard.model.runtime")
     together = tiny.analyze_many([repeated, block, block])
     windows, distinct = (
-        int(n) for n in re.search(r"(\d+) windows \((\d+) distinct\)", caplog.text).groups()  # type: ignore[union-attr]
+        int(n)
+        for n in re.search(r"(\d+) windows \((\d+) distinct\)", caplog.text).groups()  # type: ignore[union-attr]
     )
     assert distinct < windows  # copies of the block ran once
     # without any copy in the call, each window runs on its own: same probabilities
