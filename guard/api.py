@@ -36,6 +36,7 @@ from guard.findings import Finding
 from guard.fusion import fuse
 from guard.policy import Action, Policy, Verdict, apply_policy, decide, load_policy
 from guard.redact import OPERATORS, redact
+from guard.model.shapes import plausible
 
 if TYPE_CHECKING:
     from guard.model import OnnxTokenClassifier, TokenAnalysis
@@ -266,9 +267,14 @@ class Guard:
         found: list[Finding] = []
         if analysis is not None and self.model is not None:
             # the model's own calibrated operating points (chosen on its dev split) come
-            # first; policy thresholds then apply to every detector's findings alike
+            # first; policy thresholds then apply to every detector's findings alike. Spans
+            # that cannot be a value of their label (a 3-digit PHONE) are dropped.
             calibrated = self.model.manifest.thresholds
-            found = [f for f in analysis.findings if f.score >= calibrated.get(f.label, 0.0)]
+            found = [
+                f
+                for f in analysis.findings
+                if f.score >= calibrated.get(f.label, 0.0) and plausible(f.label, text[f.start : f.end])
+            ]
         for det in self.detectors:
             try:
                 if isinstance(det, DomainDetector):

@@ -1,0 +1,76 @@
+"""Shape checks of model spans (guard.model.shapes) and their use by Guard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guard import Guard
+from guard.model.shapes import plausible
+from tests.fixtures.tiny_model import build_table_model, tags_for_substrings
+
+
+@pytest.mark.parametrize(
+    ("label", "value"),
+    [
+        ("PHONE", "(512) 846-3390"),
+        ("PHONE", "+81 90-1234-5678"),
+        ("PHONE", "555-0199"),
+        ("PHONE", "０９０-１２３４-５６７８"),  # full-width digits are digits
+        ("CREDIT_CARD", "3721 440974 99210"),
+        ("CREDIT_CARD", "4111 1111 1111"),
+        ("BANK_ACCOUNT", "4817203"),
+        ("BANK_ACCOUNT", "BE02 8012 5382 5515"),
+        ("NATIONAL_ID", "VJW3TY7WL4"),
+        ("NATIONAL_ID", "645-26-8057"),
+        ("NATIONAL_ID", "11010519491231002X"),
+        ("EMAIL", "stefan.albrecht@kestrel-dynamics.com"),
+        ("EMAIL", "jane＠example.jp"),
+        ("EMAIL", "jane.doe [at] acme.de"),
+        ("FINANCIAL", "+6 %"),
+        ("FINANCIAL", "三千万円"),
+        ("INTERNAL_HOST", "pay-gw.corp.kestrel-dyn.net"),
+        ("INTERNAL_HOST", "https://dataroom.corp.kestrel-dyn.net/bh/"),
+        ("INTERNAL_HOST", "10.20.3.4"),
+        ("INTERNAL_HOST", "[fd00::1]"),
+        ("PERSON", "-"),  # labels without a shape are never filtered
+        ("SECRET", "x"),
+    ],
+)
+def test_real_values_pass(label: str, value: str) -> None:
+    assert plausible(label, value)
+
+
+@pytest.mark.parametrize(
+    ("label", "value"),
+    [
+        ("PHONE", "-243"),
+        ("PHONE", "v2.14.1"),
+        ("CREDIT_CARD", "**** **** **** 1234"),
+        ("BANK_ACCOUNT", "DEUTDEFF"),  # a BIC alone
+        ("NATIONAL_ID", "ABCDEFG1"),
+        ("NATIONAL_ID", "A1B2"),
+        ("EMAIL", "jane.doe"),
+        ("FINANCIAL", "revenue"),
+        ("INTERNAL_HOST", "-306"),
+        ("INTERNAL_HOST", "corp."),
+    ],
+)
+def test_impossible_shapes_fail(label: str, value: str) -> None:
+    assert not plausible(label, value)
+
+
+def test_guard_drops_implausible_model_spans_only(tmp_path: Path) -> None:
+    text = "room 4711 or call 0171 8463390, write to jane.doe"
+    model = build_table_model(
+        tmp_path / "table",
+        tags_for_substrings(text, {"4711": "PHONE", "0171 8463390": "PHONE", "jane.doe": "EMAIL"}),
+        max_length=64,
+        stride=16,
+    )
+    guard = Guard.load(model=model)
+    spans = {(text[f.start : f.end], f.label) for f in guard.model.analyze(text).findings}  # type: ignore[union-attr]
+    assert {("4711", "PHONE"), ("0171 8463390", "PHONE"), ("jane.doe", "EMAIL")} <= spans
+    found = [(text[f.start : f.end], f.label) for f in guard.scan(text).findings]
+    assert found == [("0171 8463390", "PHONE")]
