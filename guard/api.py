@@ -34,9 +34,9 @@ from guard.detect.patterns import PatternDetector
 from guard.errors import ConfigError, DetectorError, GuardError, InputError
 from guard.findings import Finding
 from guard.fusion import fuse
+from guard.model.shapes import plausible
 from guard.policy import Action, Policy, Verdict, apply_policy, decide, load_policy
 from guard.redact import OPERATORS, redact
-from guard.model.shapes import plausible
 
 if TYPE_CHECKING:
     from guard.model import OnnxTokenClassifier, TokenAnalysis

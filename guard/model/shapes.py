@@ -55,7 +55,9 @@ def _national_id(value: str) -> bool:
 
 
 def _host(value: str) -> bool:
-    return bool(value) and (value[0].isalnum() or value[0] == "[") and (value[-1].isalnum() or value[-1] in "/]")
+    if not value:
+        return False
+    return (value[0].isalnum() or value[0] == "[") and (value[-1].isalnum() or value[-1] in "/]")
 
 
 _CHECKS: dict[str, Callable[[str], bool]] = {
