@@ -21,7 +21,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -177,7 +177,7 @@ def audit(
     worst = max((_ACTION_RANK.get(a, 0) for a in summary.by_action), default=-1)
     if summary.findings and worst >= _SEVERITY[fail_on]:
         raise typer.Exit(EXIT_FINDINGS)
-    if fail_on_problems and sum(summary.problems.values()):
+    if fail_on_problems and any(summary.problems.values()):
         raise typer.Exit(EXIT_PROBLEMS)
     raise typer.Exit(EXIT_CLEAN)
 
@@ -213,7 +213,7 @@ def _version() -> str:
     return guard.__version__
 
 
-def _run_with_progress(opts, run_audit, quiet):  # type: ignore[no-untyped-def]
+def _run_with_progress(opts: Any, run_audit: Any, quiet: bool) -> Any:
     if quiet or not sys.stderr.isatty():
         return run_audit(opts)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn

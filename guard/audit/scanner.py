@@ -190,10 +190,10 @@ class RecordScanner:
                 self.stats["exact_hits"] += len(raw[key]) - 1
                 for i in raw[key]:
                     out[i] = hits
-        for text, hits in zip(texts, out, strict=True):
-            if hits is not None and text.strip() and len(text) <= _CACHE_CHARS:
-                self._exact.put(text, hits)
-        return [hits if hits is not None else [] for hits in out]
+        for text, result in zip(texts, out, strict=True):
+            if result is not None and text.strip() and len(text) <= _CACHE_CHARS:
+                self._exact.put(text, result)
+        return [result if result is not None else [] for result in out]
 
     def _mentions_id_keyword(self, text: str) -> bool:
         return self._id_keywords is None or bool(self._id_keywords.search(text))

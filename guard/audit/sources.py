@@ -203,5 +203,5 @@ def open_binary(source: Source) -> BinaryIO:
     if source.compression == "gz":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     if source.compression == "zst":
-        return io.BufferedReader(_ZstdRaw(raw), buffer_size=1 << 17)  # type: ignore[return-value]
+        return io.BufferedReader(_ZstdRaw(raw), buffer_size=1 << 17)
     return raw

@@ -20,9 +20,14 @@ EMAIL         an ``@`` (ASCII or full-width) or a spelled-out "at" (``[at]``, ``
 FINANCIAL     a digit, or a CJK numeral (``三千万``)
 INTERNAL_HOST it starts with a letter, a digit or ``[`` and ends with a letter, a digit, ``/`` or
               ``]`` (host names, IPs and URLs do; ``-306`` cut out of ``offsite-306`` does not)
+SECRET        at least 6 characters other than spaces (``248`` is not a credential)
+CODENAME      it is not a weekday or month name in one of the five languages (``Thursday``,
+              ``Donnerstag``, ``jeudi``, ``木曜日``, ``星期四``): the generic model guesses code names
+              from context, and those words sit in the same contexts. A company whose code name
+              *is* such a word lists it in its domain pack, whose matches this check never sees.
 ============  =================================================================================
 
-Other labels (PERSON, ADDRESS, SECRET, CODENAME, CUSTOMER) have no such shape.
+Other labels (PERSON, ADDRESS, CUSTOMER) have no such shape.
 Deterministic detectors are not filtered: their patterns and validators already check shape.
 """
 
@@ -60,6 +65,31 @@ def _host(value: str) -> bool:
     return (value[0].isalnum() or value[0] == "[") and (value[-1].isalnum() or value[-1] in "/]")
 
 
+_CALENDAR = frozenset(
+    (
+        "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri "
+        "sat sun january february march april may june july august september october november "
+        "december jan feb mar apr jun jul aug sep sept oct nov dec "
+        "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag januar jänner februar "
+        "märz mai juni juli oktober dezember "
+        "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril juin juillet "
+        "août septembre octobre novembre décembre "
+        "月曜日 火曜日 水曜日 木曜日 金曜日 土曜日 日曜日 月曜 火曜 水曜 木曜 金曜 土曜 日曜 "
+        "星期一 星期二 星期三 星期四 星期五 星期六 星期日 星期天 周一 周二 周三 周四 周五 周六 周日 "
+        "礼拜一 礼拜二 礼拜三 礼拜四 礼拜五 礼拜六 礼拜天 一月 二月 三月 四月 五月 六月 七月 八月 九月 十月 "
+        "十一月 十二月"
+    ).split()
+)
+
+
+def _codename(value: str) -> bool:
+    return value.strip(" .,;:!?'\"()[]").casefold() not in _CALENDAR
+
+
+def _secret(value: str) -> bool:
+    return sum(1 for c in value if not c.isspace()) >= 6
+
+
 _CHECKS: dict[str, Callable[[str], bool]] = {
     "PHONE": lambda v: _digits(v) >= 6,
     "CREDIT_CARD": lambda v: _digits(v) >= 12,
@@ -68,6 +98,8 @@ _CHECKS: dict[str, Callable[[str], bool]] = {
     "EMAIL": _email,
     "FINANCIAL": _financial,
     "INTERNAL_HOST": _host,
+    "SECRET": _secret,
+    "CODENAME": _codename,
 }
 
 

@@ -34,8 +34,13 @@ from tests.fixtures.tiny_model import build_table_model, tags_for_substrings
         ("INTERNAL_HOST", "https://dataroom.corp.kestrel-dyn.net/bh/"),
         ("INTERNAL_HOST", "10.20.3.4"),
         ("INTERNAL_HOST", "[fd00::1]"),
+        ("SECRET", "Osaka2024!!"),
+        ("SECRET", "r3d1s-SZ-88"),
+        ("CODENAME", "Blue Heron"),
+        ("CODENAME", "Projekt Blaureiher"),
+        ("CODENAME", "月光"),
         ("PERSON", "-"),  # labels without a shape are never filtered
-        ("SECRET", "x"),
+        ("CUSTOMER", "x"),
     ],
 )
 def test_real_values_pass(label: str, value: str) -> None:
@@ -55,6 +60,13 @@ def test_real_values_pass(label: str, value: str) -> None:
         ("FINANCIAL", "revenue"),
         ("INTERNAL_HOST", "-306"),
         ("INTERNAL_HOST", "corp."),
+        ("SECRET", "248"),
+        ("SECRET", "ab c1"),
+        ("CODENAME", "Thursday"),
+        ("CODENAME", "Donnerstag"),
+        ("CODENAME", "jeudi,"),
+        ("CODENAME", "木曜日"),
+        ("CODENAME", "星期四"),
     ],
 )
 def test_impossible_shapes_fail(label: str, value: str) -> None:
