@@ -19,11 +19,18 @@ nodes), keep every fusion otherwise (fp32/fp16 graphs, GPU). Measured with
 (AMX): 14.0 k tokens/s with the fusions skipped vs 12.2 k with them (x1.15), p50 latency
 19.7 vs 23.4 ms (bench/results/scan.md). Unknown transformer names are ignored by
 onnxruntime.
+
+Intra-op threads do not spin-wait between runs (onnxruntime's ``allow_spinning`` is off unless
+``GUARD_ORT_SPINNING=1``): guard shares its cores with the proxy, the server's event loop or other
+audit workers, and spinning burned ~12 ms of CPU after each 1.4 ms run of a short input. Through
+the proxies (bench/bench_proxy.py, idle 2-core machine) a 1 KB POST gained 38 -> 27 ms p50 added
+latency with spinning off; a dedicated, saturated inference server may set ``GUARD_ORT_SPINNING=1``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -187,6 +194,10 @@ def create_session(
     if save_optimized is not None:
         options.optimized_model_filepath = str(save_optimized)
     options.log_severity_level = 3  # errors only: onnxruntime warnings are not ours to print
+    spinning = os.environ.get("GUARD_ORT_SPINNING", "0").strip()
+    if spinning not in ("0", "1"):
+        raise ModelError(f"GUARD_ORT_SPINNING must be 0 or 1, not {spinning!r}")
+    options.add_session_config_entry("session.intra_op.allow_spinning", spinning)
     try:
         session = ort.InferenceSession(
             str(model_file),

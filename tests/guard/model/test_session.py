@@ -162,3 +162,22 @@ def test_token_type_ids_and_int32_inputs_are_fed(tmp_path: Path) -> None:
     clf = OnnxTokenClassifier.load(bert_like, provider="cpu")
     analysis = clf.analyze("zero logits everywhere 全部")
     assert analysis.num_tokens > 0 and analysis.findings == []  # argmax of a tie is column 0, "O"
+
+
+def test_spinning_setting_is_validated(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GUARD_ORT_SPINNING", "yes")
+    with pytest.raises(ModelError, match="GUARD_ORT_SPINNING"):
+        OnnxTokenClassifier.load(tiny_model_dir, provider="cpu")
+    monkeypatch.setenv("GUARD_ORT_SPINNING", "1")
+    assert OnnxTokenClassifier.load(tiny_model_dir, provider="cpu").analyze("x y").num_tokens > 0
+
+
+def test_small_batches_use_a_single_threaded_session_with_the_same_results(tiny_model_dir: Path) -> None:
+    from guard.model.runtime import SMALL_BATCH_TOKENS
+
+    two = OnnxTokenClassifier.load(tiny_model_dir, provider="cpu", intra_op_threads=2)
+    one = OnnxTokenClassifier.load(tiny_model_dir, provider="cpu", intra_op_threads=1)
+    assert two._small is not None and one._small is None
+    short = "Anna Schmidt, DE89 3704"
+    assert len(short) < SMALL_BATCH_TOKENS
+    np.testing.assert_allclose(two.analyze(short).probs, one.analyze(short).probs, atol=1e-5)
