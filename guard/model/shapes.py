@@ -12,16 +12,18 @@ label         a model span is kept when
 ============  =================================================================================
 PHONE         it has at least 6 digits (the shortest subscriber numbers; the taxonomy's version
               strings and order numbers are mostly shorter)
-CREDIT_CARD   at least 12 digits (PANs have 12-19; a 4-digit "last four" is not a card number)
+CREDIT_CARD   a Luhn-valid card number (the taxonomy's definition; `guard.detect.validators.luhn`)
 BANK_ACCOUNT  at least 6 digits (account numbers, routing numbers, IBANs)
 NATIONAL_ID   at least 2 digits in at least 6 characters (passport numbers such as ``C01X00T47``
               have few digits; SSN, Steuer-ID, NIR, My Number, 身份证号 have many)
 EMAIL         an ``@`` (ASCII or full-width) or a spelled-out "at" (``[at]``, ``(at)``, `` at ``)
-FINANCIAL     a digit, or a CJK numeral (``三千万``)
+FINANCIAL     a digit, or a CJK numeral (``三千万``), and no unit of measure at its end (``3,2 Go``,
+              ``6 000 m²``, ``1 284 fichiers`` are sizes and counts, not money)
 INTERNAL_HOST it starts with a letter, a digit or ``[`` and ends with a letter, a digit, ``/`` or
               ``]`` (host names, IPs and URLs do; ``-306`` cut out of ``offsite-306`` does not)
-SECRET        at least 6 characters other than spaces (``248`` is not a credential)
-CODENAME      it is not a weekday or month name in one of the five languages (``Thursday``,
+SECRET        at least 6 characters other than spaces, 4 of them letters or digits (``248`` and a
+              table rule ``----+----`` are not credentials)
+CODENAME      it has a letter and is not a weekday or month name in one of the five languages (``Thursday``,
               ``Donnerstag``, ``jeudi``, ``木曜日``, ``星期四``): the generic model guesses code names
               from context, and those words sit in the same contexts. A company whose code name
               *is* such a word lists it in its domain pack, whose matches this check never sees.
@@ -37,6 +39,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from guard.detect.validators import luhn
+
 __all__ = ["plausible"]
 
 _CJK_NUMERALS = frozenset("〇零一二三四五六七八九十百千万萬亿億兆两")
@@ -51,7 +55,15 @@ def _email(value: str) -> bool:
     return "@" in value or "＠" in value or _SPELLED_AT.search(value) is not None
 
 
+_MEASURE = re.compile(
+    r"(?:\d|\s)(?:[kKMGTP]i?B|[kKMGT]o|bytes?|octets?|Bytes|m²|m2|km²|km|cm|mm|kg|mg|[kMG]?Wh|°[CF]|ms|"
+    r"[kMG]Hz|files?|fichiers?|Dateien|lines|lignes|Zeilen|rows|lignes)\.?$"
+)
+
+
 def _financial(value: str) -> bool:
+    if _MEASURE.search(value.rstrip()) is not None:
+        return False
     return _digits(value) > 0 or any(c in _CJK_NUMERALS for c in value)
 
 
@@ -83,16 +95,18 @@ _CALENDAR = frozenset(
 
 
 def _codename(value: str) -> bool:
+    if not any(c.isalpha() for c in value):
+        return False
     return value.strip(" .,;:!?'\"()[]").casefold() not in _CALENDAR
 
 
 def _secret(value: str) -> bool:
-    return sum(1 for c in value if not c.isspace()) >= 6
+    return sum(1 for c in value if not c.isspace()) >= 6 and sum(1 for c in value if c.isalnum()) >= 4
 
 
 _CHECKS: dict[str, Callable[[str], bool]] = {
     "PHONE": lambda v: _digits(v) >= 6,
-    "CREDIT_CARD": lambda v: _digits(v) >= 12,
+    "CREDIT_CARD": luhn,
     "BANK_ACCOUNT": lambda v: _digits(v) >= 6,
     "NATIONAL_ID": _national_id,
     "EMAIL": _email,
