@@ -20,6 +20,8 @@ from tests.fixtures.tiny_model import build_table_model, tags_for_substrings
         ("PHONE", "０９０-１２３４-５６７８"),  # full-width digits are digits
         ("CREDIT_CARD", "3721 440974 99210"),
         ("CREDIT_CARD", "4954-2555-0349-1068"),
+        ("CREDIT_CARD", "630427373398"),  # Maestro, 12 digits
+        ("CREDIT_CARD", "180016070420458"),  # JCB 1800
         ("FINANCIAL", "4,000 RSUs"),
         ("FINANCIAL", "3,2 Mio. €"),
         ("FINANCIAL", "2.4億"),
