@@ -21,8 +21,10 @@ NATIONAL_ID   at least 2 digits in at least 6 characters (passport numbers such 
 EMAIL         an ``@`` (ASCII or full-width) or a spelled-out "at" (``[at]``, ``(at)``, `` at ``)
 FINANCIAL     a digit, or a CJK numeral (``三千万``), and no unit of measure at its end (``3,2 Go``,
               ``6 000 m²``, ``1 284 fichiers`` are sizes and counts, not money)
-INTERNAL_HOST it starts with a letter, a digit or ``[`` and ends with a letter, a digit, ``/`` or
-              ``]`` (host names, IPs and URLs do; ``-306`` cut out of ``offsite-306`` does not)
+INTERNAL_HOST at least 2 characters, starting with a letter, a digit or ``[`` and ending with a
+              letter, a digit, ``/`` or ``]`` (``-306`` cut out of ``offsite-306`` is no host); an IP
+              address (with or without port) must not be a public one: the taxonomy's internal
+              addresses are the private ranges, ``51.182.58.167`` in an access log is a visitor
 SECRET        at least 6 characters other than spaces, 4 of them letters or digits (``248`` and a
               table rule ``----+----`` are not credentials)
 CODENAME      it has a letter and is not a weekday or month name in one of the five languages (``Thursday``,
@@ -31,12 +33,15 @@ CODENAME      it has a letter and is not a weekday or month name in one of the f
               *is* such a word lists it in its domain pack, whose matches this check never sees.
 ============  =================================================================================
 
-Other labels (PERSON, ADDRESS, CUSTOMER) have no such shape.
+PHONE, NATIONAL_ID, BANK_ACCOUNT and CREDIT_CARD spans are also dropped when they are an IPv4 address
+(``94.212.61.43``) or end in a unit of measure (``3839ms``, ``98462KB``): those are addresses, durations and
+sizes. Other labels (PERSON, ADDRESS, CUSTOMER) have no shape.
 Deterministic detectors are not filtered: their patterns and validators already check shape.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
@@ -57,7 +62,7 @@ def _email(value: str) -> bool:
 
 _MEASURE = re.compile(
     r"(?:\d|\s)(?:[kKMGTP]i?B|[kKMGT]o|bytes?|octets?|Bytes|m²|m2|km²|km|cm|mm|kg|mg|[kMG]?Wh|°[CF]|ms|"
-    r"[kMG]Hz|files?|fichiers?|Dateien|lines|lignes|Zeilen|rows|lignes)\.?$"
+    r"[kMG]Hz|files?|fichiers?|Dateien|lines|lignes|Zeilen|rows)\.?$"
 )
 
 
@@ -82,10 +87,38 @@ def _national_id(value: str) -> bool:
     return _digits(value) >= 2 and sum(1 for c in value if c.isalnum()) >= 6
 
 
-def _host(value: str) -> bool:
-    if not value:
+_IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
+_IP_PORT = re.compile(r"\[?(?P<ip>[0-9A-Fa-f:.]+?)\]?(?::\d{1,5})?")
+
+
+def _public_ip(value: str) -> bool:
+    m = _IP_PORT.fullmatch(value)
+    if m is None:
         return False
-    return (value[0].isalnum() or value[0] == "[") and (value[-1].isalnum() or value[-1] in "/]")
+    try:
+        return ipaddress.ip_address(m.group("ip")).is_global
+    except ValueError:
+        return False
+
+
+def _host(value: str) -> bool:
+    if len(value) < 2:
+        return False
+    if not (value[0].isalnum() or value[0] == "[") or not (value[-1].isalnum() or value[-1] in "/]"):
+        return False
+    return not _public_ip(value)
+
+
+def _number(check: Callable[[str], bool]) -> Callable[[str], bool]:
+    """Wrap a digit check: never an IPv4 address, never a measurement."""
+
+    def wrapped(value: str) -> bool:
+        stripped = value.strip()
+        if _IPV4.fullmatch(stripped) or _MEASURE.search(stripped) is not None:
+            return False
+        return check(value)
+
+    return wrapped
 
 
 _CALENDAR = frozenset(
@@ -116,10 +149,10 @@ def _secret(value: str) -> bool:
 
 
 _CHECKS: dict[str, Callable[[str], bool]] = {
-    "PHONE": lambda v: _digits(v) >= 6,
-    "CREDIT_CARD": _card,
-    "BANK_ACCOUNT": lambda v: _digits(v) >= 6,
-    "NATIONAL_ID": _national_id,
+    "PHONE": _number(lambda v: _digits(v) >= 6),
+    "CREDIT_CARD": _number(_card),
+    "BANK_ACCOUNT": _number(lambda v: _digits(v) >= 6),
+    "NATIONAL_ID": _number(_national_id),
     "EMAIL": _email,
     "FINANCIAL": _financial,
     "INTERNAL_HOST": _host,
