@@ -162,6 +162,7 @@ class Guard:
         *,
         max_chars: int = DEFAULT_MAX_CHARS,
         hmac_key: bytes | None = None,
+        intra_op_threads: int | None = None,
     ) -> Guard:
         """Load the model once, the policy and the domain packs.
 
@@ -176,6 +177,8 @@ class Guard:
             max_chars: input size limit in characters.
             hmac_key: key of the ``hash`` redaction operator; overrides the policy's ``key_file``.
                 Without either, a random key per ``Guard`` is used (hashes then match within one process).
+            intra_op_threads: onnxruntime threads of the model (None: one per physical core); worker
+                processes that share the cores set 1.
 
         Raises:
             ConfigError: bad policy, domain pack or pattern table. ModelError: missing/corrupt model.
@@ -196,7 +199,7 @@ class Guard:
         if model is not False:
             from guard.model import OnnxTokenClassifier  # onnxruntime is loaded only when a model is used
 
-            clf = OnnxTokenClassifier.load(model, provider=provider)
+            clf = OnnxTokenClassifier.load(model, provider=provider, intra_op_threads=intra_op_threads)
         return cls(pol, clf, tuple(chosen), max_chars, key or os.urandom(32))
 
     @property

@@ -9,6 +9,7 @@ checkpoint after batch *k* means "everything up to the last unit of batch *k* is
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -125,6 +126,18 @@ def _fingerprint(opts: AuditOptions, sources: list[Source]) -> str:
 # --- worker side -------------------------------------------------------------------------------------
 _SCANNER: RecordScanner | None = None
 _LOAD_ERROR: str | None = None
+
+
+def _worker_config(opts: AuditOptions) -> ScanConfig:
+    """Each worker gets its share of the cores for onnxruntime (workers x threads <= cores).
+
+    Two workers with two onnxruntime threads each on 2 cores oversubscribe them; measured on a 3 MB
+    generated corpus with the shipped model, 2 workers: see bench/results/audit.md.
+    """
+    if opts.scan.threads is not None:
+        return opts.scan
+    threads = max(1, (os.cpu_count() or 1) // max(1, opts.workers))
+    return dataclasses.replace(opts.scan, threads=threads)
 
 
 def _init_worker(config: ScanConfig) -> None:
@@ -263,7 +276,7 @@ def run_audit(
     try:
         if opts.workers > 0:
             ctx = multiprocessing.get_context("spawn")
-            pool = ctx.Pool(opts.workers, initializer=_init_worker, initargs=(opts.scan,))
+            pool = ctx.Pool(opts.workers, initializer=_init_worker, initargs=(_worker_config(opts),))
             inflight: deque[tuple[list[Unit | Problem | _SourceEnd], Any]] = deque()
             for batch, texts in _batches(_items(sources, opts, positions), opts.batch_texts):
                 inflight.append((batch, pool.apply_async(_scan_task, (texts,))))

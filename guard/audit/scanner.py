@@ -75,6 +75,7 @@ class ScanConfig:
         shortcuts: use the shortcuts of the module docstring; False scans every text raw.
         cache_size: entries of the exact-duplicate and template caches (each).
         batch_size: texts per ``scan_many`` call.
+        threads: onnxruntime intra-op threads per scanner (None: onnxruntime's default).
     """
 
     model: str | None = None
@@ -83,6 +84,7 @@ class ScanConfig:
     shortcuts: bool = True
     cache_size: int = 50_000
     batch_size: int = 64
+    threads: int | None = None
 
 
 class _Lru(OrderedDict[str, Any]):
@@ -136,6 +138,7 @@ class RecordScanner:
             model=None if config.model is None else Path(config.model),
             policy=None if config.policy is None else Path(config.policy),
             domains=[Path(d) for d in config.domains],
+            intra_op_threads=config.threads,
         )
         return cls(guard, config)
 

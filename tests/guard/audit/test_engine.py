@@ -196,3 +196,16 @@ def test_bad_options_exit_2(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 2 and "unknown report format" in done.stderr
+
+
+def test_workers_share_the_cores_between_their_model_threads(tmp_path: Path) -> None:
+    from guard.audit.engine import AuditOptions, _worker_config
+    from guard.audit.scanner import ScanConfig
+
+    cores = os.cpu_count() or 1
+    two = _worker_config(AuditOptions(inputs=("x",), out=tmp_path, workers=2))
+    assert two.threads == max(1, cores // 2)
+    many = _worker_config(AuditOptions(inputs=("x",), out=tmp_path, workers=4 * cores))
+    assert many.threads == 1
+    fixed = _worker_config(AuditOptions(inputs=("x",), out=tmp_path, workers=2, scan=ScanConfig(threads=3)))
+    assert fixed.threads == 3
