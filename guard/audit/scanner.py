@@ -21,9 +21,9 @@ Blank texts and exact duplicates give exactly the plain scan's answer. Templates
 deterministic detectors (the property test above) but only approximately for the model: the model reads
 the template, whose masked values (``took 0ms`` for ``took 1826ms``) shift its context. Measured with the
 shipped model on a 2 MB generated log corpus (``bench/bench_audit.py``): planted-leak recall 1.0 with
-and without shortcuts; 1,848 model findings only without them (mostly ``/healthz``-style path words as
+and without shortcuts; 1,844 model findings only without them (mostly ``/healthz``-style path words as
 INTERNAL_HOST and stack-trace words as SECRET, model false positives that the raw numbers provoke) and
-193 only with them. ``--no-shortcuts`` scans every record raw for an audit that must match a plain scan.
+192 only with them. ``--no-shortcuts`` scans every record raw for an audit that must match a plain scan.
 """
 
 from __future__ import annotations
