@@ -34,6 +34,7 @@ __all__ = [
     "jp_my_number",
     "jwt",
     "luhn",
+    "luhn_checksum",
     "nl_bsn",
     "password_like",
     "phone",
@@ -65,6 +66,11 @@ def luhn(value: str) -> bool:
         return False
     if len(set(digits)) == 1:
         return False
+    return luhn_checksum(digits)
+
+
+def luhn_checksum(digits: str) -> bool:
+    """The Luhn (mod 10) check of an ASCII digit string, without length or issuer rules."""
     total = 0
     for i, ch in enumerate(reversed(digits)):
         d = int(ch)

@@ -39,7 +39,7 @@ from guard.errors import InputError, ModelError
 from guard.findings import Finding
 from guard.model.decode import TokenAnalysis, decode, softmax
 from guard.model.manifest import ModelManifest, default_model_path, load_manifest
-from guard.model.session import ModelIO, create_session
+from guard.model.session import CPU, ModelIO, auto_disabled_optimizers, create_session, resolve_providers
 from guard.model.windows import Window, plan_windows
 
 __all__ = ["DEFAULT_BATCH_TOKENS", "SCORE_FLOOR", "SMALL_BATCH_TOKENS", "OnnxTokenClassifier"]
@@ -137,10 +137,13 @@ class OnnxTokenClassifier:
             raise ModelError(f"model directory {root} not found")
         manifest = load_manifest(root)
         tokenizer = _load_tokenizer(root / TOKENIZER_FILE)
-        session = create_session(root / MODEL_FILE, provider, intra_op_threads, disabled_optimizers)
+        graph = root / MODEL_FILE
+        if disabled_optimizers is None:  # decided once: the check reads the whole graph file
+            disabled_optimizers = auto_disabled_optimizers(graph, resolve_providers(provider))
+        session = create_session(graph, provider, intra_op_threads, disabled_optimizers)
         small = None
-        if session.get_providers()[0] == "CPUExecutionProvider" and intra_op_threads != 1:
-            small = create_session(root / MODEL_FILE, "cpu", 1, disabled_optimizers)
+        if session.get_providers()[0] == CPU and intra_op_threads != 1:
+            small = create_session(graph, "cpu", 1, disabled_optimizers)
         classifier = cls(root, manifest, tokenizer, session, score_floor, small)
         log.info(
             "loaded model %s %s from %s on %s",
@@ -258,8 +261,8 @@ class OnnxTokenClassifier:
             input_ids[row, : len(seq)] = seq
             mask[row, : len(seq)] = 1
         try:
-            small = self._small is not None and input_ids.size <= SMALL_BATCH_TOKENS
-            session = self._small if small and self._small is not None else self._session
+            small = self._small if input_ids.size <= SMALL_BATCH_TOKENS else None
+            session = small if small is not None else self._session
             (logits,) = session.run([self._io.logits_name], self._io.feed(input_ids, mask))
         except Exception as exc:  # onnxruntime pybind errors; never include inputs
             raise ModelError(f"inference failed ({type(exc).__name__})") from exc

@@ -46,6 +46,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from guard.detect.validators import luhn_checksum
+
 __all__ = ["plausible"]
 
 _CJK_NUMERALS = frozenset("〇零一二三四五六七八九十百千万萬亿億兆两")
@@ -70,11 +72,7 @@ def _card(value: str) -> bool:
     digits = re.sub(r"[\s\-]", "", value)
     if not digits.isascii() or not digits.isdigit() or not 12 <= len(digits) <= 19 or len(set(digits)) == 1:
         return False
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        total += (d * 2 - 9 if d > 4 else d * 2) if i % 2 else d
-    return total % 10 == 0
+    return luhn_checksum(digits)
 
 
 def _financial(value: str) -> bool:
