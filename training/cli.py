@@ -55,6 +55,13 @@ def train(
     ] = False,
     seed: Annotated[int, typer.Option()] = 13,
     version: Annotated[str, typer.Option()] = "0.1.0",
+    export_only: Annotated[
+        bool,
+        typer.Option(
+            help="no fine-tuning: package the --from weights as they are (export, calibrate, evaluate); "
+            "data sizes and the card's recipe are the full run's"
+        ),
+    ] = False,
 ) -> None:
     """Train a guard model: generate data, fine-tune, export to ONNX (int8), calibrate, evaluate."""
     from training.pipeline import DEFAULT_TORCH_DIR, PipelineConfig, run
@@ -65,22 +72,26 @@ def train(
     if from_model and not (Path(from_model) / "config.json").exists():
         typer.echo(f"error: --from {from_model}: not a trained model directory (no config.json)", err=True)
         raise typer.Exit(2)
+    if export_only and not from_model:
+        typer.echo("error: --export-only needs --from (the trained torch weights to package)", err=True)
+        raise typer.Exit(2)
+    tuning = bool(from_model) and not export_only  # the smaller defaults of a continued fine-tune
     cfg = PipelineConfig(
         output=output,
         work_dir=work_dir or _DEFAULT_WORK / output.name,
         base_model=base_model,
         from_model=from_model,
         train_files=list(data or []),
-        generate_train=generate if generate is not None else (3000 if from_model else 80000),
-        generate_dev=500 if from_model else 2000,
-        generate_test=1000 if from_model else 3000,
-        domain_train=domain_examples or (3000 if from_model else 6000),
+        generate_train=generate if generate is not None else (3000 if tuning else 80000),
+        generate_dev=500 if tuning else 2000,
+        generate_test=1000 if tuning else 3000,
+        domain_train=domain_examples or (3000 if tuning else 6000),
         domain=domain,
         docs=docs,
-        epochs=epochs if epochs is not None else (1.0 if from_model else 3.0),
+        epochs=epochs if epochs is not None else (1.0 if tuning else 3.0),
         max_steps=max_steps,
-        batch_size=batch_size or (16 if from_model else 64),
-        learning_rate=learning_rate or (5e-5 if from_model else 1e-4),
+        batch_size=batch_size or (16 if tuning else 64),
+        learning_rate=learning_rate or (5e-5 if tuning else 1e-4),
         layers=layers or None,
         distill=distill,
         trim_vocab=trim_vocab,
@@ -88,8 +99,11 @@ def train(
         freeze_embeddings=freeze_embeddings,
         version=version,
         name="guard-" + (domain.stem if domain else "multilingual"),
+        export_only=export_only,
     )
     command = "guard " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    if export_only and from_model == str(DEFAULT_TORCH_DIR):
+        command += f"\n# training/checkpoints/default itself comes from: guard train --output {output}"
     out = run(cfg, command)
     typer.echo(f"model written to {out}")
 

@@ -81,6 +81,8 @@ def write_model_card(
             "",
             f"- ONNX fp32 vs PyTorch: max abs logit difference {export['fp32_max_abs_diff']:.2e}",
             f"- int8 vs fp32: {export['int8_tag_agreement'] * 100:.2f} % of tokens get the same tag",
+            f"- self-attention fused into one onnxruntime Attention node in "
+            f"{export.get('fused_attention_layers', 0)} layers",
             f"- size: fp32 {export['fp32_bytes'] / 1e6:.1f} MB, int8 {export['int8_bytes'] / 1e6:.1f} MB",
             "",
         ]

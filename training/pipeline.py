@@ -74,6 +74,7 @@ class PipelineConfig:
     name: str = "guard-multilingual"
     version: str = "0.1.0"
     quantize: bool = True
+    export_only: bool = False
 
 
 # ---------------------------------------------------------------- data
@@ -384,9 +385,19 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
 
 
 def run(cfg: PipelineConfig, command: str) -> Path:
-    """The whole job: data, base, fine-tune (and distil), package."""
+    """The whole job: data, base, fine-tune (and distil), package.
+
+    With ``cfg.export_only`` the torch weights of ``cfg.from_model`` are packaged as they are
+    (export, quantize, calibrate, evaluate, card): how an export change reaches the shipped model
+    without retraining it.
+    """
     cfg.work_dir.mkdir(parents=True, exist_ok=True)
+    if cfg.export_only and not cfg.from_model:
+        raise ValueError("export_only needs from_model (the trained torch weights to package)")
     data = prepare_data(cfg)
+    if cfg.export_only:
+        assert cfg.from_model is not None
+        return package(cfg, Path(cfg.from_model), data, command)
     teacher_base: Path
     student_base: Path | None = None
     if cfg.from_model:

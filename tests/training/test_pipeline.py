@@ -78,10 +78,20 @@ def test_model_directory_is_complete(trained: Path) -> None:
     assert set(manifest["thresholds"]) == {t[2:] for t in TAGS if t != "O"}
     assert manifest["metrics"]["export"]["fp32_max_abs_diff"] <= 1e-3
     assert 0.0 <= manifest["metrics"]["export"]["int8_tag_agreement"] <= 1.0
+    assert manifest["metrics"]["export"]["fused_attention_layers"] == 2
+
     heldout = next(iter(manifest["metrics"]["heldout"].values()))
     assert heldout["documents"] == 16
     card = (trained / "MODEL_CARD.md").read_text()
     assert "Entity-level micro F1" in card and "Per-label thresholds" in card
+
+
+def test_exported_graph_has_one_attention_node_per_layer(trained: Path) -> None:
+    import onnx
+
+    ops = [node.op_type for node in onnx.load(trained / "model.onnx").graph.node]
+    assert ops.count("QAttention") == 2
+    assert "Softmax" not in ops  # no unfused attention left over
 
 
 def test_trained_model_scans(trained: Path) -> None:

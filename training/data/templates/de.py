@@ -122,23 +122,62 @@ PROSE: dict[str, list[str]] = {
 }
 
 FRAME: dict[str, list[str]] = {
-    "post_open": ["Hat noch jemand das Problem?", "Kurze Frage an die Runde:", "Brauche Rat.", "[Hilfe] komisches Verhalten"],
+    "post_open": [
+        "Hat noch jemand das Problem?",
+        "Kurze Frage an die Runde:",
+        "Brauche Rat.",
+        "[Hilfe] komisches Verhalten",
+    ],
     "post_close": ["Edit: gelöst, danke!", "Bin für jeden Tipp dankbar.", "Meinungen?", "#Homeoffice #IT"],
-    "chat_open": ["Kannst du mir helfen?", "Bitte korrigiere das:", "Fasse folgendes zusammen:",
-                  "Übersetze ins Englische:", "Ich komme nicht weiter:", "Was ist hier falsch?", "hallo"],
-    "chat_ask": ["Was soll ich tun?", "Hast du eine Idee?", "Mach es kürzer.", "Danke!", "Kannst du das beheben?"],
-    "greeting": ["Hallo {FIRST},", "Sehr geehrte Frau {LAST},", "Sehr geehrter Herr {LAST},", "Hi {FIRST},",
-                 "Liebe Kolleginnen und Kollegen,", "Moin,", "Guten Tag,"],
+    "chat_open": [
+        "Kannst du mir helfen?",
+        "Bitte korrigiere das:",
+        "Fasse folgendes zusammen:",
+        "Übersetze ins Englische:",
+        "Ich komme nicht weiter:",
+        "Was ist hier falsch?",
+        "hallo",
+    ],
+    "chat_ask": [
+        "Was soll ich tun?",
+        "Hast du eine Idee?",
+        "Mach es kürzer.",
+        "Danke!",
+        "Kannst du das beheben?",
+    ],
+    "greeting": [
+        "Hallo {FIRST},",
+        "Sehr geehrte Frau {LAST},",
+        "Sehr geehrter Herr {LAST},",
+        "Hi {FIRST},",
+        "Liebe Kolleginnen und Kollegen,",
+        "Moin,",
+        "Guten Tag,",
+    ],
     "signoff": ["Viele Grüße", "Beste Grüße", "Mit freundlichen Grüßen", "VG", "Danke und Gruß"],
     "subject": ["AW: Rückfrage", "Dringend", "WG: Vertrag", "Zahlen Q{q}", "Zugang", "Protokoll {date}"],
-    "title": ["Fehler: Verbindung bricht ab", "Build schlägt nach Update auf {version} fehl", "Absturz beim Start",
-              "Frage zur Konfiguration"],
-    "form": ["Name", "E-Mail", "Telefon", "Anschrift", "Geburtsdatum", "Steuer-ID", "IBAN", "Nachricht", "Firma"],
+    "title": [
+        "Fehler: Verbindung bricht ab",
+        "Build schlägt nach Update auf {version} fehl",
+        "Absturz beim Start",
+        "Frage zur Konfiguration",
+    ],
+    "form": [
+        "Name",
+        "E-Mail",
+        "Telefon",
+        "Anschrift",
+        "Geburtsdatum",
+        "Steuer-ID",
+        "IBAN",
+        "Nachricht",
+        "Firma",
+    ],
 }
 
 _MORE: dict[str, list[str]] = {
     "contact": [
-        "Formuliere das freundlicher: \"Hallo {FIRST}, die Unterlagen fehlen immer noch, ruf mich an unter {PHONE}.\"",
+        'Formuliere das freundlicher: "Hallo {FIRST}, die Unterlagen fehlen immer noch, ruf mich an unter {PHONE}."',
         "Bitte das Paket an {PERSON}, {ADDRESS} schicken.",
         "Unser Kunde {PERSON} ({EMAIL}) kommt am {date} ins Werk.",
         "Kannst du mir die Nummer von {FIRST} geben? Ich hab nur {PHONE}, da geht keiner ran.",
@@ -221,7 +260,7 @@ _MORE: dict[str, list[str]] = {
     "neg_word": [
         "Was fressen {animal}e eigentlich?",
         "Tipps für Fotos von einem {bird} im Flug?",
-        "Das Hotel hieß \"Zum {Bird}\", super Frühstück.",
+        'Das Hotel hieß "Zum {Bird}", super Frühstück.',
         "Ich male einen {bird} auf einem Ast.",
     ],
     "neg_misc": [
@@ -335,16 +374,20 @@ _IDS: dict[str, list[str]] = {
 for _theme, _tpls in _IDS.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
 
-PROSE["neg_misc"].extend([
-    "Die IMEI meines Handys ist {imei}, es ist gesperrt.",
-    "Der Barcode {ean} zeigt das falsche Produkt.",
-    "Sendungsnummer {tracking}, seit einer Woche keine Bewegung.",
-    "Buch: ISBN {isbn}",
-])
+PROSE["neg_misc"].extend(
+    [
+        "Die IMEI meines Handys ist {imei}, es ist gesperrt.",
+        "Der Barcode {ean} zeigt das falsche Produkt.",
+        "Sendungsnummer {tracking}, seit einer Woche keine Bewegung.",
+        "Buch: ISBN {isbn}",
+    ]
+)
 
-PROSE["payment"].extend([
-    "Kontoverbindung für die Erstattung: {IBAN}, Inhaber {PERSON}.",
-    "Die Firmenkreditkarte {CARD} wurde gesperrt.",
-    "Bitte die Gehaltszahlung für {FIRST} auf {IBAN} umstellen.",
-    "Überweisung an {IBAN} ist zurückgekommen, IBAN ungültig?",
-])
+PROSE["payment"].extend(
+    [
+        "Kontoverbindung für die Erstattung: {IBAN}, Inhaber {PERSON}.",
+        "Die Firmenkreditkarte {CARD} wurde gesperrt.",
+        "Bitte die Gehaltszahlung für {FIRST} auf {IBAN} umstellen.",
+        "Überweisung an {IBAN} ist zurückgekommen, IBAN ungültig?",
+    ]
+)

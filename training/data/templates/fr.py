@@ -108,17 +108,48 @@ PROSE: dict[str, list[str]] = {
 }
 
 FRAME: dict[str, list[str]] = {
-    "post_open": ["Quelqu'un d'autre a ce problème ?", "Petite question :", "Besoin d'aide.", "[Aide] comportement bizarre"],
+    "post_open": [
+        "Quelqu'un d'autre a ce problème ?",
+        "Petite question :",
+        "Besoin d'aide.",
+        "[Aide] comportement bizarre",
+    ],
     "post_close": ["Edit : résolu, merci !", "Merci d'avance pour vos retours.", "Des avis ?", "#devops"],
-    "chat_open": ["Tu peux m'aider ?", "Corrige ceci :", "Résume le texte suivant :", "Traduis en anglais :",
-                  "Je suis bloqué :", "Qu'est-ce qui ne va pas ?", "bonjour"],
+    "chat_open": [
+        "Tu peux m'aider ?",
+        "Corrige ceci :",
+        "Résume le texte suivant :",
+        "Traduis en anglais :",
+        "Je suis bloqué :",
+        "Qu'est-ce qui ne va pas ?",
+        "bonjour",
+    ],
     "chat_ask": ["Que dois-je faire ?", "Une idée ?", "Fais plus court.", "Merci !", "Tu peux corriger ?"],
-    "greeting": ["Bonjour {FIRST},", "Madame {LAST},", "Monsieur {LAST},", "Salut {FIRST},", "Bonjour à tous,"],
+    "greeting": [
+        "Bonjour {FIRST},",
+        "Madame {LAST},",
+        "Monsieur {LAST},",
+        "Salut {FIRST},",
+        "Bonjour à tous,",
+    ],
     "signoff": ["Cordialement,", "Bien à vous,", "Merci,", "Bonne journée,", "Bises,"],
     "subject": ["RE: question", "Urgent", "TR: contrat", "Chiffres T{q}", "Compte rendu {date}"],
-    "title": ["Bug : la connexion expire", "Échec du build après mise à jour {version}", "Plantage au démarrage"],
-    "form": ["Nom", "Prénom", "Courriel", "Téléphone", "Adresse", "Date de naissance", "N° sécurité sociale",
-             "IBAN", "Message"],
+    "title": [
+        "Bug : la connexion expire",
+        "Échec du build après mise à jour {version}",
+        "Plantage au démarrage",
+    ],
+    "form": [
+        "Nom",
+        "Prénom",
+        "Courriel",
+        "Téléphone",
+        "Adresse",
+        "Date de naissance",
+        "N° sécurité sociale",
+        "IBAN",
+        "Message",
+    ],
 }
 
 _MORE: dict[str, list[str]] = {
@@ -333,16 +364,20 @@ _IDS: dict[str, list[str]] = {
 for _theme, _tpls in _IDS.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
 
-PROSE["neg_misc"].extend([
-    "L'IMEI de mon téléphone est {imei}, il est bloqué.",
-    "Le code-barres {ean} affiche le mauvais produit.",
-    "Numéro de suivi {tracking}, rien ne bouge depuis une semaine.",
-    "Référence du livre : ISBN {isbn}",
-])
+PROSE["neg_misc"].extend(
+    [
+        "L'IMEI de mon téléphone est {imei}, il est bloqué.",
+        "Le code-barres {ean} affiche le mauvais produit.",
+        "Numéro de suivi {tracking}, rien ne bouge depuis une semaine.",
+        "Référence du livre : ISBN {isbn}",
+    ]
+)
 
-PROSE["payment"].extend([
-    "Ma carte {CARD} a été débitée deux fois pour la même commande.",
-    "Le client a donné le numéro {CARD} par téléphone, je le saisis où ?",
-    "Carte bancaire : {CARD}, expire fin {n}/{n}.",
-    "Virement à faire sur {IBAN} avant vendredi, titulaire {PERSON}.",
-])
+PROSE["payment"].extend(
+    [
+        "Ma carte {CARD} a été débitée deux fois pour la même commande.",
+        "Le client a donné le numéro {CARD} par téléphone, je le saisis où ?",
+        "Carte bancaire : {CARD}, expire fin {n}/{n}.",
+        "Virement à faire sur {IBAN} avant vendredi, titulaire {PERSON}.",
+    ]
+)

@@ -99,7 +99,13 @@ PROSE: dict[str, list[str]] = {
 FRAME: dict[str, list[str]] = {
     "post_open": ["有人遇到过这个问题吗？", "求助：", "请教一下：", "【吐槽】"],
     "post_close": ["更新：已解决，谢谢！", "求大佬指点。", "#程序员", "大家怎么看？"],
-    "chat_open": ["帮我看一下这个问题：", "总结以下内容：", "翻译成英文：", "这个报错是什么原因？", "请帮我修改："],
+    "chat_open": [
+        "帮我看一下这个问题：",
+        "总结以下内容：",
+        "翻译成英文：",
+        "这个报错是什么原因？",
+        "请帮我修改：",
+    ],
     "chat_ask": ["应该怎么办？", "有什么办法吗？", "简短一点。", "谢谢！"],
     "greeting": ["{PERSON}您好，", "{LAST}总，", "各位好，", "您好，"],
     "signoff": ["谢谢！", "此致敬礼", "祝好"],
@@ -316,18 +322,22 @@ _IDS: dict[str, list[str]] = {
 for _theme, _tpls in _IDS.items():
     PROSE.setdefault(_theme, []).extend(_tpls)
 
-PROSE["neg_misc"].extend([
-    "手机的IMEI是{imei}。",
-    "条码{ean}扫出来是别的商品。",
-    "快递单号{tracking}一周没更新了。",
-    "书号ISBN {isbn}",
-])
+PROSE["neg_misc"].extend(
+    [
+        "手机的IMEI是{imei}。",
+        "条码{ean}扫出来是别的商品。",
+        "快递单号{tracking}一周没更新了。",
+        "书号ISBN {isbn}",
+    ]
+)
 
-PROSE["payment"].extend([
-    "对公账户：{ACCOUNT}，户名{customer}，开户行{bank}。",
-    "请把货款汇到账号{ACCOUNT}，汇款备注写订单号{order}。",
-    "供应商收款账号改成了{ACCOUNT}，需要财务核实。",
-    "境外汇款信息：IBAN {IBAN}，SWIFT {bic}。",
-    "工资发放账号{ACCOUNT}有误，请更正。",
-    "退款账号：{ACCOUNT}（{bank}）",
-])
+PROSE["payment"].extend(
+    [
+        "对公账户：{ACCOUNT}，户名{customer}，开户行{bank}。",
+        "请把货款汇到账号{ACCOUNT}，汇款备注写订单号{order}。",
+        "供应商收款账号改成了{ACCOUNT}，需要财务核实。",
+        "境外汇款信息：IBAN {IBAN}，SWIFT {bic}。",
+        "工资发放账号{ACCOUNT}有误，请更正。",
+        "退款账号：{ACCOUNT}（{bank}）",
+    ]
+)
