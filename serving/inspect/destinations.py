@@ -8,7 +8,7 @@ redact is blocked instead. A pattern ``example.com`` matches the host and its su
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Literal
 
@@ -26,13 +26,24 @@ DEFAULT_STRICT: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _matches(host: str, pattern: str) -> bool:
-    pattern = pattern.strip().lower().rstrip(".")
-    if not pattern:
-        return False
-    if any(c in pattern for c in "*?["):
-        return fnmatchcase(host, pattern)
-    return host == pattern or host.endswith("." + pattern)
+class _Patterns:
+    """Host patterns compiled for matching: exact names, dotted suffixes, and shell wildcards."""
+
+    __slots__ = ("exact", "suffixes", "wildcards")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        cleaned = [p.strip().lower().rstrip(".") for p in patterns]
+        plain = [p for p in cleaned if p and not any(c in p for c in "*?[")]
+        self.exact = frozenset(plain)
+        self.suffixes = tuple("." + p for p in plain)
+        self.wildcards = tuple(p for p in cleaned if p and p not in self.exact)
+
+    def match(self, host: str) -> bool:
+        return (
+            host in self.exact
+            or host.endswith(self.suffixes)
+            or any(fnmatchcase(host, p) for p in self.wildcards)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +52,18 @@ class DestinationRules:
 
     allow: tuple[str, ...] = ()
     strict: tuple[str, ...] = DEFAULT_STRICT
+    _compiled: tuple[_Patterns, _Patterns] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # compiled once: every request is classified (a GET's budget is a few milliseconds)
+        object.__setattr__(self, "_compiled", (_Patterns(self.allow), _Patterns(self.strict)))
 
     def classify(self, host: str) -> DestinationClass:
         """Return ``allow``, ``strict`` or ``default`` for a host name."""
         host = host.lower().rstrip(".")
-        if any(_matches(host, p) for p in self.allow):
+        allow, strict = self._compiled
+        if allow.match(host):
             return "allow"
-        if any(_matches(host, p) for p in self.strict):
+        if strict.match(host):
             return "strict"
         return "default"
