@@ -5,7 +5,10 @@ scored by its Shannon entropy relative to what its alphabet allows and by its ch
 then boosted when a context word (key, token, secret, Passwort, mot de passe, 密码, パスワード...) occurs
 just before it. Rejected outright: UUIDs, hex digests of 32/40/64 characters (MD5/SHA-1/SHA-256,
 git SHAs) without secret context, file paths, code identifiers, data URIs, base64 that decodes to
-plain low-entropy text, and tokens without both letters and digits.
+plain low-entropy text, tokens without both letters and digits, and identifiers that name a
+resource without granting access: Kubernetes pod names (``api-7d9f8b6c4-x2k9p``), cloud resource
+ids (``subnet-0a1b2c3d4e5f67890``) and public API object ids (Stripe ``evt_``/``ch_``/``cus_``...,
+but not ``..._secret_...`` client secrets).
 
 Scores: without context the best candidates stay at ``NO_CONTEXT_MAX`` (0.6); with context up to 0.9.
 """
@@ -43,6 +46,18 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _IDENTIFIER = re.compile(r"(?:[A-Z]?[a-z]{2,}|[A-Z]{2,})(?:[_-]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|\d{1,4}))*")
 _WORDY_SEGMENT = re.compile(r"[A-Za-z][a-z]*(?:[_-][A-Za-z][a-z]*)*\d{0,2}")
+#: Kubernetes generated names: <owner>-<pod-template-hash>-<suffix>, both from its safe alphabet.
+_K8S_SAFE = "[bcdfghjklmnpqrstvwxz2456789]"
+_K8S_NAME = re.compile(rf"[a-z0-9]+(?:-[a-z0-9]+)*-{_K8S_SAFE}{{6,10}}-{_K8S_SAFE}{{5}}")
+#: Cloud resource ids (AWS EC2/VPC/EBS and friends): they name a resource, they grant nothing.
+_RESOURCE_ID = re.compile(
+    r"(?:i|sg|subnet|vpc|vpce|ami|vol|snap|eni|igw|rtb|acl|nat|eipalloc|lt|tgw|fs|r|e)-[0-9a-f]{8,17}"
+)
+#: Public API object ids (Stripe-style ``<type>_<id>``); secret keys use other prefixes (sk_, rk_, whsec_).
+_PUBLIC_OBJECT_ID = re.compile(
+    r"(?:evt|ch|pi|cus|sub|in|il|ii|pm|prod|price|txn|po|re|src|card|ba|acct|py|tr|seti|si|cs_test|cs_live"
+    r"|dp|du|or|plink|file|link|req|prv|bpc|cbtxn|ipi|payout|pyr|fee)_[A-Za-z0-9]{8,64}"
+)
 
 
 def _looks_like_path(token: str) -> bool:
@@ -50,6 +65,13 @@ def _looks_like_path(token: str) -> bool:
     return (
         len(segments) >= 2 and sum(bool(_WORDY_SEGMENT.fullmatch(s)) for s in segments) >= len(segments) - 1
     )
+
+
+def _names_a_resource(token: str) -> bool:
+    """Whether ``token`` is a pod name, a cloud resource id or a public API object id."""
+    if _K8S_NAME.fullmatch(token) or _RESOURCE_ID.fullmatch(token):
+        return True
+    return _PUBLIC_OBJECT_ID.fullmatch(token) is not None and "_secret_" not in token
 
 
 def _decodes_to_text(token: str) -> bool:
@@ -126,6 +148,8 @@ class EntropyDetector:
         if before.rstrip().endswith(("base64,", "://", "/", "\\", "sha256:", "sha1:", "sha512:", "md5:")):
             return 0.0
         if _UUID.fullmatch(token) or _UUID.search(token):
+            return 0.0
+        if _names_a_resource(token):
             return 0.0
         is_hex = _HEX.fullmatch(token) is not None
         if is_hex and len(token) in (32, 40, 64, 128) and not context:

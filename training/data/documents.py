@@ -36,11 +36,14 @@ THEME_WEIGHTS: dict[str, float] = {
     "neg_word": 1.6,
     "neg_news": 1.3,
     "neg_tech": 1.2,
+    "neg_public": 1.4,
     "neg_misc": 0.8,
 }
 PROSE_CHANNELS = ("chat", "email", "issue", "form", "notes", "search", "post")
 STRUCT_CHANNELS = tuple(STRUCTURED)
 CHANNELS = PROSE_CHANNELS + STRUCT_CHANNELS
+#: machine text people paste into prose (the proxy's own "fields" view is not pasted)
+_PASTED = tuple(ch for ch in STRUCT_CHANNELS if ch != "fields")
 
 
 @dataclass
@@ -177,7 +180,7 @@ def _chat(d: _Doc, lang: str) -> None:
     d.fragments(langs)
     if rng.random() < 0.3 or lang == "mixed" and rng.random() < 0.5:
         d.lit("\n\n")
-        d.block(rng.choice(STRUCT_CHANNELS), fence=rng.random() < 0.7)
+        d.block(rng.choice(_PASTED), fence=rng.random() < 0.7)
     if rng.random() < 0.4:
         d.lit(
             rng.choice(["\n", "\n\n"])
@@ -300,7 +303,7 @@ def _search(d: _Doc, lang: str) -> None:
 def _struct(channel: str) -> Callable[[_Doc, str], None]:
     def assemble_struct(d: _Doc, lang: str) -> None:
         rng = d.ctx.rng
-        intro = lang != "en" or rng.random() < 0.35
+        intro = channel != "fields" and (lang != "en" or rng.random() < 0.35)
         if intro:
             langs = _langs_for(rng, lang, 1)
             d.frame(langs[0], "chat_open")

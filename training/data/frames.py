@@ -102,6 +102,7 @@ FENCE_LANG = {
     "code": ("python", "js", "", "go"),
     "csv": ("csv", "", "text"),
     "http": ("http", "", "text"),
+    "fields": ("", "text"),
 }
 
 

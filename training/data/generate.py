@@ -31,7 +31,7 @@ LANG_WEIGHTS: dict[str, float] = {"en": 0.28, "de": 0.16, "fr": 0.14, "ja": 0.15
 CHANNEL_WEIGHTS: dict[str, float] = {
     "chat": 0.22, "email": 0.11, "issue": 0.08, "form": 0.06, "notes": 0.06, "search": 0.04, "post": 0.05,
     "config": 0.09, "log": 0.07, "stacktrace": 0.05, "sql": 0.04, "curl": 0.04, "code": 0.07, "csv": 0.03,
-    "http": 0.03,
+    "http": 0.03, "fields": 0.05,
 }  # fmt: skip
 #: Share of documents drawn as hard negatives (no labeled slot at all).
 NEGATIVE_RATE = 0.28

@@ -8,7 +8,17 @@ from __future__ import annotations
 import random
 import string
 
-__all__ = ["alnum", "hex_id", "order_number", "ticket_key", "uuid4", "version"]
+__all__ = [
+    "alnum",
+    "hex_id",
+    "object_id",
+    "order_number",
+    "pod_name",
+    "slug_id",
+    "ticket_key",
+    "uuid4",
+    "version",
+]
 
 
 def version(rng: random.Random) -> str:
@@ -43,3 +53,31 @@ def uuid4(rng: random.Random) -> str:
 
 def alnum(rng: random.Random, n: int) -> str:
     return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(n))
+
+
+_SLUG_WORDS = ("offsite", "build", "deploy", "release", "sprint", "retro", "standup", "review", "launch",
+               "planning", "onboarding", "hotfix", "meetup", "workshop", "thread", "run", "job", "batch")  # fmt: skip
+
+
+def slug_id(rng: random.Random) -> str:
+    """A word-and-number identifier (``offsite-10018``, ``sprint_42``, ``build-7731``)."""
+    word = rng.choice(_SLUG_WORDS)
+    return f"{word}{rng.choice(['-', '_', '-', ''])}{rng.randint(1, 99999)}"
+
+
+def pod_name(rng: random.Random) -> str:
+    """A Kubernetes pod name (``api-7d9f8b6c4-x2k9p``)."""
+    app = rng.choice(["api", "web", "worker", "billing", "auth", "frontend", "scheduler", "ingest"])
+    chars = "bcdfghjklmnpqrstvwxz2456789"  # Kubernetes' safe alphabet for generated names
+    rs = "".join(rng.choice(chars) for _ in range(rng.choice([8, 9, 10])))
+    return f"{app}-{rs}-{''.join(rng.choice(chars) for _ in range(5))}"
+
+
+def object_id(rng: random.Random) -> str:
+    """A public API object id that grants nothing: Stripe ``evt_``/``ch_``/``pi_``, Slack channel ids, Sentry ids."""
+    body = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(rng.choice([14, 24])))
+    return rng.choice([
+        f"{rng.choice(['evt', 'ch', 'pi', 'cus', 'sub', 'in', 'pm', 'prod', 'price', 'txn', 'po'])}_{body}",
+        f"C0{alnum(rng, 9)}", f"U0{alnum(rng, 9)}", hex_id(rng, 32), f"req_{body}",
+        f"sha256:{hex_id(rng, 64)}", f"i-0{hex_id(rng, 16)}", f"sg-0{hex_id(rng, 16)}",
+    ])  # fmt: skip

@@ -16,9 +16,13 @@ import random
 
 __all__ = [
     "CODENAME_WORDS",
+    "PASSWORD_WORDS",
     "PUBLIC_COMPANIES",
+    "PUBLIC_EVENTS",
     "PUBLIC_FIGURES",
     "PUBLIC_HOSTS",
+    "PUBLIC_INSTITUTIONS",
+    "PUBLIC_SOFTWARE",
     "codename",
     "company_name",
     "in_split",
@@ -394,3 +398,59 @@ def internal_url(rng: random.Random, split: str) -> str:
     )
     scheme = "https" if rng.random() < 0.7 else "http"
     return f"{scheme}://{host}{port}{rng.choice(_URL_PATHS)}"
+
+
+# Public software, services and file formats: capitalised names in technical prose that are never a
+# CODENAME or CUSTOMER (some share a word with the code-name pools on purpose: Falcon, Swift, Aurora).
+PUBLIC_SOFTWARE: tuple[str, ...] = (
+    "Kafka", "Redis", "PostgreSQL", "MySQL", "SQLite", "MongoDB", "Cassandra", "ClickHouse", "Elasticsearch",
+    "OpenSearch", "Kibana", "Logstash", "Fluentd", "Grafana", "Prometheus", "Loki", "Jaeger", "OpenTelemetry",
+    "Terraform", "Ansible", "Puppet", "Chef", "Jenkins", "GitHub Actions", "GitLab CI", "Argo CD", "Flux",
+    "Helm", "Kubernetes", "Docker", "Podman", "Nginx", "Traefik", "Envoy", "Istio", "Consul", "Keycloak",
+    "Airflow", "Spark", "Flink", "Hadoop", "Trino", "Snowflake", "Databricks", "BigQuery", "dbt", "Tableau",
+    "Looker", "Power BI", "Excel", "Django", "Flask", "FastAPI", "Falcon", "Phoenix", "Rails", "Laravel",
+    "Symfony", "Spring Boot", "Quarkus", "Hibernate", "React", "Vue", "Svelte", "Angular", "Next.js", "Nuxt",
+    "Tailwind", "Bootstrap", "Vite", "Webpack", "Babel", "ESLint", "Prettier", "Jest", "Vitest", "pytest",
+    "Playwright", "Selenium", "Cypress", "Storybook", "Electron", "Flutter", "Swift", "Kotlin", "Rust", "Go",
+    "Elixir", "TypeScript", "Pandas", "NumPy", "Polars", "PyTorch", "TensorFlow", "scikit-learn", "Jupyter",
+    "Streamlit", "Gradio", "LangChain", "LlamaIndex", "Ollama", "Celery", "RabbitMQ", "Mongoose", "Sequelize",
+    "Prisma", "Maven", "Gradle", "Bazel", "CMake", "Homebrew", "Poetry", "Jira", "Confluence", "Slack",
+    "Notion", "Figma", "Miro", "Zoom", "Teams", "Outlook", "Salesforce", "HubSpot", "Zendesk", "Sentry",
+    "Datadog", "PagerDuty", "Postman", "Swagger", "GraphQL", "gRPC", "Protobuf", "Parquet", "Avro", "Markdown",
+    "LaTeX", "Pandoc", "Hugo", "Jekyll", "Pelican", "VS Code", "IntelliJ", "PyCharm", "Vim", "Emacs",
+    "Cloudflare", "Vercel", "Netlify", "Heroku", "AWS Lambda", "Amazon S3", "Aurora", "Azure DevOps",
+    "Cloud Run", "Firebase", "Supabase", "Stripe", "Twilio", "SendGrid", "ChatGPT", "Copilot", "Gemini",
+    "Whisper", "Stable Diffusion", "WordPress", "Shopify", "Magento", "Odoo", "SAP S/4HANA", "Keynote",
+)  # fmt: skip
+
+PUBLIC_EVENTS: dict[str, tuple[str, ...]] = {
+    "en": ("KubeCon", "PyCon", "re:Invent", "Google I/O", "WWDC", "CES", "Black Friday", "Cyber Monday",
+           "Hacktoberfest", "FOSDEM", "Web Summit", "DEF CON", "Advent of Code", "Prime Day", "Super Bowl"),
+    "de": ("re:publica", "IFA", "Hannover Messe", "Gamescom", "Oktoberfest", "Black Friday", "KubeCon Europe",
+           "Chaos Communication Congress", "Tag der offenen Tür", "Weihnachtsmarkt"),
+    "fr": ("VivaTech", "Salon de l'Agriculture", "Fête de la Musique", "Black Friday", "Devoxx France",
+           "Roland-Garros", "Tour de France", "Journées du Patrimoine", "Paris Games Week"),
+    "ja": ("ゴールデンウィーク", "お盆", "東京ゲームショウ", "CEATEC", "コミケ", "年末年始", "PyCon JP", "AWS Summit Tokyo"),
+    "zh": ("双十一", "618", "春节", "国庆黄金周", "世界人工智能大会", "进博会", "KubeCon China", "中秋节"),
+}  # fmt: skip
+
+#: Documentation stand-ins for a password in five languages (never a SECRET).
+PASSWORD_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("PASSWORD", "<password>", "your-password", "YOUR_PASSWORD_HERE", "********", "xxxxxx", "[redacted]"),
+    "de": ("PASSWORT", "<Passwort>", "IhrPasswort", "DEIN_PASSWORT", "********", "xxxxxx", "[entfernt]"),
+    "fr": ("MOT_DE_PASSE", "<mot-de-passe>", "votre_mot_de_passe", "********", "xxxxxx", "[masqué]"),
+    "ja": ("パスワード", "<パスワード>", "********", "xxxxxx", "（伏せ字）"),
+    "zh": ("密码", "<密码>", "你的密码", "********", "xxxxxx", "（已隐藏）"),
+}  # fmt: skip
+
+#: Public universities, research institutes and agencies: organisations in a text that are not customers.
+PUBLIC_INSTITUTIONS: dict[str, tuple[str, ...]] = {
+    "en": ("MIT", "Stanford University", "the University of Cambridge", "Imperial College London", "NASA",
+           "the Mozilla Foundation", "the Linux Foundation", "Carnegie Mellon University", "NIST", "the WHO"),
+    "de": ("TU München", "ETH Zürich", "der Universität Heidelberg", "dem Fraunhofer-Institut", "der Charité",
+           "dem Max-Planck-Institut", "dem BSI", "der RWTH Aachen", "dem Bundesamt für Statistik"),
+    "fr": ("la Sorbonne", "l'École polytechnique", "l'Inria", "le CNRS", "l'Université de Lyon", "l'ANSSI",
+           "l'Insee", "Sciences Po"),
+    "ja": ("東京大学", "京都大学", "理化学研究所", "産業技術総合研究所", "大阪大学", "情報処理推進機構"),
+    "zh": ("清华大学", "北京大学", "中国科学院", "复旦大学", "浙江大学", "国家统计局"),
+}  # fmt: skip

@@ -137,3 +137,30 @@ STRUCTURED: dict[str, list[str]] = {
         "ping -c 3 {?IP}\nnslookup {?HOST}",
     ],
 }
+
+_HDR = "{*/*\n|application/json\n|Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36\n|}"
+
+# The proxy's "fields" view of a request (serving.inspect.extract): URL path, then query and body names
+# and values and content-bearing header values, one per line.
+STRUCTURED["fields"] = [
+    _HDR
+    + "/api/v1/messages\nchannel\n{general|random|support|dev}\nthread\n{slugid}\nmessage\n{Thanks, see you at the offsite!|Build is green again.|{?PERSON} joins the call at {time}.|Can someone review PR #{num}?}",
+    _HDR + "/submit\nname\n{?PERSON}\nemail\n{?EMAIL}\nphone\n{?PHONE}\nconsent\n{true|on|1}",
+    "/graphql\nquery\nmutation UpdateUser($id: ID!, $email: String!) {{ updateUser(id: $id, email: $email) {{ id }} }}\nvariables\nid\n{num}\nemail\n{?EMAIL}",
+    _HDR
+    + "/api/tickets\ntitle\n{Login fails after the update|Export is slow|Typo on the pricing page}\npriority\n{low|high|P2}\nreporter\n{?EMAIL}\nref\n{slugid}",
+    "/v1/chat/completions\nmodel\n{gpt-4o|claude-sonnet|llama3}\nmessages\nrole\nuser\ncontent\n{connect to {?HOST} with password {?PASSWORD} and list the tables|why does {software} return 502 behind {software}?|summarize the {event} keynote}",
+    _HDR + "/login\nusername\n{?EMAIL}\npassword\n{?PASSWORD}\nremember\n{true|false}",
+    _HDR + "/search\nq\n{release notes {software} {version}|{software} vs {software}|{num}}\npage\n{n}",
+    "/api/deploy\nservice\n{api|billing|web}\npod\n{pod}\nimage\n{public_host}/app:{version}\nrequest_id\n{uuid}",
+    _HDR
+    + "/api/payments\namount\n{num}\ncurrency\n{EUR|USD|JPY}\niban\n{?IBAN}\nholder\n{?PERSON}\nreference\n{order}",
+    "/hooks/{stripe|billing}\nid\n{objid}\ntype\n{invoice.paid|charge.succeeded|customer.updated}\nlivemode\n{true|false}\ncreated\n{num}",
+    "/api/config\nkey\n" + _TOKEN_KEY + "\nvalue\n{?TOKEN}\nenv\n{prod|staging}\nupdated_by\n{slugid}",
+    _HDR
+    + "/upload\nfile\nfilename\n{notes|export|report}.{csv|txt}\ncontent\nname,email\n{?PERSON},{?EMAIL}",
+    _HDR + "/page\nq\n{num}",
+    "/api/v2/accounts/{num}\nname\n{?CUSTOMER}\nsegment\n{enterprise|smb}\narr\n{?MONEY}\nowner\n{?EMAIL}",
+    _HDR
+    + "/comments\npost_id\n{num}\nbody\n{Great write-up, the {software} part helped a lot.|Same issue here on {version}.|Thanks!}\nthread\n{slugid}",
+]

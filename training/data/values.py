@@ -340,6 +340,17 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
         ),
     ),
     "branch": (None, lambda c: c.rng.choice(["新宿", "梅田", "本店", "渋谷", "横浜", "難波"])),
+    "software": (None, lambda c: c.rng.choice(pools.PUBLIC_SOFTWARE)),
+    "event": (None, lambda c: c.rng.choice(pools.PUBLIC_EVENTS.get(c.lang, pools.PUBLIC_EVENTS["en"]))),
+    "pw_word": (None, lambda c: c.rng.choice(pools.PASSWORD_WORDS.get(c.lang, pools.PASSWORD_WORDS["en"]))),
+    "objid": (None, lambda c: neutral.object_id(c.rng)),
+    "slugid": (None, lambda c: neutral.slug_id(c.rng)),
+    "pod": (None, lambda c: neutral.pod_name(c.rng)),
+    "institution": (
+        None,
+        lambda c: c.rng.choice(pools.PUBLIC_INSTITUTIONS.get(c.lang, pools.PUBLIC_INSTITUTIONS["en"])),
+    ),
+    "year": (None, lambda c: str(c.rng.randint(2019, 2027))),
 }
 
 

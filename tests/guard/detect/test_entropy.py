@@ -45,10 +45,20 @@ def test_without_context_capped(det: EntropyDetector) -> None:
         "https://example.org/a/very/long/path/segment/name/here",
         "abcdefghijklmnopqrstuvwxyz",  # letters only
         "short Zx9Kq2Lm4",
+        "pod billing-6d4bdf49c7-2mdk7 restarted (OOMKilled)",  # Kubernetes generated name
+        "api token check failed on frontend-f9f6547f5-v2sjj",  # a pod name even after a context word
+        "attached to subnet-0a1b2c3d4e5f67890 in vpc-0fedcba9876543210",  # cloud resource ids
+        "webhook evt_1OqXyZ2eZvKYlo2C8fH3kLmN (charge.succeeded) for cus_Nf8sPq2LkXw9Zt",  # Stripe object ids
     ],
 )
 def test_rejections(det: EntropyDetector, text: str) -> None:
     assert det.detect(text) == []
+
+
+def test_client_secret_with_an_object_prefix_is_kept(det: EntropyDetector) -> None:
+    secret = "pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_YrKJUKribcBjcG8HVhfZluoGH"
+    (f,) = det.detect(f"clientSecret: {secret}")
+    assert f.end - f.start == len(secret)
 
 
 def test_hex_with_secret_context_is_kept(det: EntropyDetector) -> None:

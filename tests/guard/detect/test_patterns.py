@@ -189,6 +189,9 @@ NEAR_MISSES: list[tuple[str, str]] = [
     ("credential_uri", "postgres://admin:${DB_PASSWORD}@db:5432/app"),
     ("password_assignment_bare", "password = user_password"),
     ("password_assignment_bare", "PASSWORD=changeme"),
+    ("password_assignment_bare", "Passwort: PASSWORT"),  # localized documentation stand-ins
+    ("password_assignment_bare", "mot de passe : MOT_DE_PASSE"),
+    ("password_assignment_bare", "パスワード：パスワード"),
     ("password_assignment_quoted", 'password: "<password>"'),
     ("password_assignment_quoted", 'password: "YOUR_API_KEY"'),
     ("password_assignment_quoted", 'api_key: "********"'),

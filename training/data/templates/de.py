@@ -391,3 +391,26 @@ PROSE["payment"].extend(
         "Überweisung an {IBAN} ist zurückgekommen, IBAN ungültig?",
     ]
 )
+
+# Öffentliche Software, Veranstaltungen, die eigene Firma des Absenders und Platzhalter: Namen und IDs,
+# die wie Codenamen, Kunden oder Geheimnisse aussehen, aber keine sind.
+PROSE["neg_public"] = [
+    "Wir stellen von {software} auf {software} um, worauf muss ich beim Update auf {version} achten?",
+    "Wie betreibe ich {software} hinter {software} mit TLS?",
+    "Projektplan für das Praktikum: erst {software} lernen, dann ein kleines Tool mit {software} bauen.",
+    "Ist {software} noch gepflegt? Die letzte Version, die ich finde, ist {version}.",
+    "Anleitung: eine REST-API mit {software} und {software} aufsetzen, Schritt für Schritt.",
+    "Wer fährt dieses Jahr zur {event}? Der {software}-Workshop klingt gut.",
+    "Der Webhook hat {objid} geliefert, wie prüfe ich die Signatur?",
+    "Pod {pod} startet nach dem {software}-Update ständig neu (OOMKilled).",
+    "Im Beispiel steht als Passwort nur {pw_word}, das musst du durch dein eigenes ersetzen.",
+    "Viele Grüße\nIhr Team der {customer}\n{public_url}",
+    "Impressum: {customer}, Registergericht {city}. © {year} alle Rechte vorbehalten.",
+    "Pressekontakt der {customer}: Anfragen bitte über {public_url}.",
+    "Warum speichert {software} die Spalte als TEXT und nicht als VARCHAR?",
+    "Vergleiche {software}, {software} und {software} für ein kleines Team als Tabelle.",
+    "Der Job {slugid} ist in {software} mit Exit-Code {n} abgebrochen, Log hängt an.",
+    "Thread-ID ist {slugid}, kannst du sie im Ticket verlinken?",
+    "Sie hat an {institution} promoviert und pflegt jetzt {software}.",
+    "Die Studie von {institution} vergleicht {software} und {software}.",
+]

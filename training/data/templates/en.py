@@ -424,3 +424,28 @@ _LOOKALIKES = [
     "Tracking number {tracking} hasn't moved in a week.",
 ]
 PROSE["neg_misc"].extend(_LOOKALIKES)
+
+# Public software, events, the sender's own company and documentation stand-ins: names and ids that
+# look like code names, customers or secrets but are not.
+PROSE["neg_public"] = [
+    "We're migrating from {software} to {software}, any gotchas with the {version} upgrade?",
+    "How do I run {software} behind {software} with TLS termination?",
+    "Is {software} still maintained? The last release I see is {version}.",
+    "Tutorial: build a small REST API with {software} and {software}, step by step.",
+    "Project structure: src/, tests/ and docs/, the way the {software} docs recommend.",
+    "Talk proposal for {event}: what we learned running {software} in production.",
+    "Are you going to {event} this year? The {software} workshop looks good.",
+    "The webhook delivered {objid} (type {invoice.paid|charge.succeeded|customer.created}); how do I verify the signature?",
+    "Pod {pod} keeps restarting with OOMKilled after the {software} upgrade.",
+    "The thread id is {slugid}, can you link it in the ticket?",
+    "In the example config the password is just {pw_word}, replace it with your own.",
+    "Thanks,\nThe {customer} support team\n{public_url}",
+    "© {year} {customer}. All rights reserved. Imprint | Privacy | Cookies",
+    "{customer} press office: for media enquiries please use the form at {public_url}",
+    "Why does {software} store this column as TEXT instead of VARCHAR?",
+    "Compare {software}, {software} and {software} for a small team, in a table.",
+    "Job {slugid} failed in {software}: exit code {n}, see the attached log.",
+    "The {software} meetup after {event} is on {date} in {city}.",
+    "She did her PhD at {institution} and now maintains {software}.",
+    "The paper from {institution} compares {software} and {software}.",
+]

@@ -381,3 +381,25 @@ PROSE["payment"].extend(
         "Virement à faire sur {IBAN} avant vendredi, titulaire {PERSON}.",
     ]
 )
+
+# Logiciels publics, événements, la propre entreprise de l'expéditeur et valeurs d'exemple : des noms
+# et identifiants qui ressemblent à des noms de code, des clients ou des secrets sans en être.
+PROSE["neg_public"] = [
+    "On migre de {software} vers {software}, des pièges à connaître pour la version {version} ?",
+    "Tutoriel : déployer {software} derrière {software} avec TLS, étape par étape.",
+    "Projet de stage : apprendre {software} puis écrire un petit outil avec {software}.",
+    "Est-ce que {software} est encore maintenu ? La dernière version que je vois est {version}.",
+    "Qui va à {event} cette année ? L'atelier {software} a l'air intéressant.",
+    "Le webhook a renvoyé {objid}, comment vérifier la signature ?",
+    "Le pod {pod} redémarre en boucle (OOMKilled) depuis la mise à jour de {software}.",
+    "Dans l'exemple, le mot de passe est juste {pw_word}, remplace-le par le tien.",
+    "Cordialement,\nL'équipe {customer}\n{public_url}",
+    "Mentions légales : {customer}, RCS {city}. © {year} tous droits réservés.",
+    "Service de presse de {customer} : merci d'utiliser le formulaire sur {public_url}.",
+    "Pourquoi {software} stocke cette colonne en TEXT et pas en VARCHAR ?",
+    "Compare {software}, {software} et {software} pour une petite équipe, sous forme de tableau.",
+    "Le job {slugid} a échoué dans {software} avec le code {n}, le log est en pièce jointe.",
+    "L'identifiant du fil est {slugid}, tu peux le mettre dans le ticket ?",
+    "Elle a fait sa thèse à {institution} et maintient maintenant {software}.",
+    "L'étude de {institution} compare {software} et {software}.",
+]

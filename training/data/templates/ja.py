@@ -340,3 +340,22 @@ PROSE["neg_misc"].extend(
         "ISBN {isbn}の本を注文しました。",
     ]
 )
+
+# 公開ソフトウェア、イベント、送信者自身の会社、プレースホルダー: コードネームや顧客や秘密に見えるが、そうではない名前と ID。
+PROSE["neg_public"] = [
+    "{software}から{software}に移行中です。{version}へのアップデートで注意点はありますか？",
+    "{software}を{software}の後ろでTLS終端して動かす方法を教えてください。",
+    "チュートリアル：{software}と{software}で簡単なREST APIを作る手順。",
+    "{software}はまだメンテナンスされていますか？最新版は{version}のようです。",
+    "今年の{event}に行きますか？{software}のワークショップが面白そうです。",
+    "Webhookで{objid}が届きました。署名の検証方法は？",
+    "{software}を更新してからPod {pod}がOOMKilledで再起動を繰り返しています。",
+    "サンプル設定のパスワードは{pw_word}になっているので、自分のものに置き換えてください。",
+    "よろしくお願いいたします。\n{customer} サポートチーム\n{public_url}",
+    "© {year} {customer} All rights reserved. プライバシーポリシー | 会社概要",
+    "{customer}広報室：取材のお問い合わせは{public_url}のフォームからお願いします。",
+    "{software}、{software}、{software}を小さなチーム向けに表で比較して。",
+    "ジョブ{slugid}が{software}で終了コード{n}で失敗しました。ログを添付します。",
+    "彼女は{institution}で博士号を取り、今は{software}をメンテナンスしています。",
+    "{institution}の論文が{software}と{software}を比較しています。",
+]

@@ -341,3 +341,22 @@ PROSE["payment"].extend(
         "退款账号：{ACCOUNT}（{bank}）",
     ]
 )
+
+# 公开软件、活动、发件人自己的公司和占位符：看起来像代号、客户或密钥，但其实不是的名称和 ID。
+PROSE["neg_public"] = [
+    "我们正在从{software}迁移到{software}，升级到{version}有什么坑吗？",
+    "怎么把{software}放在{software}后面做TLS终止？",
+    "教程：用{software}和{software}一步步搭一个REST API。",
+    "{software}还在维护吗？我看到的最新版本是{version}。",
+    "今年{event}你去吗？那个{software}的工作坊看起来不错。",
+    "Webhook收到了{objid}，怎么验证签名？",
+    "升级{software}之后，Pod {pod}一直因为OOMKilled重启。",
+    "示例配置里的密码只是{pw_word}，请换成你自己的。",
+    "此致\n{customer}客服团队\n{public_url}",
+    "© {year} {customer} 版权所有 | 隐私政策 | 联系我们",
+    "{customer}新闻办公室：媒体咨询请通过{public_url}上的表单联系。",
+    "把{software}、{software}和{software}做成表格比较一下，适合小团队。",
+    "任务{slugid}在{software}里失败了，退出码{n}，日志见附件。",
+    "她在{institution}读的博士，现在维护{software}。",
+    "{institution}的论文比较了{software}和{software}。",
+]
