@@ -291,6 +291,9 @@ class Guard:
                 raise DetectorError(
                     f"detector {getattr(det, 'name', '?')!r} failed: {type(exc).__name__}"
                 ) from None
+        for det in self.detectors:
+            if isinstance(det, DomainDetector):
+                found = det.without_own_company(text, found)
         kept = apply_policy(found, self.policy, text, destination)
         fused = fuse(kept, text)
         decision = decide(fused, self.policy, destination)

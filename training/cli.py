@@ -103,7 +103,12 @@ def train(
     )
     command = "guard " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     if export_only and from_model == str(DEFAULT_TORCH_DIR):
-        command += f"\n# training/checkpoints/default itself comes from: guard train --output {output}"
+        command += (
+            "\n# training/checkpoints/default itself comes from `make default-model`:"
+            "\n#   guard train --output stage1-model --work-dir stage1"
+            "\n#   guard train --from stage1/teacher --generate 48000 --epochs 1 --batch-size 16"
+            " --learning-rate 5e-5 --seed 14 ..."
+        )
     out = run(cfg, command)
     typer.echo(f"model written to {out}")
 

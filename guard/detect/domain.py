@@ -199,6 +199,17 @@ _IPV6_BEFORE = frozenset("0123456789abcdefABCDEF:")
 _URL_TAIL = re.compile(r"(?::\d{1,5})?(?:[/?#][^\s\"'<>`)\]}]*)?")
 
 
+#: labels that the company's own name can never carry
+_NOT_OWN = frozenset({"CUSTOMER", "CODENAME"})
+
+
+def _bounded(name: str) -> str:
+    """``name`` as a regex, with word boundaries where it starts or ends with a Latin letter or digit."""
+    head = r"(?<![\w])" if name[0].isascii() and name[0].isalnum() else ""
+    tail = r"(?![\w])" if name[-1].isascii() and name[-1].isalnum() else ""
+    return head + r"\s+".join(re.escape(part) for part in name.split()) + tail
+
+
 class DomainDetector:
     """Detector for one or more domain packs (a :class:`~guard.detect.base.Detector`, named ``domain``).
 
@@ -231,9 +242,30 @@ class DomainDetector:
             codenames=[c for p in self.packs for c in p.codenames],
             customers=[c for p in self.packs for c in p.customers],
         )
+        own = sorted(
+            {n for p in self.packs for n in (p.company.name, *p.company.legal_names)}, key=len, reverse=True
+        )
+        self._own = re.compile("|".join(_bounded(n) for n in own), re.IGNORECASE) if own else None
 
     def is_public_host(self, host: str) -> bool:
         return any(p.is_public_host(host) for p in self.packs)
+
+    def without_own_company(self, text: str, findings: list[Finding]) -> list[Finding]:
+        """Drop CUSTOMER and CODENAME findings (of any detector) that overlap the company's own name.
+
+        A company is not its own customer: its name and legal names (``company.name``,
+        ``company.legal_names``) in a signature, an imprint or a press release are not a leak.
+        """
+        if self._own is None:
+            return findings
+        own = [(m.start(), m.end()) for m in self._own.finditer(text)]
+        if not own:
+            return findings
+        return [
+            f
+            for f in findings
+            if f.label not in _NOT_OWN or not any(f.start < end and start < f.end for start, end in own)
+        ]
 
     def detect(self, text: str, scorer: SpanScorer | None = None) -> list[Finding]:
         """Return findings sorted by offset; see the class docstring for the role of ``scorer``."""

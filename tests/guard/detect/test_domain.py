@@ -191,3 +191,34 @@ def test_pack_is_frozen(pack: DomainPack) -> None:
 def test_detector_needs_a_pack() -> None:
     with pytest.raises(ValueError):
         DomainDetector([])
+
+
+@pytest.mark.skipif(not KESTREL.exists(), reason="shared Kestrel pack not present")
+@pytest.mark.parametrize(
+    "own",
+    ["Kestrel Dynamics", "kestrel dynamics", "Kestrel Dynamics GmbH", "ケストレル・ダイナミクス株式会社"],
+)
+def test_own_company_is_never_a_customer(own: str) -> None:
+    from guard.findings import Finding
+
+    det = DomainDetector(load_domain_pack(KESTREL))
+    text = f"Mit freundlichen Grüßen\n{own}\nOstwald Energie GmbH zahlt 31 % Marge."
+    start = text.index(own)
+    candidates = [
+        Finding("CUSTOMER", start, start + len(own), 0.9, "model"),  # the model's view of the signature
+        Finding("CODENAME", start, start + 7, 0.9, "model"),  # "Kestrel" alone, inside the own name
+        Finding("PERSON", start, start + len(own), 0.9, "model"),  # other labels are not touched
+        *det.detect(text),
+    ]
+    kept = [(f.label, text[f.start : f.end]) for f in det.without_own_company(text, candidates)]
+    assert ("CUSTOMER", own) not in kept and ("CODENAME", own[:7]) not in kept
+    assert ("PERSON", own) in kept
+    assert ("CUSTOMER", "Ostwald Energie GmbH") in kept  # a real customer next to it stays
+
+
+def test_own_company_needs_whole_words(det: DomainDetector) -> None:
+    from guard.findings import Finding
+
+    text = "Acmeo Corp renewed."  # "Acme" is the pack's company, "Acmeo" is someone else
+    found = [Finding("CUSTOMER", 0, 10, 0.9, "model")]
+    assert det.without_own_company(text, found) == found
