@@ -76,14 +76,13 @@ def test_scan_many_matches_scan(guard: Guard) -> None:
     texts = [f"key {AWS}", "", "nothing here at all", f"mail jane.doe@acme.de {GHP}"]
 
     def shape(r: ScanResult) -> tuple[object, ...]:
-        # batching pads windows, which moves model scores in the 5th decimal: compare rounded
-        return (
-            r.verdict,
-            r.actions,
-            [(f.label, f.start, f.end, round(f.score, 3), f.detector) for f in r.findings],
-        )
+        return (r.verdict, r.actions, [(f.label, f.start, f.end, f.detector) for f in r.findings])
 
-    assert [shape(r) for r in guard.scan_many(texts)] == [shape(guard.scan(t)) for t in texts]
+    batched, single = guard.scan_many(texts), [guard.scan(t) for t in texts]
+    assert [shape(r) for r in batched] == [shape(r) for r in single]
+    # batching pads windows, which moves model scores in the 4th-5th decimal
+    for b, s in zip(batched, single, strict=True):
+        assert [f.score for f in b.findings] == pytest.approx([f.score for f in s.findings], abs=2e-3)
 
 
 def test_redact_replaces_blocking_and_redacting_findings(guard: Guard) -> None:
