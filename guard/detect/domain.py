@@ -197,6 +197,9 @@ _IPV6 = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}
 _IPV4_BEFORE = frozenset("0123456789.")
 _IPV6_BEFORE = frozenset("0123456789abcdefABCDEF:")
 _URL_TAIL = re.compile(r"(?::\d{1,5})?(?:[/?#][^\s\"'<>`)\]}]*)?")
+#: what belongs to a bare host or IP span: its port (``host:5432``), and a CIDR prefix length on an IP
+_PORT = re.compile(r":\d{1,5}(?![\d.:])")
+_CIDR = re.compile(r"/\d{1,3}(?![\d./])")
 
 
 #: labels that the company's own name can never carry
@@ -288,6 +291,9 @@ class DomainDetector:
                 end = tail.end() if tail else end
                 while end > m.end() and text[end - 1] in ".,;:!?":
                     end -= 1
+            else:
+                port = _PORT.match(text, end)
+                end = port.end() if port else end
             kind = "url" if m["scheme"] else "hostname"
             yield Finding("INTERNAL_HOST", m.start(), end, 0.97, self.name, {"kind": kind})
 
@@ -306,7 +312,10 @@ class DomainDetector:
                 except ValueError:
                     continue
                 if any(ip.version == n.version and ip in n for n in self._networks):
-                    yield Finding("INTERNAL_HOST", m.start(), m.end(), 0.97, self.name, {"kind": "ip"})
+                    end = m.end()
+                    suffix = (_CIDR.match(text, end) or _PORT.match(text, end)) if version == 4 else None
+                    end = suffix.end() if suffix else end
+                    yield Finding("INTERNAL_HOST", m.start(), end, 0.97, self.name, {"kind": "ip"})
 
     def _detect_secrets(self, text: str) -> Iterator[Finding]:
         for name, rx in self._secrets:

@@ -222,3 +222,17 @@ def test_own_company_needs_whole_words(det: DomainDetector) -> None:
     text = "Acmeo Corp renewed."  # "Acme" is the pack's company, "Acmeo" is someone else
     found = [Finding("CUSTOMER", 0, 10, 0.9, "model")]
     assert det.without_own_company(text, found) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("psql -h db.acme.internal:5432 -U app", "db.acme.internal:5432"),  # the port belongs to the host
+        ("ssh 10.40.3.7:22 failed", "10.40.3.7:22"),
+        ("route 10.40.0.0/16 via the VPN", "10.40.0.0/16"),  # so does a CIDR prefix length
+        ("db.acme.internal: disk full", "db.acme.internal"),  # a colon is not a port
+        ("at 10.40.1.2:30:00 the link dropped", "10.40.1.2"),  # nor is a time after an address
+    ],
+)
+def test_host_spans_keep_port_and_prefix(det: DomainDetector, text: str, expected: str) -> None:
+    assert spans(det, text, "INTERNAL_HOST") == [("INTERNAL_HOST", expected)]
