@@ -121,7 +121,7 @@ def _spelling_regex(spelling: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _alternation(spellings: tuple[str, ...]) -> re.Pattern[str]:
+def spelling_alternation(spellings: tuple[str, ...]) -> re.Pattern[str]:
     """One regex for the given spellings, longest first (cached: texts tend to mention the same few)."""
     ordered = sorted(spellings, key=lambda s: (-len(s), s))
     return re.compile("|".join(_spelling_regex(s) for s in ordered), re.IGNORECASE)
@@ -165,7 +165,7 @@ class DictionaryMatcher:
         if not present:
             return []
         out: list[Finding] = []
-        for m in _alternation(present).finditer(text):
+        for m in spelling_alternation(present).finditer(text):
             matched = m.group()
             entry = self._entries.get(_fold(matched))
             if entry is None:  # a case-insensitive match whose fold differs (rare): not ours to guess

@@ -28,7 +28,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from guard.detect.context import SpanScorer
-from guard.detect.dictionary import DictionaryMatcher
+from guard.detect.dictionary import DictionaryMatcher, spelling_alternation
 from guard.errors import ConfigError
 from guard.findings import Finding
 
@@ -206,13 +206,6 @@ _CIDR = re.compile(r"/\d{1,3}(?![\d./])")
 _NOT_OWN = frozenset({"CUSTOMER", "CODENAME"})
 
 
-def _bounded(name: str) -> str:
-    """``name`` as a regex, with word boundaries where it starts or ends with a Latin letter or digit."""
-    head = r"(?<![\w])" if name[0].isascii() and name[0].isalnum() else ""
-    tail = r"(?![\w])" if name[-1].isascii() and name[-1].isalnum() else ""
-    return head + r"\s+".join(re.escape(part) for part in name.split()) + tail
-
-
 class DomainDetector:
     """Detector for one or more domain packs (a :class:`~guard.detect.base.Detector`, named ``domain``).
 
@@ -245,10 +238,8 @@ class DomainDetector:
             codenames=[c for p in self.packs for c in p.codenames],
             customers=[c for p in self.packs for c in p.customers],
         )
-        own = sorted(
-            {n for p in self.packs for n in (p.company.name, *p.company.legal_names)}, key=len, reverse=True
-        )
-        self._own = re.compile("|".join(_bounded(n) for n in own), re.IGNORECASE) if own else None
+        own = tuple({n for p in self.packs for n in (p.company.name, *p.company.legal_names)})
+        self._own = spelling_alternation(own) if own else None
 
     def is_public_host(self, host: str) -> bool:
         return any(p.is_public_host(host) for p in self.packs)

@@ -121,6 +121,11 @@ _TOKEN_KINDS = ("github_pat", "gitlab_pat", "slack_bot_token", "openai_key", "an
                 "twilio_api_key", "shopify_token", "mailgun_key", "telegram_bot_token")  # fmt: skip
 
 
+def _by_lang(table: dict[str, tuple[str, ...]]) -> Callable[[Ctx], str]:
+    """A value from the document language's row of ``table`` (English when it has none)."""
+    return lambda ctx: ctx.rng.choice(table.get(ctx.lang, table["en"]))
+
+
 def _word(category: str | None) -> Callable[[Ctx], str]:
     def gen(ctx: Ctx) -> str:
         lang = ctx.lang if ctx.lang in pools.CODENAME_WORDS else "en"
@@ -268,7 +273,7 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     "public_host": (None, lambda c: c.rng.choice(pools.PUBLIC_HOSTS)),
     "public_figure": (
         None,
-        lambda c: c.rng.choice(pools.PUBLIC_FIGURES.get(c.lang, pools.PUBLIC_FIGURES["en"])),
+        _by_lang(pools.PUBLIC_FIGURES),
     ),
     "public_company": (None, lambda c: c.rng.choice(pools.PUBLIC_COMPANIES)),
     "version": (None, lambda c: neutral.version(c.rng)),
@@ -341,8 +346,8 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     ),
     "branch": (None, lambda c: c.rng.choice(["新宿", "梅田", "本店", "渋谷", "横浜", "難波"])),
     "software": (None, lambda c: c.rng.choice(pools.PUBLIC_SOFTWARE)),
-    "event": (None, lambda c: c.rng.choice(pools.PUBLIC_EVENTS.get(c.lang, pools.PUBLIC_EVENTS["en"]))),
-    "pw_word": (None, lambda c: c.rng.choice(pools.PASSWORD_WORDS.get(c.lang, pools.PASSWORD_WORDS["en"]))),
+    "event": (None, _by_lang(pools.PUBLIC_EVENTS)),
+    "pw_word": (None, _by_lang(pools.PASSWORD_WORDS)),
     "objid": (None, lambda c: neutral.object_id(c.rng)),
     "slugid": (None, lambda c: neutral.slug_id(c.rng)),
     "pod": (None, lambda c: neutral.pod_name(c.rng)),
