@@ -97,7 +97,7 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _throughput(clf: OnnxTokenClassifier, corpus: list[str], batch_tokens: int) -> dict[str, float]:
+def _throughput(clf: OnnxTokenClassifier, corpus: list[str], batch_tokens: int | None) -> dict[str, float]:
     start = time.perf_counter()
     analyses = clf.analyze_many(corpus, batch_tokens=batch_tokens)
     seconds = time.perf_counter() - start
@@ -196,7 +196,7 @@ def _summarize(
             "latency_texts": len(requests),
             "latency_text_bytes_median": statistics.median(len(t.encode()) for t in requests),
         },
-        "batch_tokens": args.batch_tokens,
+        "batch_tokens": args.batch_tokens or next(iter(loaded.values())).batch_tokens,
         "repeats": args.repeats,
         "variants": {},
         "disabled_optimizers_off_variant": list(INT8_CPU_SLOW_FUSIONS),
@@ -295,7 +295,9 @@ def main(argv: Sequence[str] | None = None, printer: Callable[[str], None] = pri
     parser.add_argument("--docs", type=int, default=200, help="documents in the throughput corpus")
     parser.add_argument("--latency-texts", type=int, default=100, help="texts timed one by one")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats per variant")
-    parser.add_argument("--batch-tokens", type=int, default=8192)
+    parser.add_argument(
+        "--batch-tokens", type=int, default=None, help="padded tokens per call (default: the runtime's own)"
+    )
     parser.add_argument("--name", default="scan", help="result file stem in bench/results/")
     args = parser.parse_args(argv)
     results = ROOT / "bench" / "results"

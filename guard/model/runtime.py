@@ -15,7 +15,7 @@ Pipeline for a batch of texts:
    ids, so every copy takes the same probabilities for the tokens it owns.
 4. Batch the distinct windows of all texts together, sorted by length so that batches of
    similar lengths are padded little, each batch holding at most ``batch_tokens`` padded
-   tokens.
+   tokens (`CPU_BATCH_TOKENS` per thread on CPU, `DEFAULT_BATCH_TOKENS` on a GPU).
 5. Softmax with the manifest temperature; each token takes the probabilities of the
    window where it is most central.
 6. BIO-decode into character spans (`guard.model.decode`).
@@ -28,6 +28,7 @@ one instance can serve concurrent requests.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,14 +43,27 @@ from guard.model.manifest import ModelManifest, default_model_path, load_manifes
 from guard.model.session import CPU, ModelIO, auto_disabled_optimizers, create_session, resolve_providers
 from guard.model.windows import Window, plan_windows
 
-__all__ = ["DEFAULT_BATCH_TOKENS", "SCORE_FLOOR", "SMALL_BATCH_TOKENS", "OnnxTokenClassifier"]
+__all__ = [
+    "CPU_BATCH_TOKENS",
+    "DEFAULT_BATCH_TOKENS",
+    "SCORE_FLOOR",
+    "SMALL_BATCH_TOKENS",
+    "OnnxTokenClassifier",
+]
 
 log = logging.getLogger(__name__)
 
 #: Findings scoring below this are dropped by the runtime; policy thresholds apply later.
 SCORE_FLOOR = 0.05
-#: Default bound on padded tokens per inference batch.
+#: Bound on padded tokens per inference call on a GPU, where big batches keep the device busy.
 DEFAULT_BATCH_TOKENS = 8192
+#: Bound on padded tokens per inference call on CPU, per intra-op thread: a call's activations
+#: (the FFN's 4x hidden rows, the attention scores) then stay in the cores' L2 caches. Measured on
+#: the shipped int8 model, 2 cores, 64 texts of 200 B / 4 texts of 8 KB per call
+#: (`bench/bench_batch_tokens.py`, bench/results/batch_tokens.md): 1 thread is fastest at 256-512
+#: tokens per call (280 texts/s, 37 KB/s; 8192 tokens: 170, 26), 2 threads at 1024-2048 (405, 59;
+#: 8192 tokens: 300-335, 46-48).
+CPU_BATCH_TOKENS = 512
 #: On CPU, batches of at most this many padded tokens (a URL, a form field, a short chat message)
 #: run on a single-threaded session: waking a thread pool costs more than it saves there. Measured
 #: on the shipped int8 model, 2 cores: 12 tokens 1.19 ms on one thread vs 1.47 ms on two, 64 tokens
@@ -68,6 +82,8 @@ class OnnxTokenClassifier:
         name: always ``"model"``.
         manifest: the validated ``guard_model.json``.
         path: the model directory.
+        batch_tokens: padded tokens per inference call when `analyze_many` is not told
+            (`CPU_BATCH_TOKENS` per intra-op thread on CPU, `DEFAULT_BATCH_TOKENS` on a GPU).
     """
 
     name = "model"
@@ -95,6 +111,10 @@ class OnnxTokenClassifier:
         self._floor = score_floor
         self._prefix, self._suffix = _special_ids(tokenizer)
         self._pad_id = _pad_id(tokenizer)
+        self.batch_tokens = DEFAULT_BATCH_TOKENS
+        if session.get_providers()[0] == CPU:
+            threads = session.get_session_options().intra_op_num_threads or os.cpu_count() or 1
+            self.batch_tokens = CPU_BATCH_TOKENS * threads
         self._content = manifest.max_length - len(self._prefix) - len(self._suffix)
         if self._content <= 2 * manifest.stride:
             raise ModelError(
@@ -172,15 +192,14 @@ class OnnxTokenClassifier:
         """Analyse one text; see `analyze_many`."""
         return self.analyze_many([text])[0]
 
-    def analyze_many(
-        self, texts: Sequence[str], batch_tokens: int = DEFAULT_BATCH_TOKENS
-    ) -> list[TokenAnalysis]:
+    def analyze_many(self, texts: Sequence[str], batch_tokens: int | None = None) -> list[TokenAnalysis]:
         """Analyse many texts, batching their windows together.
 
         Args:
             texts: the texts; each must be a ``str`` (empty is fine).
             batch_tokens: at most this many padded tokens per inference call (a window
-                longer than this still runs, alone).
+                longer than this still runs, alone); None: `batch_tokens` of the instance
+                (`CPU_BATCH_TOKENS` per intra-op thread on CPU, `DEFAULT_BATCH_TOKENS` on a GPU).
 
         Returns:
             One `TokenAnalysis` per text, in order. Results do not depend on batching.
@@ -195,6 +214,8 @@ class OnnxTokenClassifier:
         for index, text in enumerate(texts):
             if not isinstance(text, str):
                 raise TypeError(f"texts[{index}] is {type(text).__name__}, not str")
+        if batch_tokens is None:
+            batch_tokens = self.batch_tokens
         if batch_tokens < 1:
             raise ValueError(f"batch_tokens must be >= 1, not {batch_tokens}")
         encodings = self._encode(texts)

@@ -21,7 +21,7 @@ import pytest
 from guard.detect.base import Detector
 from guard.errors import InputError, ModelError
 from guard.findings import Finding
-from guard.model import OnnxTokenClassifier, TokenAnalysis, load_manifest
+from guard.model import CPU_BATCH_TOKENS, OnnxTokenClassifier, TokenAnalysis, load_manifest
 from guard.model.runtime import _lower_same_length
 from guard.model.windows import plan_windows
 from tests.fixtures.tiny_model import (
@@ -224,6 +224,26 @@ def test_batching_equals_unbatched(tiny: OnnxTokenClassifier) -> None:
         for a, b in zip(single, batched, strict=True):
             _same(a, b)
     assert any(a.findings for a in single)  # the comparison is not vacuous
+
+
+def _batches_run(clf: OnnxTokenClassifier, caplog: pytest.LogCaptureFixture, **kwargs: int) -> int:
+    caplog.clear()
+    clf.analyze_many(TEXTS, **kwargs)
+    return int(re.findall(r"(\d+) batches", caplog.text)[-1])
+
+
+def test_cpu_calls_hold_at_most_cpu_batch_tokens_per_thread_by_default(
+    tiny: OnnxTokenClassifier, tiny_model_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # on CPU a call's activations should stay in the cores' caches: CPU_BATCH_TOKENS per thread
+    assert tiny.providers[0] == "CPUExecutionProvider"
+    assert tiny.batch_tokens == CPU_BATCH_TOKENS  # the fixture runs one thread
+    two = OnnxTokenClassifier.load(tiny_model_dir, provider="cpu", intra_op_threads=2)
+    assert two.batch_tokens == 2 * CPU_BATCH_TOKENS
+    caplog.set_level(logging.DEBUG, logger="guard.model.runtime")
+    by_default = _batches_run(tiny, caplog)
+    assert by_default == _batches_run(tiny, caplog, batch_tokens=CPU_BATCH_TOKENS)
+    assert by_default > _batches_run(tiny, caplog, batch_tokens=100_000)
 
 
 def test_repeated_windows_run_once_with_the_same_result(
