@@ -4,7 +4,8 @@ For each intra-op thread count (1: an audit worker; 2: the server and ``guard sc
 each bound on padded tokens per call, measures `OnnxTokenClassifier.analyze_many` throughput on two
 workloads from the server benchmark's text maker: 64 short texts (200 B) per call, in texts/s, and
 4 long texts (8 KB, several 256-token windows each) per call, in KB/s. Bounds are interleaved round by
-round so machine load hits all alike; each cell is the median over rounds. Results do not depend on
+round so machine load hits all alike; each cell is the median over rounds. Each round also measures
+one short text per call, the model-side ceiling of what micro-batching can gain. Results do not depend on
 the bound (tests/guard/model/test_runtime.py); only speed does. Figures go to
 ``bench/results/batch_tokens.json`` and ``.md``.
 
@@ -46,6 +47,10 @@ def _rate(work: Callable[[int], None], units_per_call: float, seconds: float) ->
     return calls * units_per_call / (time.perf_counter() - start)
 
 
+def _one(clf: OnnxTokenClassifier, texts: list[str], k: int) -> None:
+    clf.analyze_many([texts[k % len(texts)]])
+
+
 def _short(clf: OnnxTokenClassifier, texts: list[str], bound: int, k: int) -> None:
     start = (k * 64) % (len(texts) - 64)
     clf.analyze_many(texts[start : start + 64], batch_tokens=bound)
@@ -70,11 +75,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     long_kb = 4 * sum(len(t.encode()) for t in long) / len(long) / 1024
     load_before = os.getloadavg()[0]
     cells: dict[str, dict[str, dict[str, list[float]]]] = {}
+    singles: dict[str, list[float]] = {}
     for threads in args.threads:
         clf = OnnxTokenClassifier.load(args.model, provider="cpu", intra_op_threads=threads)
         clf.analyze_many(short[:64])  # warm-up: the first runs allocate arenas
         per = cells.setdefault(str(threads), {str(b): {"short": [], "long": []} for b in BOUNDS})
+        alone = singles.setdefault(str(threads), [])
         for _ in range(args.rounds):
+            alone.append(_rate(partial(_one, clf, short), 1, args.seconds))
             for bound in BOUNDS:
                 cell = per[str(bound)]
                 cell["short"].append(_rate(partial(_short, clf, short, bound), 64, args.seconds))
@@ -97,7 +105,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "seconds_per_cell": args.seconds,
         "runtime_cpu_batch_tokens": CPU_BATCH_TOKENS,
         "median": medians,
+        "one_text_per_call_median": {t: round(statistics.median(v), 1) for t, v in singles.items()},
         "samples": cells,
+        "one_text_per_call_samples": singles,
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -122,6 +132,18 @@ def _markdown(r: dict[str, Any]) -> str:
     for threads, per in r["median"].items():
         for bound, cell in per.items():
             lines.append(f"| {threads} | {bound} | {cell['short']} | {cell['long']} |")
+    lines += [
+        "",
+        "One 200 B text per call (what the server does without micro-batching; a call this small runs on "
+        "the runtime's single-threaded session), texts/s, and the best batched figure over it: the most "
+        "that batching short texts can gain in the model itself on this machine.",
+        "",
+        "| threads | one text per call | best batched | batched / one |",
+        "|---:|---:|---:|---:|",
+    ]
+    for threads, one in r["one_text_per_call_median"].items():
+        best = max(cell["short"] for cell in r["median"][threads].values())
+        lines.append(f"| {threads} | {one} | {best} | {best / one:.2f} |")
     return "\n".join(lines) + "\n"
 
 

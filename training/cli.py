@@ -103,11 +103,10 @@ def train(
     )
     command = "guard " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     if export_only and from_model == str(DEFAULT_TORCH_DIR):
+        # the recipe itself is written once, in the Makefile's default-model target
         command += (
-            "\n# training/checkpoints/default itself comes from `make default-model`:"
-            "\n#   guard train --output stage1-model --work-dir stage1"
-            "\n#   guard train --from stage1/teacher --generate 48000 --epochs 1 --batch-size 16"
-            " --learning-rate 5e-5 --seed 14 ..."
+            "\n# training/checkpoints/default itself comes from `make default-model`"
+            " (two stages; the recipe is in the Makefile)"
         )
     out = run(cfg, command)
     typer.echo(f"model written to {out}")
