@@ -60,9 +60,9 @@ DEFAULT_BATCH_TOKENS = 8192
 #: Bound on padded tokens per inference call on CPU, per intra-op thread: a call's activations
 #: (the FFN's 4x hidden rows, the attention scores) then stay in the cores' L2 caches. Measured on
 #: the shipped int8 model, 2 cores, 64 texts of 200 B / 4 texts of 8 KB per call
-#: (`bench/bench_batch_tokens.py`, bench/results/batch_tokens.md): 1 thread is fastest at 256-512
-#: tokens per call (280 texts/s, 37 KB/s; 8192 tokens: 170, 26), 2 threads at 1024-2048 (405, 59;
-#: 8192 tokens: 300-335, 46-48).
+#: (`bench/bench_batch_tokens.py`, bench/results/batch_tokens.md): 1 thread is fastest at 256-1024
+#: tokens per call (262-284 texts/s, 35.6-36.4 KB/s; 8192 tokens: 176, 26.1), 2 threads at 1024-2048
+#: (394-396 texts/s, 58-60 KB/s; 8192 tokens: 321, 49.5).
 CPU_BATCH_TOKENS = 512
 #: On CPU, batches of at most this many padded tokens (a URL, a form field, a short chat message)
 #: run on a single-threaded session: waking a thread pool costs more than it saves there. Measured
