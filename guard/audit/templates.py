@@ -19,6 +19,10 @@ kind            what                                                why it canno
                 ``port=``, ``took`` ...); up to 9 digits after a     a currency sign or ``%``, within 32
                 counter/record-id key (``offset=``, ``rows=``,       chars after a money word, or joined
                 ``user_id=``); 10+ digits stay (phone, My Number) to other digits
+``clf``         status and byte count of an access log line         the Common/Combined Log Format
+                (``"GET /a HTTP/1.1" 200 5123``); bytes up to 7     defines both fields; no money
+                digits (a status and 8 digits read as a CN mobile)  rule (``/invoices`` says nothing
+                                                                    of a byte count)
 ==============  ==================================================  =====================================
 
 Everything else stays verbatim: words, names, hosts, private IPs, e-mails, long digit runs, hex or
@@ -44,6 +48,7 @@ PLACEHOLDERS: dict[str, str] = {
     "traceid": "0000000000000000",
     "num": "0",
     "ip": "8.8.8.8",
+    "clf": "200 0",
 }
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
@@ -87,8 +92,10 @@ _KEYNUM = (
 _IP = r"(?<![\w.])(?P<ip>(?:\d{1,3}\.){3}\d{1,3})(?![\w.])"
 _UNIT = r"(?<![\w$€£¥+.,/:\-])(?P<unit>\d{1,5}(?:\.\d{1,6})?)(?=(?:ms|us|µs|ns|s|[kKMG]i?B|B|bytes)\b)"
 _BRACKET = r"\[(?P<bracket>\d{1,5})\]"
-_WITH_IDS = re.compile("|".join((_TS, _UUID, _IP, _KEYNUM, _UNIT, _BRACKET)))
-_NO_IDS = re.compile("|".join((_TS, _IP, _KEYNUM, _UNIT, _BRACKET)))
+# status and bytes sent right after the quoted request line of a Common/Combined Log Format line
+_CLF = r'(?:(?<=HTTP/\d\.\d" )|(?<=HTTP/\d" ))(?P<clf>[1-5]\d\d \d{1,7})(?![\w.,:/\-])'
+_WITH_IDS = re.compile("|".join((_TS, _UUID, _IP, _CLF, _KEYNUM, _UNIT, _BRACKET)))
+_NO_IDS = re.compile("|".join((_TS, _IP, _CLF, _KEYNUM, _UNIT, _BRACKET)))
 _MONEY = re.compile(rf"(?i:{_MONEY_WORDS})|[$€£¥]")
 
 
@@ -150,7 +157,7 @@ def mask(text: str, ids: bool = True) -> Template:
 
 
 def _group(match: re.Match[str]) -> str:
-    for group in ("ts", "uuid", "ip", "hex", "keynum", "unit", "bracket"):
+    for group in ("ts", "uuid", "ip", "clf", "hex", "keynum", "unit", "bracket"):
         if group in match.re.groupindex and match.group(group) is not None:
             return group
     raise AssertionError("no group matched")
@@ -166,6 +173,8 @@ def _kind(match: re.Match[str], text: str, ids: bool) -> str | None:
         groups = uuid.split("-")
         digit_groups = sum(1 for group in groups if group.isdigit())
         return "uuid" if digit_groups <= 1 and not groups[0].isdigit() and not groups[-1].isdigit() else None
+    if match.group("clf") is not None:
+        return "clf"  # fields of the log format itself: the money rule does not apply
     ip = match.group("ip")
     if ip is not None:
         # Only public addresses: a private one is an INTERNAL_HOST finding and must stay visible.

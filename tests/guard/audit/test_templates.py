@@ -29,6 +29,17 @@ def test_masks_only_values_that_cannot_be_sensitive() -> None:
     assert mask(kept).text == kept  # money context, non-technical keys, long digit runs, phones stay
 
 
+def test_access_log_status_and_bytes_are_masked_by_the_format() -> None:
+    # Common/Combined Log Format: status and bytes sent follow the quoted request line, whatever the
+    # path says (a money word in the URL is no reason to keep a byte count)
+    line = '51.4.7.9 - - [22/Nov/2026:10:00:00 +0000] "POST /api/invoices?page=3 HTTP/2.0" 201 84341 "-"'
+    assert mask(line).text == (
+        '8.8.8.8 - - [2000-01-01T00:00:00Z] "POST /api/invoices?page=3 HTTP/2.0" 200 0 "-"'
+    )
+    kept = '"GET / HTTP/1.1" 200 4111111111111111 "-" and "GET / HTTP/1.1" 2000 12 and HTTP/1.1" 200 12ab'
+    assert mask(kept).text == kept  # card-length runs, non-status codes and non-numbers stay
+
+
 def test_ids_are_kept_when_asked() -> None:
     text = "heroku key 123e4567-e89b-42d3-a456-42661417400f request_id=3f2a9c81d4e5b6a7"
     assert mask(text, ids=False).text == text
