@@ -107,12 +107,16 @@ class ScanResult:
         findings: fused findings after thresholds and allowlists, sorted by offset.
         actions: the policy action of each finding (parallel to ``findings``).
         alerts: one line per ``alert`` finding (label, offsets, score; never the value).
+        near_misses: labels of model spans that have the shape of a value but scored under the
+            model's calibrated threshold: a slightly different context could turn them into findings
+            (the audit's template shortcut scans such texts raw).
     """
 
     verdict: Verdict
     findings: tuple[Finding, ...] = ()
     actions: tuple[Action, ...] = ()
     alerts: tuple[str, ...] = ()
+    near_misses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape shared by the CLI, the server and the audit; it never carries a raw value."""
@@ -268,16 +272,19 @@ class Guard:
         if not text:
             return ScanResult("pass")
         found: list[Finding] = []
+        near: set[str] = set()
         if analysis is not None and self.model is not None:
             # the model's own calibrated operating points (chosen on its dev split) come
             # first; policy thresholds then apply to every detector's findings alike. Spans
             # that cannot be a value of their label (a 3-digit PHONE) are dropped.
             calibrated = self.model.manifest.thresholds
-            found = [
-                f
-                for f in analysis.findings
-                if f.score >= calibrated.get(f.label, 0.0) and plausible(f.label, text[f.start : f.end])
-            ]
+            for f in analysis.findings:
+                if not plausible(f.label, text[f.start : f.end]):
+                    continue
+                if f.score >= calibrated.get(f.label, 0.0):
+                    found.append(f)
+                else:
+                    near.add(f.label)
         for det in self.detectors:
             try:
                 if isinstance(det, DomainDetector):
@@ -298,7 +305,8 @@ class Guard:
         fused = fuse(kept, text)
         decision = decide(fused, self.policy, destination)
         log.debug("scanned %d chars: %s, %d findings", len(text), decision.verdict, len(fused))
-        return ScanResult(decision.verdict, tuple(fused), decision.actions, decision.alerts)
+        near_misses = tuple(sorted(near))
+        return ScanResult(decision.verdict, tuple(fused), decision.actions, decision.alerts, near_misses)
 
 
 def _read_key(policy: Policy) -> bytes | None:

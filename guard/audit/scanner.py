@@ -8,22 +8,27 @@ the answer:
 2. **Exact duplicates** reuse the earlier result (an LRU keyed by the text itself); the result is a
    pure function of the text.
 3. **Log templates** (`guard.audit.templates`): the text's template is scanned once with the full
-   guard. When no finding of the template touches a placeholder, every text with that template gets
-   the template's findings mapped back to its own offsets; otherwise the template is *hot* and each
-   of its texts is scanned raw. Ids (UUIDs, trace ids) are masked only when the text contains no
-   keyword of a pattern that can match an id (for example ``heroku`` for Heroku's UUID keys), and
-   ``tests/guard/audit/test_templates.py`` checks the detector table against every masked kind.
+   guard. When no finding of the template touches a placeholder and the model has no *near miss* in
+   it (a span of value shape scoring under its calibrated threshold, `guard.ScanResult.near_misses`),
+   every text with that template gets the template's findings mapped back to its own offsets;
+   otherwise the template is *hot* and each of its texts is scanned raw. Ids (UUIDs, trace ids) are
+   masked only when the text contains no keyword of a pattern that can match an id (for example
+   ``heroku`` for Heroku's UUID keys), and ``tests/guard/audit/test_templates.py`` checks the
+   detector table against every masked kind.
 
 Results are a pure function of each text, whatever the batch, worker, engine or cache state, which is
 what makes resumed, parallel and Spark audits identical to a sequential one.
 
 Blank texts and exact duplicates give exactly the plain scan's answer. Templates give it for the
 deterministic detectors (the property test above) but only approximately for the model: the model reads
-the template, whose masked values (``took 0ms`` for ``took 1826ms``) shift its context. Measured with the
-shipped model on a 2 MB generated log corpus (``bench/bench_audit.py``): planted-leak recall 1.0 with
-and without shortcuts; 1,844 model findings only without them (mostly ``/healthz``-style path words as
-INTERNAL_HOST and stack-trace words as SECRET, model false positives that the raw numbers provoke) and
-192 only with them. ``--no-shortcuts`` scans every record raw for an audit that must match a plain scan.
+the template, whose masked values (``took 0ms`` for ``took 1826ms``) shift its context. The near-miss
+rule exists because of one such shift: a planted ``roadmap review: project <codename> slips to Q3`` at
+the end of an event log line scored 0.999 as CODENAME raw and 0.886 in its template (threshold 0.95),
+and the template shortcut lost it (20 MB corpus with code names: recall 0.946 with shortcuts, 0.973
+without). Raw-only model findings whose template shows nothing at all remain (on generated logs: user
+agents' ``Intel Mac`` as PERSON, ``c.e.o.OrderController`` as INTERNAL_HOST, durations as SECRET, all
+model false positives that the raw numbers provoke). ``--no-shortcuts`` scans every record raw for an
+audit that must match a plain scan.
 """
 
 from __future__ import annotations
@@ -181,10 +186,11 @@ class RecordScanner:
         if pending:
             keys = list(pending)
             self.stats["templates"] += len(keys)
-            scanned = self._scan_raw([pending[key][0][1].text for key in keys])
-            for key, hits in zip(keys, scanned, strict=True):
+            uncertain: list[bool] = []
+            scanned = self._scan_raw([pending[key][0][1].text for key in keys], uncertain)
+            for key, hits, unsure in zip(keys, scanned, uncertain, strict=True):
                 first = pending[key][0][1]
-                if any(first.map_span(h.start, h.end) is None for h in hits):
+                if unsure or any(first.map_span(h.start, h.end) is None for h in hits):
                     self.stats["hot_templates"] += 1
                     self._templates.put(key, _HOT)
                     for i, _ in pending[key]:
@@ -209,11 +215,15 @@ class RecordScanner:
     def _mentions_id_keyword(self, text: str) -> bool:
         return self._id_keywords is None or bool(self._id_keywords.search(text))
 
-    def _scan_raw(self, texts: list[str]) -> list[list[Hit]]:
+    def _scan_raw(self, texts: list[str], near_misses: list[bool] | None = None) -> list[list[Hit]]:
+        """Scan ``texts`` with the full guard; ``near_misses`` gets, per text, whether the model had a
+        span of value shape just under its threshold there."""
         out: list[list[Hit]] = []
         size = self.config.batch_size
         for k in range(0, len(texts), size):
             for result in self.guard.scan_many(texts[k : k + size]):
+                if near_misses is not None:
+                    near_misses.append(bool(result.near_misses))
                 out.append(
                     [
                         Hit(
