@@ -48,7 +48,7 @@ class ServerMetrics:
             "guard_batch_size", "Texts per model call", buckets=_BATCH_BUCKETS, registry=r
         )
         self.batch_tokens = Histogram(
-            "guard_batch_tokens", "Estimated tokens per model call", buckets=_TOKEN_BUCKETS, registry=r
+            "guard_batch_tokens", "Estimated tokens per batch", buckets=_TOKEN_BUCKETS, registry=r
         )
         self.inference = Histogram(
             "guard_inference_duration_seconds",

@@ -77,7 +77,9 @@ class ServeSettings(BaseSettings):
     # 0 = opportunistic batching: texts that queued while the model was busy go in the next batch,
     # a lone request never waits (best on CPU, bench/results/server_wait0.md); 2-5 ms suits GPUs.
     batch_max_wait_ms: float = Field(0.0, ge=0.0, le=1000.0)
-    batch_max_tokens: int = Field(8192, ge=64, description="estimated tokens per model call")
+    batch_max_tokens: int = Field(
+        8192, ge=64, description="estimated tokens per batch (the runtime cuts CPU inference calls smaller)"
+    )
     batch_max_texts: int = Field(32, ge=1)
     max_queue: int = Field(256, ge=1, description="pending texts before answering 503")
     retry_after_s: int = Field(1, ge=1)
