@@ -1,7 +1,11 @@
-"""How many padded tokens one onnxruntime call should hold on CPU (`guard.model.runtime.CPU_BATCH_TOKENS`).
+"""How the CPU runtime should group windows into onnxruntime calls: one window per call (the default,
+``window`` below) or batches bounded by padded tokens.
 
-For each intra-op thread count (1: an audit worker; 2: the server and ``guard scan`` on 2 cores) and
-each bound on padded tokens per call, measures `OnnxTokenClassifier.analyze_many` throughput on two
+On CPU the runtime runs each window in its own call on a single-threaded session, ``threads`` calls at
+once, which keeps a text's scores independent of the other texts of a call (module docstring of
+`guard.model.runtime`). For each thread count (1: an audit worker; 2: the server and ``guard scan`` on
+2 cores) and each grouping (``window``, or batches of at most N padded tokens, run on the same pool),
+measures `OnnxTokenClassifier.analyze_many` throughput on two
 workloads from the server benchmark's text maker: 64 short texts (200 B) per call, in texts/s, and
 4 long texts (8 KB, several 256-token windows each) per call, in KB/s. Bounds are interleaved round by
 round so machine load hits all alike; each cell is the median over rounds. Each round also measures
@@ -30,12 +34,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_server import make_text  # noqa: E402
-from guard.model import CPU_BATCH_TOKENS, OnnxTokenClassifier  # noqa: E402
+from guard.model import OnnxTokenClassifier  # noqa: E402
 
 __all__ = ["main"]
 
 RESULTS = ROOT / "bench" / "results"
-BOUNDS = (256, 512, 1024, 2048, 4096, 8192)
+#: ``None``: one window per call (the runtime's CPU default).
+BOUNDS: tuple[int | None, ...] = (None, 256, 512, 1024, 2048, 4096, 8192)
+
+
+def _name(bound: int | None) -> str:
+    return "window" if bound is None else str(bound)
 
 
 def _rate(work: Callable[[int], None], units_per_call: float, seconds: float) -> float:
@@ -51,12 +60,12 @@ def _one(clf: OnnxTokenClassifier, texts: list[str], k: int) -> None:
     clf.analyze_many([texts[k % len(texts)]])
 
 
-def _short(clf: OnnxTokenClassifier, texts: list[str], bound: int, k: int) -> None:
+def _short(clf: OnnxTokenClassifier, texts: list[str], bound: int | None, k: int) -> None:
     start = (k * 64) % (len(texts) - 64)
     clf.analyze_many(texts[start : start + 64], batch_tokens=bound)
 
 
-def _long(clf: OnnxTokenClassifier, texts: list[str], bound: int, k: int) -> None:
+def _long(clf: OnnxTokenClassifier, texts: list[str], bound: int | None, k: int) -> None:
     start = (k * 4) % (len(texts) - 4)
     clf.analyze_many(texts[start : start + 4], batch_tokens=bound)
 
@@ -79,12 +88,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for threads in args.threads:
         clf = OnnxTokenClassifier.load(args.model, provider="cpu", intra_op_threads=threads)
         clf.analyze_many(short[:64])  # warm-up: the first runs allocate arenas
-        per = cells.setdefault(str(threads), {str(b): {"short": [], "long": []} for b in BOUNDS})
+        per = cells.setdefault(str(threads), {_name(b): {"short": [], "long": []} for b in BOUNDS})
         alone = singles.setdefault(str(threads), [])
         for _ in range(args.rounds):
             alone.append(_rate(partial(_one, clf, short), 1, args.seconds))
             for bound in BOUNDS:
-                cell = per[str(bound)]
+                cell = per[_name(bound)]
                 cell["short"].append(_rate(partial(_short, clf, short, bound), 64, args.seconds))
                 cell["long"].append(_rate(partial(_long, clf, long, bound), long_kb, args.seconds))
                 print(threads, bound, cell["short"][-1], cell["long"][-1], file=sys.stderr)
@@ -103,7 +112,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "loadavg_1m_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "rounds": args.rounds,
         "seconds_per_cell": args.seconds,
-        "runtime_cpu_batch_tokens": CPU_BATCH_TOKENS,
         "median": medians,
         "one_text_per_call_median": {t: round(statistics.median(v), 1) for t, v in singles.items()},
         "samples": cells,
@@ -119,14 +127,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 def _markdown(r: dict[str, Any]) -> str:
     lines = [
-        "# Padded tokens per onnxruntime call on CPU",
+        "# Windows per onnxruntime call on CPU",
         "",
         f"Model: {r['model']}. {r['cpus']} CPUs, load average {r['loadavg_1m_before_after']} before/after. "
         f"Median of {r['rounds']} interleaved rounds of {r['seconds_per_cell']} s per cell. "
-        f"The runtime's CPU bound is {r['runtime_cpu_batch_tokens']} tokens per intra-op thread "
-        "(`guard.model.runtime.CPU_BATCH_TOKENS`).",
+        "`window`: one window per call, the runtime's CPU default; a number: batches of at most that many "
+        "padded tokens per call. Either way `threads` calls run at once on single-threaded sessions.",
         "",
-        "| threads | tokens per call | 64 x 200 B texts/s | 4 x 8 KB KB/s |",
+        "| threads | per call | 64 x 200 B texts/s | 4 x 8 KB KB/s |",
         "|---:|---:|---:|---:|",
     ]
     for threads, per in r["median"].items():
@@ -134,11 +142,11 @@ def _markdown(r: dict[str, Any]) -> str:
             lines.append(f"| {threads} | {bound} | {cell['short']} | {cell['long']} |")
     lines += [
         "",
-        "One 200 B text per call (what the server does without micro-batching; a call this small runs on "
-        "the runtime's single-threaded session), texts/s, and the best batched figure over it: the most "
-        "that batching short texts can gain in the model itself on this machine.",
+        "One 200 B text per `analyze_many` call (what the server does without micro-batching), texts/s, "
+        "and the best figure of 64 texts per call over it: the most that micro-batching short texts can "
+        "gain in the model itself on this machine.",
         "",
-        "| threads | one text per call | best batched | batched / one |",
+        "| threads | one text per call | best of 64 per call | ratio |",
         "|---:|---:|---:|---:|",
     ]
     for threads, one in r["one_text_per_call_median"].items():

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from guard.model.decode import TokenAnalysis
 from guard.model.manifest import ModelManifest, default_model_path, load_manifest
-from guard.model.runtime import CPU_BATCH_TOKENS, DEFAULT_BATCH_TOKENS, SCORE_FLOOR, OnnxTokenClassifier
+from guard.model.runtime import DEFAULT_BATCH_TOKENS, SCORE_FLOOR, OnnxTokenClassifier
 from guard.model.session import INT8_CPU_SLOW_FUSIONS
 
 __all__ = [
-    "CPU_BATCH_TOKENS",
     "DEFAULT_BATCH_TOKENS",
     "INT8_CPU_SLOW_FUSIONS",
     "SCORE_FLOOR",

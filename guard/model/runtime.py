@@ -13,9 +13,17 @@ Pipeline for a batch of texts:
 3. Windows with identical token ids (repeated log lines, pasted boilerplate, repeated
    records in one batch) run once: the graph's output for a window depends only on its
    ids, so every copy takes the same probabilities for the tokens it owns.
-4. Batch the distinct windows of all texts together, sorted by length so that batches of
-   similar lengths are padded little, each batch holding at most ``batch_tokens`` padded
-   tokens (`CPU_BATCH_TOKENS` per thread on CPU, `DEFAULT_BATCH_TOKENS` on a GPU).
+4. Run the distinct windows. On CPU each window runs alone, one window per call on a
+   single-threaded session, and the calls of one `analyze_many` run in parallel on a pool of
+   ``intra_op_threads`` threads. A dynamically quantized (int8) graph computes one activation
+   scale per call over the whole input tensor, so in a batched call a window's scores moved with
+   the other texts in the batch (the shipped model: a code name scored 0.9948 to 0.9988 depending
+   on its batch, 28 of 30 random batches differed from the text alone). One window per call makes
+   a text's findings a pure function of the text: the server's verdict does not depend on other
+   users' concurrent requests, and local, resumed and Spark audits agree. It is also faster on
+   2 cores for windows over ~30 tokens (`bench/bench_batch_tokens.py`). On a GPU the windows are
+   batched, sorted by length so that batches of similar lengths are padded little, each batch
+   holding at most ``batch_tokens`` padded tokens (`DEFAULT_BATCH_TOKENS`).
 5. Softmax with the manifest temperature; each token takes the probabilities of the
    window where it is most central.
 6. BIO-decode into character spans (`guard.model.decode`).
@@ -29,7 +37,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -44,10 +54,8 @@ from guard.model.session import CPU, ModelIO, auto_disabled_optimizers, create_s
 from guard.model.windows import Window, plan_windows
 
 __all__ = [
-    "CPU_BATCH_TOKENS",
     "DEFAULT_BATCH_TOKENS",
     "SCORE_FLOOR",
-    "SMALL_BATCH_TOKENS",
     "OnnxTokenClassifier",
 ]
 
@@ -57,18 +65,6 @@ log = logging.getLogger(__name__)
 SCORE_FLOOR = 0.05
 #: Bound on padded tokens per inference call on a GPU, where big batches keep the device busy.
 DEFAULT_BATCH_TOKENS = 8192
-#: Bound on padded tokens per inference call on CPU, per intra-op thread: a call's activations
-#: (the FFN's 4x hidden rows, the attention scores) then stay in the cores' L2 caches. Measured on
-#: the shipped int8 model, 2 cores, 64 texts of 200 B / 4 texts of 8 KB per call
-#: (`bench/bench_batch_tokens.py`, bench/results/batch_tokens.md): 1 thread is fastest at 256-1024
-#: tokens per call (262-284 texts/s, 35.6-36.4 KB/s; 8192 tokens: 176, 26.1), 2 threads at 1024-2048
-#: (394-396 texts/s, 58-60 KB/s; 8192 tokens: 321, 49.5).
-CPU_BATCH_TOKENS = 512
-#: On CPU, batches of at most this many padded tokens (a URL, a form field, a short chat message)
-#: run on a single-threaded session: waking a thread pool costs more than it saves there. Measured
-#: on the shipped int8 model, 2 cores: 12 tokens 1.19 ms on one thread vs 1.47 ms on two, 64 tokens
-#: 3.0 vs 3.4 ms; at 260 tokens two threads win (14.1 vs 15.9 ms).
-SMALL_BATCH_TOKENS = 128
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 
@@ -82,8 +78,9 @@ class OnnxTokenClassifier:
         name: always ``"model"``.
         manifest: the validated ``guard_model.json``.
         path: the model directory.
-        batch_tokens: padded tokens per inference call when `analyze_many` is not told
-            (`CPU_BATCH_TOKENS` per intra-op thread on CPU, `DEFAULT_BATCH_TOKENS` on a GPU).
+        batch_tokens: padded tokens per inference call when `analyze_many` is not told:
+            None on CPU (one window per call), `DEFAULT_BATCH_TOKENS` on a GPU.
+        parallel: windows run at once on CPU (threads of the call pool; 1: on the caller's thread).
     """
 
     name = "model"
@@ -95,26 +92,28 @@ class OnnxTokenClassifier:
         tokenizer: Tokenizer,
         session: ort.InferenceSession,
         score_floor: float = SCORE_FLOOR,
-        small_session: ort.InferenceSession | None = None,
+        parallel: int = 1,
     ) -> None:
         """Wire loaded parts together; prefer `load`, which validates them.
 
-        ``small_session``, when given, is a single-threaded session of the same graph that runs
-        batches of at most `SMALL_BATCH_TOKENS` padded tokens.
+        On CPU, ``session`` should be single-threaded: windows run one per call, ``parallel`` calls
+        at once.
         """
+        if parallel < 1:
+            raise ValueError(f"parallel must be >= 1, not {parallel}")
         self.path = path
         self.manifest = manifest
         self._tokenizer = tokenizer
         self._session = session
-        self._small = small_session
         self._io = ModelIO(session, path / MODEL_FILE)
         self._floor = score_floor
         self._prefix, self._suffix = _special_ids(tokenizer)
         self._pad_id = _pad_id(tokenizer)
-        self.batch_tokens = DEFAULT_BATCH_TOKENS
-        if session.get_providers()[0] == CPU:
-            threads = session.get_session_options().intra_op_num_threads or os.cpu_count() or 1
-            self.batch_tokens = CPU_BATCH_TOKENS * threads
+        on_cpu = session.get_providers()[0] == CPU
+        self.batch_tokens: int | None = None if on_cpu else DEFAULT_BATCH_TOKENS
+        self.parallel = parallel if on_cpu else 1
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self._content = manifest.max_length - len(self._prefix) - len(self._suffix)
         if self._content <= 2 * manifest.stride:
             raise ModelError(
@@ -139,8 +138,9 @@ class OnnxTokenClassifier:
             path: directory with ``model.onnx``, ``tokenizer.json`` and ``guard_model.json``;
                 None loads the packaged default model (`default_model_path`).
             provider: ``"auto"``, ``"cpu"`` or ``"cuda"`` (see `guard.model.session`).
-            intra_op_threads: onnxruntime intra-op threads (None: onnxruntime's default,
-                one per physical core).
+            intra_op_threads: inference threads (None: one per core). On CPU each window runs
+                on a single-threaded session and this many windows run at once; on a GPU it is
+                onnxruntime's intra-op thread count.
             disabled_optimizers: onnxruntime graph transformers to skip, e.g.
                 `guard.model.session.INT8_CPU_SLOW_FUSIONS`; None (default) skips those for
                 an int8 graph on CPU and keeps every fusion otherwise (see `guard.model.session`).
@@ -157,14 +157,19 @@ class OnnxTokenClassifier:
             raise ModelError(f"model directory {root} not found")
         manifest = load_manifest(root)
         tokenizer = _load_tokenizer(root / TOKENIZER_FILE)
+        if intra_op_threads is not None and intra_op_threads < 1:
+            raise ValueError(f"intra_op_threads must be >= 1, not {intra_op_threads}")
         graph = root / MODEL_FILE
+        providers = resolve_providers(provider)
         if disabled_optimizers is None:  # decided once: the check reads the whole graph file
-            disabled_optimizers = auto_disabled_optimizers(graph, resolve_providers(provider))
-        session = create_session(graph, provider, intra_op_threads, disabled_optimizers)
-        small = None
-        if session.get_providers()[0] == CPU and intra_op_threads != 1:
-            small = create_session(graph, "cpu", 1, disabled_optimizers)
-        classifier = cls(root, manifest, tokenizer, session, score_floor, small)
+            disabled_optimizers = auto_disabled_optimizers(graph, providers)
+        on_cpu = providers == [CPU]
+        session = create_session(graph, provider, 1 if on_cpu else intra_op_threads, disabled_optimizers)
+        if not on_cpu and session.get_providers()[0] == CPU:  # the GPU did not start: CPU after all
+            on_cpu = True
+            session = create_session(graph, "cpu", 1, auto_disabled_optimizers(graph, [CPU]))
+        parallel = (intra_op_threads or os.cpu_count() or 1) if on_cpu else 1
+        classifier = cls(root, manifest, tokenizer, session, score_floor, parallel)
         log.info(
             "loaded model %s %s from %s on %s",
             manifest.name,
@@ -197,9 +202,9 @@ class OnnxTokenClassifier:
 
         Args:
             texts: the texts; each must be a ``str`` (empty is fine).
-            batch_tokens: at most this many padded tokens per inference call (a window
-                longer than this still runs, alone); None: `batch_tokens` of the instance
-                (`CPU_BATCH_TOKENS` per intra-op thread on CPU, `DEFAULT_BATCH_TOKENS` on a GPU).
+            batch_tokens: batch windows into calls of at most this many padded tokens (a
+                window longer than this still runs, alone); None: `batch_tokens` of the
+                instance (on CPU None: one window per call, see the module docstring).
 
         Returns:
             One `TokenAnalysis` per text, in order. Results do not depend on batching.
@@ -216,7 +221,7 @@ class OnnxTokenClassifier:
                 raise TypeError(f"texts[{index}] is {type(text).__name__}, not str")
         if batch_tokens is None:
             batch_tokens = self.batch_tokens
-        if batch_tokens < 1:
+        if batch_tokens is not None and batch_tokens < 1:
             raise ValueError(f"batch_tokens must be >= 1, not {batch_tokens}")
         encodings = self._encode(texts)
         n_tags = len(self.manifest.tags)
@@ -228,10 +233,12 @@ class OnnxTokenClassifier:
             for w in plan:
                 groups.setdefault(ids[t][w.start : w.end].tobytes(), []).append((t, w))
         jobs = sorted(groups.values(), key=lambda copies: copies[0][1].end - copies[0][1].start)
-        batches = 0
-        for batch in _batches(jobs, batch_tokens, len(self._prefix) + len(self._suffix)):
-            self._run(batch, ids, probs)
-            batches += 1
+        if batch_tokens is None:
+            calls = [[job] for job in jobs]
+        else:
+            calls = list(_batches(jobs, batch_tokens, len(self._prefix) + len(self._suffix)))
+        self._run_all(calls, ids, probs)
+        batches = len(calls)
         log.debug(
             "model scanned %d texts: %d tokens, %d windows (%d distinct), %d batches",
             len(texts),
@@ -282,9 +289,7 @@ class OnnxTokenClassifier:
             input_ids[row, : len(seq)] = seq
             mask[row, : len(seq)] = 1
         try:
-            small = self._small if input_ids.size <= SMALL_BATCH_TOKENS else None
-            session = small if small is not None else self._session
-            (logits,) = session.run([self._io.logits_name], self._io.feed(input_ids, mask))
+            (logits,) = self._session.run([self._io.logits_name], self._io.feed(input_ids, mask))
         except Exception as exc:  # onnxruntime pybind errors; never include inputs
             raise ModelError(f"inference failed ({type(exc).__name__})") from exc
         for row, copies in enumerate(batch):
@@ -292,6 +297,23 @@ class OnnxTokenClassifier:
             window_probs = softmax(logits[row, lead : lead + n], self.manifest.temperature)
             for t, w in copies:
                 probs[t][w.own_start : w.own_end] = window_probs[w.own_start - w.start : w.own_end - w.start]
+
+    def _run_all(
+        self, calls: list[list[list[tuple[int, Window]]]], ids: list[np.ndarray], probs: list[np.ndarray]
+    ) -> None:
+        """Run the calls (each a batch of distinct windows, in length order), `parallel` at once.
+
+        Windows of one text own disjoint token ranges, so the threads never write the same rows.
+        """
+        if self.parallel == 1 or len(calls) < 2:
+            for batch in calls:
+                self._run(batch, ids, probs)
+            return
+        with self._pool_lock:
+            if self._pool is None:  # created on first use: a pool must not exist before a fork
+                self._pool = ThreadPoolExecutor(self.parallel, thread_name_prefix="guard-model")
+        # longest first: the threads finish together
+        list(self._pool.map(lambda batch: self._run(batch, ids, probs), reversed(calls)))
 
     def _check_width(self) -> None:
         """Fail early when the graph's output does not have one column per manifest tag."""

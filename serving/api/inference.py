@@ -45,8 +45,8 @@ class Engine:
     def load(cls, settings: ServeSettings) -> Engine:
         """Load the model, policy and domain packs named by ``settings``.
 
-        ``intra_op_threads > 0`` opens the onnxruntime session with that many threads (one
-        inference thread runs at a time, so threads = cores is right for a dedicated host).
+        ``intra_op_threads > 0`` loads the model with that many inference threads (on CPU, windows
+        scored at once; one batch runs at a time, so threads = cores is right for a dedicated host).
 
         Raises:
             guard.errors.GuardError: missing or invalid model, policy or domain pack.

@@ -58,7 +58,9 @@ class ServeSettings(BaseSettings):
     policy: Path | None = None
     domains: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     provider: Provider = "auto"
-    intra_op_threads: int = Field(0, ge=0, description="onnxruntime intra-op threads; 0 = all cores")
+    intra_op_threads: int = Field(
+        0, ge=0, description="inference threads (on CPU: windows scored at once); 0 = all cores"
+    )
 
     # Security
     api_key_hashes: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -78,7 +80,9 @@ class ServeSettings(BaseSettings):
     # a lone request never waits (best on CPU, bench/results/server_wait0.md); 2-5 ms suits GPUs.
     batch_max_wait_ms: float = Field(0.0, ge=0.0, le=1000.0)
     batch_max_tokens: int = Field(
-        8192, ge=64, description="estimated tokens per batch (the runtime cuts CPU inference calls smaller)"
+        8192,
+        ge=64,
+        description="estimated tokens per batch (on CPU the runtime then runs each window in its own call)",
     )
     batch_max_texts: int = Field(32, ge=1)
     max_queue: int = Field(256, ge=1, description="pending texts before answering 503")

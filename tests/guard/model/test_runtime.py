@@ -21,7 +21,7 @@ import pytest
 from guard.detect.base import Detector
 from guard.errors import InputError, ModelError
 from guard.findings import Finding
-from guard.model import CPU_BATCH_TOKENS, OnnxTokenClassifier, TokenAnalysis, load_manifest
+from guard.model import OnnxTokenClassifier, TokenAnalysis, load_manifest
 from guard.model.runtime import _lower_same_length
 from guard.model.windows import plan_windows
 from tests.fixtures.tiny_model import (
@@ -232,18 +232,42 @@ def _batches_run(clf: OnnxTokenClassifier, caplog: pytest.LogCaptureFixture, **k
     return int(re.findall(r"(\d+) batches", caplog.text)[-1])
 
 
-def test_cpu_calls_hold_at_most_cpu_batch_tokens_per_thread_by_default(
+def test_cpu_runs_one_window_per_call_by_default(
     tiny: OnnxTokenClassifier, tiny_model_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # on CPU a call's activations should stay in the cores' caches: CPU_BATCH_TOKENS per thread
     assert tiny.providers[0] == "CPUExecutionProvider"
-    assert tiny.batch_tokens == CPU_BATCH_TOKENS  # the fixture runs one thread
+    assert tiny.batch_tokens is None and tiny.parallel == 1  # the fixture runs one thread
     two = OnnxTokenClassifier.load(tiny_model_dir, provider="cpu", intra_op_threads=2)
-    assert two.batch_tokens == 2 * CPU_BATCH_TOKENS
+    assert two.batch_tokens is None and two.parallel == 2
     caplog.set_level(logging.DEBUG, logger="guard.model.runtime")
-    by_default = _batches_run(tiny, caplog)
-    assert by_default == _batches_run(tiny, caplog, batch_tokens=CPU_BATCH_TOKENS)
-    assert by_default > _batches_run(tiny, caplog, batch_tokens=100_000)
+    calls = _batches_run(two, caplog)
+    distinct = int(re.findall(r"\((\d+) distinct\)", caplog.text)[-1])
+    assert calls == distinct > len(TEXTS)
+    assert calls > _batches_run(two, caplog, batch_tokens=100_000)
+    for a, b in zip(two.analyze_many(TEXTS), tiny.analyze_many(TEXTS), strict=True):
+        _same(a, b)  # windows run in parallel on two threads: same results as one at a time
+
+
+def test_a_text_scores_the_same_whatever_else_is_in_the_call() -> None:
+    # The shipped int8 graph quantizes activations with one scale per call: batched with other
+    # texts, a code name scored anywhere from 0.9948 to 0.9988. One window per call must make the
+    # scores a pure function of the text.
+    import random
+
+    clf = OnnxTokenClassifier.load(provider="cpu", intra_op_threads=2)
+    rng = random.Random(3)
+    words = ["alpha", "user", "id=42", "GET /api/v1/orders?id=99", "error", "timeout", "Q3", "roadmap"]
+    others = [" ".join(rng.choice(words) for _ in range(rng.randint(5, 40))) for _ in range(100)]
+    text = "2026-12-01T10:00:00Z INFO worker-3 roadmap review: project Zephyrquill slips to Q3"
+    alone = clf.analyze(text)
+    assert [f.label for f in alone.findings] == ["CODENAME"]
+    for _ in range(5):
+        batch = [*rng.sample(others, 20), text]
+        rng.shuffle(batch)
+        within = clf.analyze_many(batch)[batch.index(text)]
+        np.testing.assert_array_equal(within.probs, alone.probs)
+    batched = clf.analyze_many([*others[:20], text], batch_tokens=4096)[-1]
+    assert not np.array_equal(batched.probs, alone.probs)  # what one window per call avoids
 
 
 def test_repeated_windows_run_once_with_the_same_result(

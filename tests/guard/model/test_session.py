@@ -172,12 +172,12 @@ def test_spinning_setting_is_validated(tiny_model_dir: Path, monkeypatch: pytest
     assert OnnxTokenClassifier.load(tiny_model_dir, provider="cpu").analyze("x y").num_tokens > 0
 
 
-def test_small_batches_use_a_single_threaded_session_with_the_same_results(tiny_model_dir: Path) -> None:
-    from guard.model.runtime import SMALL_BATCH_TOKENS
-
+def test_cpu_sessions_are_single_threaded_and_threads_run_windows_in_parallel(tiny_model_dir: Path) -> None:
     two = OnnxTokenClassifier.load(tiny_model_dir, provider="cpu", intra_op_threads=2)
     one = OnnxTokenClassifier.load(tiny_model_dir, provider="cpu", intra_op_threads=1)
-    assert two._small is not None and one._small is None
-    short = "Anna Schmidt, DE89 3704"
-    assert len(short) < SMALL_BATCH_TOKENS
-    np.testing.assert_allclose(two.analyze(short).probs, one.analyze(short).probs, atol=1e-5)
+    assert two._session.get_session_options().intra_op_num_threads == 1
+    assert (two.parallel, one.parallel) == (2, 1)
+    text = " ".join(f"host db{i}.corp.internal user=svc" for i in range(200))  # several windows
+    a, b = two.analyze(text), one.analyze(text)
+    assert a.num_windows > 2
+    np.testing.assert_array_equal(a.probs, b.probs)
