@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument(
         "--codename", default=None, help="also plant this model-only CODENAME (see corpus docs)"
     )
+    parser.add_argument("--name", default="audit", help="results file stem (NAME.json, NAME.md)")
     parser.add_argument("--only", choices=("both", "repetitive", "unique"), default="both")
     parser.add_argument("--work", type=Path, default=None, help="scratch directory (default: a temp dir)")
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
@@ -165,7 +166,7 @@ def main() -> None:
         results[name] = {"repeat": repeat, "corpus": manifest["files"], "planted": n, "recall": recall, **run}
         print(json.dumps(results[name], indent=1), flush=True)
     args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "audit.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    (args.results / f"{args.name}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     lines = [
         "# guard audit benchmark",
         "",
@@ -188,7 +189,7 @@ def main() -> None:
         f"{s['recall_no_shortcuts']:.3f}; identical findings: {s['identical_findings']}; MB/s with "
         f"{s['shortcuts']['mb_per_s']}, without {s['no_shortcuts']['mb_per_s']}",
     ]
-    (args.results / "audit.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (args.results / f"{args.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
