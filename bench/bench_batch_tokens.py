@@ -9,8 +9,9 @@ measures `OnnxTokenClassifier.analyze_many` throughput on two
 workloads from the server benchmark's text maker: 64 short texts (200 B) per call, in texts/s, and
 4 long texts (8 KB, several 256-token windows each) per call, in KB/s. Bounds are interleaved round by
 round so machine load hits all alike; each cell is the median over rounds. Each round also measures
-one short text per call, the model-side ceiling of what micro-batching can gain. Results do not depend on
-the bound (tests/guard/model/test_runtime.py); only speed does. Figures go to
+one short text per call, the model-side ceiling of what micro-batching can gain. This measures speed
+only: with the shipped int8 graph, batched calls also move scores slightly (the reason for one window
+per call, tests/guard/model/test_runtime.py). Figures go to
 ``bench/results/batch_tokens.json`` and ``.md``.
 
     PYTHONPATH=. python bench/bench_batch_tokens.py [--model DIR] [--rounds 3] [--seconds 4]

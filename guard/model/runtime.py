@@ -20,17 +20,20 @@ Pipeline for a batch of texts:
    the other texts in the batch (the shipped model: a code name scored 0.9948 to 0.9988 depending
    on its batch, 28 of 30 random batches differed from the text alone). One window per call makes
    a text's findings a pure function of the text: the server's verdict does not depend on other
-   users' concurrent requests, and local, resumed and Spark audits agree. It is also faster on
-   2 cores for windows over ~30 tokens (`bench/bench_batch_tokens.py`). On a GPU the windows are
+   users' concurrent requests, and local, resumed and Spark audits agree. On 2 cores it is faster
+   than the former batched calls on a 2-thread session (64 x 200 B texts 472.9 vs 395.5 texts/s,
+   8 KB texts 68.6 vs 59.6 KB/s) and within ~10 % of batches run on the same thread pool
+   (bench/results/batch_tokens.md); with one thread and short log lines it is slower than
+   batching (the audit, bench/results/audit_20mb.md). On a GPU the windows are
    batched, sorted by length so that batches of similar lengths are padded little, each batch
    holding at most ``batch_tokens`` padded tokens (`DEFAULT_BATCH_TOKENS`).
 5. Softmax with the manifest temperature; each token takes the probabilities of the
    window where it is most central.
 6. BIO-decode into character spans (`guard.model.decode`).
 
-A classifier holds no mutable state after `OnnxTokenClassifier.load`; onnxruntime
-sessions and ``tokenizers`` tokenizers may be called from several threads at once, so
-one instance can serve concurrent requests.
+After `OnnxTokenClassifier.load` a classifier's only mutable state is its call pool, created
+under a lock on first use; onnxruntime sessions and ``tokenizers`` tokenizers may be called
+from several threads at once, so one instance can serve concurrent requests.
 """
 
 from __future__ import annotations
@@ -207,7 +210,9 @@ class OnnxTokenClassifier:
                 instance (on CPU None: one window per call, see the module docstring).
 
         Returns:
-            One `TokenAnalysis` per text, in order. Results do not depend on batching.
+            One `TokenAnalysis` per text, in order. With one window per call (the CPU default)
+            a text's results do not depend on the other texts; in batched calls of a
+            dynamically quantized graph its scores move slightly with the batch.
 
         Raises:
             TypeError: ``texts`` is a single string or holds a non-string.
