@@ -261,6 +261,8 @@ def fortunes(folder: Path, source: str, lang: str) -> Iterator[Document]:
 # ---------------------------------------------------------------- e-mail
 
 _QUOTE_HEADER = re.compile(r"^(From|To|Cc|Date|Subject|Sent|Reply-To|Message-ID):", re.I)
+#: quote attribution lines ("On Wed, Feb 6, 2002, Jane Doe wrote:") name the quoted person
+_ATTRIBUTION_LINE = re.compile(r"(wrote|writes|said|schrieb|a écrit)\s*:\s*$", re.I)
 
 
 def _mail_body(raw: bytes) -> str:
@@ -284,7 +286,9 @@ def mail_blocks(body: str) -> list[str]:
         ):
             lines = lines[:i]
             break
-    kept = [ln for ln in lines if not _QUOTE_HEADER.match(ln.lstrip("> "))]
+    kept = [
+        ln for ln in lines if not _QUOTE_HEADER.match(ln.lstrip("> ")) and not _ATTRIBUTION_LINE.search(ln)
+    ]
     return re.split(r"\n\s*\n", "\n".join(kept))
 
 

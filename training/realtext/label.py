@@ -138,9 +138,10 @@ class Labeller:
             return found
         for m in _DE_TITLE.finditer(text):
             found.append((m.start(2), m.end(2)))
-        for m in re.finditer(r"\b([A-ZÄÖÜ][a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+)\b", text):
-            if m.group(1) in firsts and m.group(2) in lasts:
-                found.append((m.start(), m.end()))
+        words = list(re.finditer(r"\b[A-ZÄÖÜ][a-zäöüß]+\b", text))
+        for a, b in zip(words, words[1:], strict=False):  # overlapping pairs: "Laut Anna Weber"
+            if a.group() in firsts and b.group() in lasts and not text[a.end() : b.start()].strip():
+                found.append((a.start(), b.end()))
         return found
 
     def persons(self, texts: Sequence[str], lang: str) -> list[list[tuple[int, int]]]:
@@ -157,8 +158,30 @@ class Labeller:
         out = []
         for text, spans in zip(texts, raw, strict=True):
             kept = [s for s in (strip_greeting(text, a, b) for a, b in spans) if s is not None]
+            if lang in ("en", "fr"):
+                kept = [s for s in kept if self._name_like(text[s[0] : s[1]])]
             out.append(sorted(set(kept)))
         return out
+
+    def _name_like(self, span: str) -> bool:
+        """A NER candidate counts only when one of its words is a known given name.
+
+        The small NER pipelines tag config tags, column headers, language and product names as
+        persons in mail text (measured: 14 of 30 sampled replacements were not names); a given
+        name from the gazetteers keeps the candidates that are people.
+        """
+        words = re.findall(r"[^\W\d_]+", span)
+        return any(w in self._given_names for w in words)
+
+    @functools.cached_property
+    def _given_names(self) -> frozenset[str]:
+        from faker import Faker
+
+        names: set[str] = set()
+        for locale in ("en_US", "en_GB", "en_IE", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR"):
+            people = Faker(locale).provider("faker.providers.person")
+            names.update(map(str, getattr(people, "first_names", ())))
+        return frozenset(names)
 
     def label(self, texts: Sequence[str], lang: str, channel: str) -> list[Verdict]:
         """One `Verdict` per paragraph of one language and channel."""

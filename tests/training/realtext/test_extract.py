@@ -64,6 +64,7 @@ def test_html_keeps_text_and_code_lines_and_skips_scripts_and_navigation(tmp_pat
 def test_mail_bodies_lose_signatures_footers_and_header_lines() -> None:
     body = (
         "Hi all,\n\nThe build broke again after the upgrade.\n\n"
+        "On Wed, Feb 06, 2002 at 10:01, Jane Roe wrote:\n"
         "> From: someone@example.org\n> it works for me\n\n"
         "Cheers\n-- \nJohn Private | +1 555 0100\n"
     )
@@ -71,6 +72,7 @@ def test_mail_bodies_lose_signatures_footers_and_header_lines() -> None:
     joined = "\n".join(blocks)
     assert "The build broke again" in joined and "it works for me" in joined
     assert "someone@example.org" not in joined and "John Private" not in joined
+    assert "Jane Roe" not in joined  # quote attribution lines name the quoted person
 
 
 def test_fortunes_are_split_on_percent_lines_without_attributions(tmp_path: Path) -> None:

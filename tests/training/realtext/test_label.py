@@ -1,0 +1,76 @@
+"""Labelling rules of docs/realtext.md, with the real NER pipelines and guard's real detectors."""
+
+from __future__ import annotations
+
+import pytest
+
+from training.realtext.label import Labeller, strip_greeting
+
+pytest.importorskip("spacy")
+
+
+@pytest.fixture(scope="module")
+def labeller() -> Labeller:
+    return Labeller()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bonjour Marie", "Marie"),
+        ("Cheers", None),
+        ("Hallo Forum", None),
+        ("Dear Mr. Jonathan Price,", "Jonathan Price"),
+        ("Jonathan Price", "Jonathan Price"),
+    ],
+)
+def test_greeting_words_are_stripped_from_candidates(text: str, expected: str | None) -> None:
+    span = strip_greeting(text, 0, len(text))
+    assert (text[span[0] : span[1]] if span else None) == expected
+
+
+def test_a_validated_detector_hit_drops_the_paragraph(labeller: Labeller) -> None:
+    texts = ["Send the report to jonathan.price@gmail.com before Friday.", "The build takes 4 minutes."]
+    verdicts = labeller.label(texts, "en", "email")
+    assert verdicts[0].status == "drop" and verdicts[0].reason == "detector:EMAIL"
+    assert verdicts[1].status == "harmless"
+
+
+def test_a_name_in_a_personal_message_is_kept_for_replacement(labeller: Labeller) -> None:
+    text = "Hi Robert, thanks for the patch, it fixed the crash for me."
+    (verdict,) = labeller.label([text], "en", "email")
+    assert verdict.status == "person"
+    assert [text[s:e] for s, e in verdict.persons] == ["Robert"]
+
+
+def test_capitalised_words_that_are_no_given_name_are_no_candidates(labeller: Labeller) -> None:
+    # the small English pipeline tags these as PERSON in mail text
+    texts = ["Can Java Dot technology beat Perl?", "Put it inside the <Location Carpentier> block."]
+    assert [v.status for v in labeller.label(texts, "en", "email")] == ["harmless", "harmless"]
+
+
+def test_a_name_outside_a_personal_message_drops_the_paragraph(labeller: Labeller) -> None:
+    (verdict,) = labeller.label(["This manual page was written by Robert Miller for Debian."], "en", "manual")
+    assert verdict.status == "drop"
+
+
+def test_greetings_and_sign_offs_alone_are_harmless(labeller: Labeller) -> None:
+    verdicts = labeller.label(["Cheers", "Thanks a lot, that helped!"], "en", "email")
+    assert [v.status for v in verdicts] == ["harmless", "harmless"]
+    (fr,) = labeller.label(["Bonjour à tous, merci pour vos réponses."], "fr", "chat")
+    assert fr.status == "harmless"
+
+
+def test_german_and_japanese_candidates_come_from_name_lists(labeller: Labeller) -> None:
+    from faker import Faker
+
+    de = Faker("de_DE").provider("faker.providers.person")
+    first, last = sorted(de.first_names)[0], sorted(de.last_names)[0]  # type: ignore[attr-defined]
+    (v,) = labeller.label([f"Laut {first} {last} ist der Server wieder erreichbar."], "de", "chat")
+    assert v.status == "drop"
+    ja = Faker("ja_JP").provider("faker.providers.person")
+    surname = next(s for s in sorted(ja.last_names) if len(s) >= 2)  # type: ignore[attr-defined]
+    (v,) = labeller.label([f"{surname}さん、資料ありがとうございます。"], "ja", "email")
+    assert v.status == "person"
+    (v,) = labeller.label(["月光がきれいな夜でした。"], "ja", "chat")
+    assert v.status == "harmless"
