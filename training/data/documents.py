@@ -28,6 +28,7 @@ THEME_WEIGHTS: dict[str, float] = {
     "dom_deal": 2.5,
     "neg_dom_news": 1.5,
     "neg_dom_word": 2.0,
+    "neg_dom_public": 1.5,
     "project": 1.7,
     "deal": 1.7,
     "contact": 1.3,

@@ -39,6 +39,14 @@ DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
             "{customer} opened a new office in {city}, according to their press release.",
             "Check the careers page at {public_url} for open roles.",
         ],
+        "neg_dom_public": [
+            "Has anyone benchmarked {namesake} (the open-source web server) against nginx?",
+            "NASA's {namesake} satellite carried one of the first ozone mapping instruments.",
+            "pip install {namesake} fails on Python 3.12 with a build error, any idea?",
+            "The {namesake} release notes on GitHub mention a breaking change in the config format.",
+            "We stayed at the {namesake} hotel in {city}, great breakfast.",
+            "{namesake} is also the name of a popular board game, my kids love it.",
+        ],
         "neg_dom_word": [
             "{Bird} photos from the weekend: {n} shots at the river.",
             "The {animal} enclosure at the zoo reopens on {date}.",
@@ -63,6 +71,12 @@ DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
             "Auf unserer Website {public_url} steht {customer} als Referenzkunde.",
             "{customer} eröffnet laut Pressemitteilung einen Standort in {city}.",
         ],
+        "neg_dom_public": [
+            "Hat jemand {namesake} (den Open-Source-Webserver) schon mit nginx verglichen?",
+            "Der Satellit {namesake} der NASA lieferte frühe Ozonmessungen.",
+            "Die Versionshinweise von {namesake} auf GitHub nennen eine inkompatible Änderung.",
+            "Wir waren im Hotel {namesake} in {city}, sehr zu empfehlen.",
+        ],
         "neg_dom_word": ["Im Zoo gibt es jetzt einen {animal}.", "Am Weiher stand ein {bird}.", "Der {sky} war heute Nacht wunderschön."],
     },
     "fr": {
@@ -80,6 +94,12 @@ DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
         "neg_dom_news": [
             "{customer} a été cité aujourd'hui dans Les Échos.",
             "Notre site {public_url} présente {customer} parmi nos références.",
+        ],
+        "neg_dom_public": [
+            "Quelqu'un a comparé {namesake} (le serveur web open source) à nginx ?",
+            "Le satellite {namesake} de la NASA a fourni les premières mesures d'ozone.",
+            "Les notes de version de {namesake} sur GitHub signalent un changement incompatible.",
+            "Nous avons dormi à l'hôtel {namesake} à {city}, très bien.",
         ],
         "neg_dom_word": ["Au zoo de {city}, le {animal} est la star.", "Un {bird} pêchait au bord de la rivière."],
     },
@@ -99,6 +119,11 @@ DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
             "今日の日経新聞に{customer}の記事が載っていました。",
             "当社の公式サイト{public_url}に{customer}が導入事例として掲載されています。",
         ],
+        "neg_dom_public": [
+            "オープンソースのWebサーバー{namesake}とnginxを比較した人はいますか？",
+            "NASAの衛星{namesake}は初期のオゾン観測に使われました。",
+            "GitHubの{namesake}のリリースノートに互換性のない変更が書かれています。",
+        ],
         "neg_dom_word": ["{sky}に照らされた湖がきれいだった。", "動物園で{animal}を見た。", "川辺に{bird}がいた。"],
     },
     "zh": {
@@ -116,6 +141,11 @@ DOMAIN_PROSE: dict[str, dict[str, list[str]]] = {
         "neg_dom_news": [
             "今天的财经新闻提到了{customer}。",
             "公司官网{public_url}上把{customer}列为合作伙伴。",
+        ],
+        "neg_dom_public": [
+            "有人把开源 Web 服务器{namesake}和 nginx 做过对比吗？",
+            "NASA 的{namesake}卫星提供了早期的臭氧观测数据。",
+            "GitHub 上{namesake}的发布说明提到了一个不兼容的改动。",
         ],
         "neg_dom_word": ["窗外飞过一只{bird}。", "动物园里的{animal}很可爱。", "今晚的{sky}很美。"],
     },

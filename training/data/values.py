@@ -137,6 +137,20 @@ def _word(category: str | None) -> Callable[[Ctx], str]:
     return gen
 
 
+def _namesake(ctx: Ctx) -> str:
+    """A code name spelled as the public product, satellite or project that shares it (unlabelled)."""
+    if ctx.domain is not None and ctx.domain.codename_spellings:
+        plain = [
+            s
+            for s in ctx.domain.codename_spellings
+            if not s.startswith(("Project ", "Projekt ", "Projet ")) and not (s.isupper() and len(s) > 3)
+        ]
+        fitting = [s for s in plain if ctx.lang in ("ja", "zh") or s.isascii() or not s.isalpha()]
+        return str(ctx.rng.choice(fitting or plain or ctx.domain.codename_spellings))
+    lang = ctx.lang if ctx.lang in pools.CODENAME_WORDS else "en"
+    return str(pools.codename(ctx.rng, lang, ctx.split))
+
+
 def _date(ctx: Ctx) -> str:
     rng = ctx.rng
     y, m, d = rng.randint(2019, 2027), rng.randint(1, 12), rng.randint(1, 28)
@@ -346,6 +360,7 @@ SLOTS: dict[str, tuple[str | None, Callable[[Ctx], str]]] = {
     ),
     "branch": (None, lambda c: c.rng.choice(["新宿", "梅田", "本店", "渋谷", "横浜", "難波"])),
     "software": (None, lambda c: c.rng.choice(pools.PUBLIC_SOFTWARE)),
+    "namesake": (None, _namesake),
     "event": (None, _by_lang(pools.PUBLIC_EVENTS)),
     "pw_word": (None, _by_lang(pools.PASSWORD_WORDS)),
     "objid": (None, lambda c: neutral.object_id(c.rng)),

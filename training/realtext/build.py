@@ -196,12 +196,14 @@ def _pools(docs_by_source: dict[str, list[ex.Document]]) -> dict[str, dict[tuple
     return pools
 
 
-def _quota(pool: dict[tuple[str, str], list[_Para]], n: int, rng: random.Random) -> list[_Para]:
+def _quota(
+    pool: dict[tuple[str, str], list[_Para]], n: int, rng: random.Random, langs: Sequence[str] = LANGS
+) -> list[_Para]:
     """About ``n`` paragraphs: equal shares per language, then per source within it."""
     out: list[_Para] = []
-    for lang in LANGS:
+    for lang in langs:
         keys = sorted(k for k in pool if k[0] == lang and pool[k])
-        want = n // len(LANGS)
+        want = n // len(langs)
         # fill sources in turn so a small source gives all it has and the rest share its remainder
         remaining = {k: rng.sample(pool[k], len(pool[k])) for k in keys}
         taken = 0
@@ -228,6 +230,7 @@ def build(
     seed: int = 16,
     mine_model: str | None = None,
     sources: Sequence[str] | None = None,
+    langs: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Build the corpus into ``out`` and return the manifest (also written to ``out/manifest.json``).
 
@@ -238,7 +241,15 @@ def build(
             pick the hard negatives: half the train quota is paragraphs the model (with guard's
             detectors) flags although the rules call them harmless. None: random only.
         sources: source names to use (default all).
+        langs: languages to keep (default all five), e.g. a company's languages.
+
+    Raises:
+        ValueError: an unknown language.
     """
+    langs = tuple(langs or LANGS)
+    unknown = sorted(set(langs) - set(LANGS))
+    if unknown:
+        raise ValueError(f"unknown language(s) {', '.join(unknown)} (expected some of {', '.join(LANGS)})")
     from training.pipeline import write_records
     from training.realtext.inject import PassagePool, replace_persons, splice
     from training.realtext.label import Labeller
@@ -272,7 +283,7 @@ def build(
     for split, _ in SPLIT_SHARES:
         n = sizes.get(split, 0)
         over = 3 if (split == "train" and mine_model) else 2
-        candidates = _quota(pools[split], int(n * over), rng)
+        candidates = _quota(pools[split], int(n * over), rng, langs)
         kept = _label(candidates, labeller, problems)
         harmless = [(p, v) for p, v in kept if v.status == "harmless"]
         persons = [(p, v) for p, v in kept if v.status == "person"]
@@ -313,6 +324,7 @@ def build(
     manifest = {
         "seed": seed,
         "sizes": sizes,
+        "langs": list(langs),
         "inject_ratio": inject_ratio,
         "mine_model": mine_model,
         "packages": packages,
