@@ -44,7 +44,8 @@ _TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-
 _CONTEXT = re.compile("|".join(re.escape(w) for w in CONTEXT_WORDS), re.IGNORECASE)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
-_IDENTIFIER = re.compile(r"(?:[A-Z]?[a-z]{2,}|[A-Z]{2,})(?:[_-]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|\d{1,4}))*")
+#: Character runs of a token: upper case, lower case, digits, one separator.
+_RUNS = re.compile(r"[A-Z]+|[a-z]+|[0-9]+|[_-]")
 _WORDY_SEGMENT = re.compile(r"[A-Za-z][a-z]*(?:[_-][A-Za-z][a-z]*)*\d{0,2}")
 #: Kubernetes generated names: <owner>-<pod-template-hash>-<suffix>, both from its safe alphabet.
 _K8S_SAFE = "[bcdfghjklmnpqrstvwxz2456789]"
@@ -59,6 +60,35 @@ _PUBLIC_OBJECT_ID = re.compile(
     r"|dp|du|or|plink|file|link|req|prv|bpc|cbtxn|ipi|payout|pyr|fee)_[A-Za-z0-9]{8,64}"
 )
 
+
+
+def is_identifier(token: str) -> bool:
+    """Whether ``token`` reads as a code identifier made of words, acronyms and short numbers.
+
+    The language of ``(?:[A-Z]?[a-z]{2,}|[A-Z]{2,})(?:[_-]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|\\d{1,4}))*``
+    (``parseHTTPResponse2``, ``user_id``, ``XML-Parser``), decided in one pass over the token's
+    character runs: that regex backtracks exponentially on long digit or capital runs that end in
+    a mismatch (a 60-character Slack token took 55 s). A run of lower case letters needs two
+    letters (one capital before it may join it), a run of capitals not followed by lower case needs
+    two, digits need a word before them, and single separators only stand between runs.
+    """
+    if not token or not token[0].isascii() or not token[0].isalpha():
+        return False
+    runs = _RUNS.findall(token)
+    if sum(map(len, runs)) != len(token):
+        return False  # a character outside [A-Za-z0-9_-]
+    for i, run in enumerate(runs):
+        nxt = runs[i + 1] if i + 1 < len(runs) else ""
+        if run in "_-":
+            if i == 0 or not nxt or nxt in "_-":
+                return False
+        elif run.islower() and len(run) < 2:
+            return False
+        elif run.isupper() and not nxt.islower() and len(run) < 2:
+            return False
+        elif run.isupper() and nxt.islower() and len(nxt) < 2:
+            return False
+    return True
 
 def _looks_like_path(token: str) -> bool:
     segments = [s for s in token.split("/") if s]
@@ -160,7 +190,7 @@ class EntropyDetector:
             return 0.0
         if "/" in token and _looks_like_path(token):
             return 0.0
-        if _IDENTIFIER.fullmatch(token) and not context:
+        if is_identifier(token) and not context:
             return 0.0
         if _decodes_to_text(token):
             return 0.0

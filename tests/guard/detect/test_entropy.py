@@ -87,3 +87,26 @@ def test_documentation_placeholders_are_not_entropy_secrets() -> None:
     assert detector.detect(text) == []
     real = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Tk3Lm9Q"  # gitleaks:allow
     assert [f.label for f in detector.detect(real)] == ["SECRET"]
+
+
+def test_identifier_check_matches_its_regex_definition_exhaustively() -> None:
+    import itertools
+    import re
+
+    from guard.detect.entropy import is_identifier
+
+    definition = re.compile(r"(?:[A-Z]?[a-z]{2,}|[A-Z]{2,})(?:[_-]?(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|\d{1,4}))*")
+    for length in range(1, 7):
+        for chars in itertools.product("aAB1_-b.", repeat=length):
+            token = "".join(chars)
+            assert is_identifier(token) == bool(definition.fullmatch(token)), token
+
+
+@pytest.mark.timeout(10)
+def test_long_digit_and_capital_runs_do_not_backtrack() -> None:
+    from guard.detect.entropy import EntropyDetector, is_identifier
+
+    slack_like = "xoxb-" + "1234567890" * 6 + "-" + "ABCDEFGHIJ" * 6 + "x"
+    assert not is_identifier(slack_like + "!")
+    assert is_identifier("parseHTTPResponse2_id2") and not is_identifier("2fast")
+    EntropyDetector().detect(f"token {slack_like} and {'9' * 5000}Zq")  # returns (before: minutes)
