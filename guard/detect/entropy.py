@@ -61,7 +61,6 @@ _PUBLIC_OBJECT_ID = re.compile(
 )
 
 
-
 def is_identifier(token: str) -> bool:
     """Whether ``token`` reads as a code identifier made of words, acronyms and short numbers.
 
@@ -89,6 +88,7 @@ def is_identifier(token: str) -> bool:
         elif run.isupper() and nxt.islower() and len(nxt) < 2:
             return False
     return True
+
 
 def _looks_like_path(token: str) -> bool:
     segments = [s for s in token.split("/") if s]
