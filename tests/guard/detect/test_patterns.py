@@ -326,3 +326,19 @@ def test_missing_table(tmp_path: Path) -> None:
 def test_only_rejects_unknown_names() -> None:
     with pytest.raises(ValueError, match="unknown pattern names"):
         PatternDetector(only=["no_such_pattern"])
+
+
+@pytest.mark.timeout(20)
+def test_pem_keys_are_found_in_linear_time_on_unterminated_blocks() -> None:
+    import base64
+    import os
+
+    detector = PatternDetector()
+    # issue 18: 400 kB of BEGIN lines without END took 33 s (each BEGIN scanned to the end of the text)
+    assert detector.detect("-----BEGIN PRIVATE KEY-----\n" * 15000) == []
+    body = base64.b64encode(os.urandom(1200)).decode()
+    key = "-----BEGIN RSA PRIVATE KEY-----\n" + body + "\n-----END RSA PRIVATE KEY-----"
+    found = detector.detect("-----BEGIN PRIVATE KEY-----\n(stray line)\n" + key)
+    assert [(f.label, f.start) for f in found] == [
+        ("SECRET", len("-----BEGIN PRIVATE KEY-----\n(stray line)\n"))
+    ]
