@@ -14,8 +14,10 @@ The rules (written out with their reasons in docs/realtext.md):
    name gazetteers (Faker's locales) for German, Japanese and Chinese, which have no offline NER.
    Greeting and sign-off words are stripped from candidate spans first ("Bonjour Marie" → "Marie";
    "Cheers" alone is no candidate).
-   - In personal messages (the ``email`` channel) a candidate is a private individual's name: the
-     paragraph is kept, and the candidate is replaced by a generated name labelled PERSON.
+   - In personal messages (the ``email`` channel) a candidate that is greeted, thanked or signs
+     (`private_context`) is a correspondent, a private individual: the paragraph is kept, and the
+     candidate is replaced by a generated name labelled PERSON. A candidate in the running text of
+     a mail (news, bylines, book titles, public figures) drops the paragraph.
    - Anywhere else (documentation, help, quotes, chat logs, code) a name is an author, a public
      figure or a fictional character, which the taxonomy does not count, but a teacher's miss could
      hide a private name: the paragraph is dropped.
@@ -30,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["GREETINGS", "Labeller", "Verdict", "strip_greeting"]
+__all__ = ["GREETINGS", "Labeller", "Verdict", "private_context", "strip_greeting"]
 
 #: Greeting, sign-off and address words stripped from the edges of a person candidate.
 GREETINGS: frozenset[str] = frozenset(
@@ -62,6 +64,34 @@ def strip_greeting(text: str, start: int, end: int) -> tuple[int, int] | None:
     if e - s < 2:
         return None
     return s, e
+
+
+#: Words before a name on its line that make it the addressee or the writer of a message.
+_ADDRESS_WORDS = frozenset(
+    "hi hello hey dear thanks thank you cheers regards best greetings hallo liebe lieber danke "
+    "grüße gruß bonjour salut coucou cher chère merci cordialement amitiés mr mrs ms dr".split()
+)
+
+
+def private_context(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` is a correspondent's: greeted, thanked or signing.
+
+    True when the words before it on its line end in a greeting or thanks ("Hi Anna", "Thanks,
+    Anna"), when it stands alone on its line (a sign-off), or when it opens its line as the
+    addressee ("Anna, ...", "田中さん、..."). A name in running text of a mail is
+    as often a journalist, an author or a public figure (news, bylines, book titles), which the
+    taxonomy does not count, so it is not taken as private.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = text[line_start:start]
+    after = text[end : line_end if line_end >= 0 else len(text)]
+    if not before.strip(" >\t"):
+        # alone on its line (a sign-off), or addressed at the line's start ("Anna, ...", "田中さん、")
+        if not after.strip(" .,!\t") or re.match(r"\s*(,|、|さん|様|先生|氏|女士|小姐)", after):
+            return True
+    words = re.findall(r"[^\W\d_]+", before.casefold())
+    return bool(words) and words[-1] in _ADDRESS_WORDS and len(before.strip()) <= 24
 
 
 @dataclass(frozen=True)
@@ -198,10 +228,12 @@ class Labeller:
         for i, spans in zip(todo, cands, strict=True):
             if not spans:
                 verdicts[i] = Verdict("harmless", "no candidate")
-            elif channel == "email":
+            elif channel != "email":
+                verdicts[i] = Verdict("drop", "person candidate outside a personal message")
+            elif all(private_context(texts[i], s, e) for s, e in spans):
                 verdicts[i] = Verdict("person", "name in a personal message", tuple(_disjoint(spans)))
             else:
-                verdicts[i] = Verdict("drop", "person candidate outside a personal message")
+                verdicts[i] = Verdict("drop", "person candidate in public context (news, byline, title)")
         return [v for v in verdicts if v is not None]
 
 

@@ -74,3 +74,25 @@ def test_german_and_japanese_candidates_come_from_name_lists(labeller: Labeller)
     assert v.status == "person"
     (v,) = labeller.label(["月光がきれいな夜でした。"], "ja", "chat")
     assert v.status == "harmless"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "private"),
+    [
+        ("Hi Robert,\nthe patch works.", "Robert", True),
+        ("Thanks, Anna Weber", "Anna Weber", True),
+        ("cheers\n  Robert\n", "Robert", True),
+        ("The article by Robert Miller in Wired says so.", "Robert Miller", False),
+        ("President Robert Miller said the bill passes.", "Robert Miller", False),
+    ],
+)
+def test_only_correspondents_count_as_private_persons_in_mail(text: str, name: str, private: bool) -> None:
+    from training.realtext.label import private_context
+
+    start = text.index(name)
+    assert private_context(text, start, start + len(name)) is private
+
+
+def test_a_name_in_the_running_text_of_a_mail_drops_the_paragraph(labeller: Labeller) -> None:
+    (verdict,) = labeller.label(["The Wired piece by Robert Miller covers the outage."], "en", "email")
+    assert verdict.status == "drop"
