@@ -56,7 +56,6 @@ def test_the_corpus_is_split_labelled_and_documented(cache: Path, tmp_path: Path
     assert manifest["missing"] == []
     assert manifest["packages"]["fortunes-de"]["licence"] == "GPL-2+"
     docs = _read(out / "documents.jsonl.gz")
-    splits = {d["doc"]: d["split"] for d in docs}
     assert {d["split"] for d in docs} == {"train", "dev", "test"}
     assert all(d["packages"] for d in docs)
     harmless = [r for r in _read(out / "train.jsonl.gz") if r["template"].startswith("real:")]
