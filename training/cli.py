@@ -14,10 +14,18 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["register"]
+__all__ = ["portable_path", "register"]
 
 _DEFAULT_WORK = Path.home() / ".cache" / "guard" / "runs"
 _DEFAULT_CACHE = Path.home() / ".cache" / "guard" / "realtext"
+
+
+def portable_path(arg: str) -> str:
+    """``arg`` with the user's home folder written as ``~`` (model cards name no machine's paths)."""
+    home = str(Path.home())
+    if arg == home or arg.startswith(home + "/"):
+        return "~" + arg[len(home) :]
+    return arg
 
 
 def train(
@@ -127,7 +135,7 @@ def train(
         baseline_model=baseline,
         max_minutes=max_minutes,
     )
-    command = "guard " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = "guard " + " ".join(shlex.quote(portable_path(a)) for a in sys.argv[1:])
     if export_only and from_model == str(DEFAULT_TORCH_DIR):
         # the recipe itself is written once, in the Makefile's default-model target
         command += (

@@ -48,3 +48,11 @@ def test_corpus_builds_from_a_cache_and_names_what_is_missing(tmp_path: Path) ->
 def test_train_rejects_a_real_text_folder_without_splits(tmp_path: Path) -> None:
     result = runner.invoke(app, ["train", "--output", str(tmp_path / "m"), "--real-text", str(tmp_path)])
     assert result.exit_code == 2 and "no train/dev/test.jsonl.gz" in result.stderr
+
+
+def test_model_cards_write_the_home_folder_as_a_tilde() -> None:
+    from training.cli import portable_path
+
+    home = str(Path.home())
+    assert portable_path(home + "/guard-runs/realtext") == "~/guard-runs/realtext"
+    assert portable_path("--epochs") == "--epochs" and portable_path(home + "x/y") == home + "x/y"
