@@ -135,7 +135,7 @@ def train(
         baseline_model=baseline,
         max_minutes=max_minutes,
     )
-    command = "guard " + " ".join(shlex.quote(portable_path(a)) for a in sys.argv[1:])
+    command = "guard " + " ".join(portable_path(shlex.quote(a)) for a in sys.argv[1:])
     if export_only and from_model == str(DEFAULT_TORCH_DIR):
         # the recipe itself is written once, in the Makefile's default-model target
         command += (
