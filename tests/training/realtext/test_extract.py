@@ -140,3 +140,15 @@ def test_long_blocks_are_cut_at_sentence_ends_under_the_size_bound() -> None:
     assert len(paras) > 1
     assert all(len(p) <= ex.MAX_CHARS for p in paras)
     assert all(p.endswith(".") for p in paras)
+
+
+def test_a_file_in_another_encoding_is_skipped_with_a_warning_naming_the_source(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "de"
+    folder.mkdir()
+    (folder / "alt").write_bytes("Grüße aus Köln, schönes Wetter heute.\n%\n".encode("latin-1"))
+    (folder / "neu").write_text("Grüße aus Köln, schönes Wetter heute.\n%\n", encoding="utf-8")
+    docs = list(ex.fortunes(folder, "fortunes-de", "de"))
+    assert [d.doc_id for d in docs] == ["fortunes-de:neu:0"]
+    assert "fortunes-de: alt is not UTF-8 text" in caplog.text
