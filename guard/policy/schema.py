@@ -2,6 +2,7 @@
 
 A policy file::
 
+    extends: default                 # default (when absent) | none | path of another policy file
     fail_mode: closed                # closed | open: what adapters do when scanning raises GuardError
     labels:                          # per label; a label left out keeps the taxonomy default
       SECRET: {action: block, threshold: 0.5}
@@ -18,12 +19,19 @@ A policy file::
       - match: ["pastebin.com", "*.openai.com"]
         labels: {PERSON: {action: block}}
 
+A policy extends the packaged default unless it says ``extends: none``: its label rules replace the
+base's label by label, its allowlist entries are added to the base's, and its destination rules come
+before the base's (the first matching rule wins). So a policy that only adds an allowlist keeps the
+default's stricter rules for paste sites and AI chat. ``extends: path.yaml`` builds on another policy
+file (relative to this one), which may itself extend another.
+
 Errors raise :class:`~guard.errors.ConfigError` naming the file, the key path and the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -213,19 +221,10 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out or "<root>"
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
-    """Read and validate a policy file.
+_MAX_EXTENDS = 8
 
-    Args:
-        path: a YAML policy; ``None`` → the packaged default policy (taxonomy defaults).
 
-    Returns:
-        The frozen :class:`Policy`; a relative ``redaction.key_file`` is resolved against the file's folder.
-
-    Raises:
-        ConfigError: missing/unreadable file, invalid YAML, unknown key or label, bad action or threshold.
-    """
-    p = Path(path) if path is not None else default_policy_path()
+def _read_raw(p: Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -242,6 +241,70 @@ def load_policy(path: str | Path | None = None) -> Policy:
         raise ConfigError(f"{p}: policy file is empty")
     if not isinstance(raw, dict):
         raise ConfigError(f"{p}: a policy must be a mapping at the top level")
+    redaction = raw.get("redaction")
+    if isinstance(redaction, dict) and isinstance(redaction.get("key_file"), str):
+        key_file = Path(redaction["key_file"])  # relative to the file that names it
+        raw["redaction"] = redaction | {
+            "key_file": str(key_file if key_file.is_absolute() else p.parent / key_file)
+        }
+    return raw
+
+
+def _merged(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` on top of ``base`` (see the module docstring for the rules)."""
+    out = {k: v for k, v in base.items() if k != "extends"}
+    for key, value in child.items():
+        if key == "extends":
+            continue
+        old = out.get(key)
+        if key in ("labels", "redaction") and isinstance(old, dict) and isinstance(value, dict):
+            out[key] = old | value
+        elif key == "allowlist" and isinstance(old, dict) and isinstance(value, dict):
+            out[key] = old | {
+                k: [*old.get(k, []), *(x for x in v if x not in old.get(k, []))]
+                if isinstance(v, list) and isinstance(old.get(k, []), list)
+                else v
+                for k, v in value.items()
+            }
+        elif key == "destinations" and isinstance(old, list) and isinstance(value, list):
+            out[key] = [*value, *old]
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve(p: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    raw = _read_raw(p)
+    parent = raw.get("extends", "none" if p.resolve() == default_policy_path().resolve() else "default")
+    if parent == "none":
+        return {k: v for k, v in raw.items() if k != "extends"}
+    if not isinstance(parent, str) or not parent:
+        raise ConfigError(f"{p}: extends: expected 'default', 'none' or a policy file path")
+    base_path = default_policy_path() if parent == "default" else Path(os.path.normpath(p.parent / parent))
+    if base_path.resolve() in chain or len(chain) >= _MAX_EXTENDS:
+        raise ConfigError(f"{p}: extends: circular or too deep ({' -> '.join(c.name for c in chain)})")
+    try:
+        base = _resolve(base_path, (*chain, base_path.resolve()))
+    except ConfigError as exc:
+        raise ConfigError(f"{p}: extends {parent}: {exc}") from None
+    return _merged(base, raw)
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Read and validate a policy file.
+
+    Args:
+        path: a YAML policy; ``None`` → the packaged default policy (taxonomy defaults).
+
+    Returns:
+        The frozen :class:`Policy`, merged onto what it extends (the default unless ``extends: none``);
+        a relative ``redaction.key_file`` is resolved against the folder of the file that names it.
+
+    Raises:
+        ConfigError: missing/unreadable file, invalid YAML, unknown key or label, bad action or threshold.
+    """
+    p = Path(path) if path is not None else default_policy_path()
+    raw = _resolve(p, (p.resolve(),))
     try:
         policy = Policy.model_validate(raw)
     except ValidationError as exc:
@@ -250,8 +313,4 @@ def load_policy(path: str | Path | None = None) -> Policy:
         raise ConfigError(
             f"{p}: {_loc(err['loc'])}: {err['msg'].removeprefix('Value error, ')}{more}"
         ) from None
-    key_file = policy.redaction.key_file
-    if key_file is not None and not key_file.is_absolute():
-        redaction = policy.redaction.model_copy(update={"key_file": p.parent / key_file})
-        policy = policy.model_copy(update={"redaction": redaction})
     return policy

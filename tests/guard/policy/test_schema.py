@@ -125,3 +125,59 @@ def test_allowlists(tmp_path: Path) -> None:
 def test_policy_is_frozen() -> None:
     with pytest.raises(ValueError):
         Policy().fail_mode = "open"  # type: ignore[misc]
+
+
+def test_a_policy_that_only_adds_an_allowlist_keeps_the_default_rules(tmp_path: Path) -> None:
+    # issue 20: such a policy used to replace the default and drop its strict AI-chat destinations
+    policy = load_policy(write(tmp_path, "allowlist: {values: [support@acme.de]}\n"))
+    assert policy.value_allowed("support@acme.de")
+    assert policy.rule("EMAIL", "https://chatgpt.com/").action == "block"
+    assert policy.rule("EMAIL", "intranet.example.org").action == "redact"
+
+
+def test_extending_merges_labels_allowlists_and_destinations(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text(
+        "labels: {PERSON: {action: allow}}\n"
+        "allowlist: {values: [a@acme.de], destinations: ['*.acme.internal']}\n"
+        "redaction: {operator: hash, key_file: keys/base.key}\n",
+        encoding="utf-8",
+    )
+    sub = tmp_path / "team"
+    sub.mkdir()
+    path = sub / "policy.yaml"
+    path.write_text(
+        "extends: ../base.yaml\n"
+        "labels: {FINANCIAL: {action: redact, threshold: 0.8}}\n"
+        "allowlist: {values: [b@acme.de]}\n"
+        "destinations: [{match: [chatgpt.com], labels: {PERSON: {action: redact}}}]\n",
+        encoding="utf-8",
+    )
+    policy = load_policy(path)
+    assert policy.rule("PERSON").action == "allow"  # from base.yaml
+    assert policy.rule("FINANCIAL").action == "redact" and policy.rule("FINANCIAL").threshold == 0.8
+    assert policy.rule("SECRET").action == "block"  # from the packaged default under base.yaml
+    assert policy.value_allowed("a@acme.de") and policy.value_allowed("b@acme.de")
+    assert policy.destination_allowed("wiki.acme.internal")
+    assert policy.rule("PERSON", "chatgpt.com").action == "redact"  # this file's rule comes first
+    assert policy.rule("EMAIL", "chatgpt.com").action == "redact"  # the first matching rule wins
+    assert policy.rule("EMAIL", "claude.ai").action == "block"  # the default's rule still applies
+    assert policy.redaction.key_file == tmp_path / "keys" / "base.key"  # relative to base.yaml
+
+
+def test_extends_none_stands_alone(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, "extends: none\nallowlist: {values: [x@acme.de]}\n"))
+    assert policy.rule("EMAIL", "https://chatgpt.com/").action == "redact"
+    assert policy.destinations == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("extends: missing.yaml\n", "extends missing.yaml: "),
+        ("extends: policy.yaml\n", "extends: circular"),
+        ("extends: [default]\n", "extends: expected 'default', 'none' or a policy file path"),
+    ],
+)
+def test_bad_extends(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
+        load_policy(write(tmp_path, body))
