@@ -49,9 +49,40 @@ app = typer.Typer(
     name="guard",
     help="Find and stop leaks of secrets, personal data and company-confidential text.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("guard")
+        except PackageNotFoundError:  # running from a source tree without an install
+            from guard import __version__ as v
+        from guard.errors import ModelError
+        from guard.model import default_model_path, load_manifest
+
+        try:
+            manifest = load_manifest(default_model_path())
+            model = f"{manifest.name}@{manifest.version}"
+        except ModelError:
+            model = "none packaged"
+        typer.echo(f"guard {v} (default model: {model})")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="print guard's version and exit"),
+    ] = False,
+) -> None:
+    """Find and stop leaks of secrets, personal data and company-confidential text."""
+
 
 TextArg = Annotated[
     str | None, typer.Argument(help="text to scan; omit or '-' to read stdin", show_default=False)

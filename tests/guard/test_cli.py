@@ -192,3 +192,9 @@ def test_subprocess_python_m_guard() -> None:
     )  # fmt: skip
     assert bad.returncode == EXIT_ERROR
     assert bad.stderr.decode() == "error: stdin is not valid UTF-8 (invalid byte at offset 0)\n"
+
+
+def test_version_names_the_package_and_the_default_model() -> None:
+    code, out, _ = run("--version")
+    assert code == EXIT_OK
+    assert out.startswith("guard ") and "default model: " in out
