@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 import onnxruntime as ort  # noqa: E402
 
+from bench.machine import cpu_name  # noqa: E402
 from guard.errors import ModelError  # noqa: E402
 from guard.model import INT8_CPU_SLOW_FUSIONS, OnnxTokenClassifier, default_model_path  # noqa: E402
 
@@ -181,7 +182,7 @@ def _summarize(
             "onnx_mb": round((model_dir / "model.onnx").stat().st_size / 2**20, 1),
         },
         "machine": {
-            "cpu": _cpu_name(),
+            "cpu": cpu_name(),
             "logical_cpus": os.cpu_count(),
             "python": platform.python_version(),
             "onnxruntime": ort.__version__,
@@ -221,16 +222,6 @@ def _summarize(
     out["fusions_off_speedup_p50_latency"] = round(on["latency_ms_p50"] / off["latency_ms_p50"], 3)
     out["machine"]["load_average_1m_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return out
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def to_markdown(result: dict[str, Any], command: str) -> str:

@@ -14,7 +14,6 @@ Writes ``bench/results/<name>.json`` and ``.md`` (figures only).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.eval_realtext import cpu_name  # noqa: E402
+from bench.machine import cpu_name, shown_command, write_results  # noqa: E402
 from guard.model import default_model_path, load_manifest  # noqa: E402
 from training.data.generate import generate  # noqa: E402
 from training.pipeline import evaluate_model_dir  # noqa: E402
@@ -78,19 +77,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = [dict(x) for x in generate(args.n, seed=args.seed, split="heldout")]
     runs = [measure(m, records) for m in (args.model or ["default"])]
-    shown = [
-        a if not Path(a).is_absolute() else Path(a).name for a in (argv if argv is not None else sys.argv[1:])
-    ]
     result = {
-        "command": "python bench/eval_generator.py " + " ".join(shown),
+        "command": shown_command("eval_generator.py", argv if argv is not None else sys.argv[1:]),
         "n": args.n,
         "seed": args.seed,
         "cpu": cpu_name(),
         "runs": runs,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{args.name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    (args.out / f"{args.name}.md").write_text(render(result), encoding="utf-8")
+    write_results(args.out, args.name, result, render(result))
     for r in runs:
         print(f"{r['model']}: micro F1 {r['micro']['f1']:.4f}")
     return 0

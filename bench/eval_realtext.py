@@ -22,8 +22,6 @@ Writes ``bench/results/<name>.json`` and ``.md`` (figures only, never text).
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import sys
 import time
 from collections.abc import Sequence
@@ -34,22 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.machine import cpu_name, shown_command, write_results  # noqa: E402
 from guard import Guard  # noqa: E402
 from training.pipeline import load_records  # noqa: E402
 from training.realtext.evaluate import real_text_report  # noqa: E402
 
 TARGET_FLAG, TARGET_BLOCK = 0.02, 0.01
-
-
-def cpu_name() -> str:
-    """The CPU model as /proc/cpuinfo names it (figures are only comparable on one machine)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def measure(model: str, records: Sequence[dict[str, Any]], domain: str | None) -> dict[str, Any]:
@@ -135,11 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     records = load_records([args.data])
     runs = [measure(m, records, args.domain) for m in (args.model or ["default"])]
     result = {
-        "command": "python bench/eval_realtext.py "
-        + " ".join(
-            a if not Path(a).is_absolute() else Path(a).name
-            for a in (argv if argv is not None else sys.argv[1:])
-        ),
+        "command": shown_command("eval_realtext.py", argv if argv is not None else sys.argv[1:]),
         "data": args.data.name,
         "domain": Path(args.domain).name if args.domain else None,
         "records": len(records),
@@ -147,9 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cpu": cpu_name(),
         "runs": runs,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{args.name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    (args.out / f"{args.name}.md").write_text(render(result), encoding="utf-8")
+    write_results(args.out, args.name, result, render(result))
     for r in runs:
         h = r["harmless"]["all"]
         print(f"{r['model']}: finding {_pct(h['flagged'])}, blocked {_pct(h['blocked'])}")

@@ -49,26 +49,30 @@ def _tiny_torch_base(path: Path) -> Path:
     return path
 
 
+def _tiny_cfg(root: Path, **overrides: object) -> PipelineConfig:
+    """A pipeline run small enough for CI on a freshly initialised 2-layer encoder."""
+    settings: dict[str, object] = {
+        "output": root / "model",
+        "work_dir": root / "work",
+        "base_model": str(_tiny_torch_base(root / "base")),
+        "generate_train": 48,
+        "generate_dev": 16,
+        "generate_test": 16,
+        "trim_vocab": False,
+        "layers": None,
+        "distill": False,
+        "max_steps": 3,
+        "batch_size": 8,
+        "max_length": 64,
+        "stride": 16,
+        "version": "0.0.1-test",
+    }
+    return PipelineConfig(**(settings | overrides))  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("train")
-    cfg = PipelineConfig(
-        output=root / "model",
-        work_dir=root / "work",
-        base_model=str(_tiny_torch_base(root / "base")),
-        generate_train=48,
-        generate_dev=16,
-        generate_test=16,
-        trim_vocab=False,
-        layers=None,
-        distill=False,
-        max_steps=3,
-        batch_size=8,
-        max_length=64,
-        stride=16,
-        version="0.0.1-test",
-    )
-    return run(cfg, command="guard train (test)")
+    return run(_tiny_cfg(tmp_path_factory.mktemp("train")), command="guard train (test)")
 
 
 def test_model_directory_is_complete(trained: Path) -> None:
@@ -156,29 +160,20 @@ def _real_text_dir(root: Path) -> Path:
     return folder
 
 
-def _tiny_cfg(root: Path, **extra: object) -> PipelineConfig:
-    return PipelineConfig(
-        output=root / "model",
-        work_dir=root / "work",
-        base_model=str(_tiny_torch_base(root / "base")),
-        generate_train=24,
-        generate_dev=8,
-        generate_test=8,
-        domain_train=24,
-        domain_test=8,
-        layers=None,
-        max_steps=2,
-        batch_size=8,
-        max_length=64,
-        stride=16,
-        version="0.0.2-test",
-        **extra,  # type: ignore[arg-type]
-    )
+def _small_cfg(root: Path, **extra: object) -> PipelineConfig:
+    small = {
+        "generate_train": 24,
+        "generate_dev": 8,
+        "generate_test": 8,
+        "domain_train": 24,
+        "domain_test": 8,
+    }
+    return _tiny_cfg(root, **small, max_steps=2, version="0.0.2-test", **extra)
 
 
 def test_real_text_is_trained_on_and_reported_in_the_card(tmp_path: Path) -> None:
     real = _real_text_dir(tmp_path)
-    out = run(_tiny_cfg(tmp_path, real_text=real, max_minutes=5.0), command="guard train (test)")
+    out = run(_small_cfg(tmp_path, real_text=real, max_minutes=5.0), command="guard train (test)")
     manifest = json.loads((out / "guard_model.json").read_text())
     report = next(iter(manifest["metrics"]["real_text"].values()))
     assert report["harmless"]["all"]["flagged"]["n"] == len(_HARMLESS)
@@ -210,13 +205,13 @@ def test_a_company_model_is_gated_on_the_precision_of_its_starting_model(tmp_pat
     # a baseline that flags every harmless paragraph: the company model cannot be less precise
     everything = {i: "B-SECRET" for t in (x for _, x in _HARMLESS) for i in tok.encode(t).ids}
     loud = _table_model(tmp_path / "loud", everything)
-    out = run(_tiny_cfg(tmp_path / "a", domain=pack, real_text=real, baseline_model=loud), command="t")
+    out = run(_small_cfg(tmp_path / "a", domain=pack, real_text=real, baseline_model=loud), command="t")
     gate = json.loads((out / "guard_model.json").read_text())["metrics"]["precision_gate"]
     assert gate["paragraphs"] == len(_HARMLESS) and gate["baseline_rate"] > 0.5
     assert gate["passed"] == (gate["model_rate"] <= gate["baseline_rate"])
     # a baseline that flags nothing: shipped only if the company model flags nothing either
     quiet = _table_model(tmp_path / "quiet", {})
-    cfg = _tiny_cfg(tmp_path / "b", domain=pack, real_text=real, baseline_model=quiet)
+    cfg = _small_cfg(tmp_path / "b", domain=pack, real_text=real, baseline_model=quiet)
     try:
         out = run(cfg, command="t")
     except ShipRejected as exc:

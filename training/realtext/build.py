@@ -52,38 +52,37 @@ def _man(name: str, lang: str, pkg: str, sub: str) -> Source:
     return Source(name, lang, (pkg,), lambda f: ex.man_pages(f[0].root, name, lang, sub))
 
 
-def _handbook(lang: str, folder: str) -> Source:
-    name = f"debian-handbook-{lang}"
+def _html(
+    name: str,
+    lang: str,
+    package: str,
+    folder: str,
+    channel: str,
+    pattern: str = "*.html",
+    group_of: str = "name",
+) -> Source:
+    """A source of HTML pages under ``folder`` of one package."""
     return Source(
         name,
         lang,
-        ("debian-handbook",),
-        lambda f: ex.html_docs(f[0].root / "usr/share/doc/debian-handbook/html" / folder, name, lang, "book"),
+        (package,),
+        lambda f: ex.html_docs(f[0].root / folder, name, lang, channel, pattern, group_of),
     )
+
+
+def _handbook(lang: str, folder: str) -> Source:
+    html = f"usr/share/doc/debian-handbook/html/{folder}"
+    return _html(f"debian-handbook-{lang}", lang, "debian-handbook", html, "book")
 
 
 def _reference(lang: str, suffix: str) -> Source:
     name = f"debian-reference-{lang}"
-    return Source(
-        name,
-        lang,
-        (f"debian-reference-{lang}",),
-        lambda f: ex.html_docs(
-            f[0].root / "usr/share/debian-reference", name, lang, "book", f"*.{suffix}.html"
-        ),
-    )
+    return _html(name, lang, name, "usr/share/debian-reference", "book", f"*.{suffix}.html")
 
 
 def _lohelp(lang: str, folder: str) -> Source:
     name = f"libreoffice-help-{lang}"
-    return Source(
-        name,
-        lang,
-        (f"libreoffice-help-{lang}",),
-        lambda f: ex.html_docs(
-            f[0].root / "usr/share/libreoffice/help" / folder / "text", name, lang, "help", group_of="relpath"
-        ),
-    )
+    return _html(name, lang, name, f"usr/share/libreoffice/help/{folder}/text", "help", group_of="relpath")
 
 
 #: Every source of the corpus.
