@@ -221,3 +221,14 @@ def test_generate_with_domain_mixes_generic_and_pack(pack: Path) -> None:
     terms = ("fjl.internal", "fjordline", "10.77.", "172.30.", *SPELLINGS, *CUSTOMERS)
     from_pack = sum(1 for ex in exs if any(t in ex["text"] for t in terms))
     assert 30 <= from_pack <= 150  # half of the examples come from the pack (40 % of those are negatives)
+
+
+def test_public_namesakes_of_code_names_are_negatives(train: list[Example]) -> None:
+    # issue 16: the Kestrel web server, the Nimbus-7 satellite: public things sharing a code name
+    public = [ex for ex in train if "neg_dom_public" in ex["template"] and ex["template"].count("+") == 0]
+    assert len(public) >= 3
+    for ex in public:
+        assert ex["spans"] == []
+        assert any(s in ex["text"] for s in SPELLINGS if not s.startswith(("Project", "Projet")))
+    langs = {ex["lang"] for ex in train if "neg_dom_public" in ex["template"]}
+    assert {"en", "de", "fr", "ja", "zh"} <= langs
