@@ -67,6 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.machine import shown_command  # noqa: E402
 from bench.peer_report import presidio_markdown  # noqa: E402
 from bench.span_match import SpanDict, drop_overlapping, findings_to_spans, snap_overlaps  # noqa: E402
 from guard.errors import GuardError  # noqa: E402
@@ -363,7 +364,7 @@ def main(argv: Sequence[str] | None = None, printer: Callable[[str], None] = pri
         parser.error("--limit must be >= 1")
     if args.no_model and args.guard_mode != "full":
         parser.error("--no-model leaves no model findings: add --guard-mode full")
-    command = "python bench/compare_presidio.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = shown_command("compare_presidio.py", argv if argv is not None else sys.argv[1:])
     with tempfile.TemporaryDirectory(prefix="guard-presidio-") as tmp:
         try:
             result, reports = compare(args, _resolve_model(args, Path(tmp)))

@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.machine import shown_command  # noqa: E402
 from bench.peer_report import realistic_markdown  # noqa: E402
 from bench.span_match import SpanDict, drop_overlapping, findings_to_spans  # noqa: E402
 from guard.errors import GuardError  # noqa: E402
@@ -271,7 +272,7 @@ def main(argv: Sequence[str] | None = None, printer: Callable[[str], None] = pri
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="output directory")
     parser.add_argument("--name", default="realistic_dev", help="result file stem")
     args = parser.parse_args(argv)
-    command = "python bench/eval_realistic.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = shown_command("eval_realistic.py", argv if argv is not None else sys.argv[1:])
     with tempfile.TemporaryDirectory(prefix="guard-realistic-") as tmp:
         try:
             if args.tiny:
