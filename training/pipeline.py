@@ -380,6 +380,8 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
     write_manifest(out, thresholds={label: 0.5 for label in LABELS}, metrics={}, export=report, **meta)
     scored = predict_spans(out, [r["text"] for r in dev])
     thresholds = choose_thresholds(dev, scored, LABELS)
+    # the product evaluations below load the model as Guard does, thresholds from its manifest
+    write_manifest(out, thresholds=thresholds, metrics={}, export=report, **meta)
     evaluations = {
         "held-out generator split (templates and seeds unseen in training)": evaluate_model_dir(
             out, test, thresholds

@@ -221,3 +221,17 @@ def test_a_company_model_is_gated_on_the_precision_of_its_starting_model(tmp_pat
     else:
         gate = json.loads((out / "guard_model.json").read_text())["metrics"]["precision_gate"]
         assert gate["passed"] and gate["model_rate"] == 0.0
+
+
+def test_product_evaluations_use_the_calibrated_thresholds(tmp_path: Path) -> None:
+    # the real-text figures come from Guard.load(model): it must read the calibrated thresholds,
+    # not the provisional 0.5 written before calibration (0.3.0's first card had 28 flagged
+    # paragraphs of 3000 with 0.5, 11 with its calibrated thresholds)
+    from training.pipeline import evaluate_real_text, load_records
+
+    real = _real_text_dir(tmp_path)
+    out = run(_small_cfg(tmp_path, real_text=real), command="guard train (test)")
+    manifest = json.loads((out / "guard_model.json").read_text())
+    card_report = next(iter(manifest["metrics"]["real_text"].values()))
+    again = evaluate_real_text(out, load_records([real / "test.jsonl.gz"]))
+    assert card_report == again

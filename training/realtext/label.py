@@ -188,8 +188,6 @@ class Labeller:
         out = []
         for text, spans in zip(texts, raw, strict=True):
             kept = [s for s in (strip_greeting(text, a, b) for a, b in spans) if s is not None]
-            if lang in ("en", "fr"):
-                kept = [s for s in kept if self._name_like(text[s[0] : s[1]])]
             out.append(sorted(set(kept)))
         return out
 
@@ -226,8 +224,12 @@ class Labeller:
                 todo.append(i)
         cands = self.persons([texts[i] for i in todo], lang) if todo else []
         for i, spans in zip(todo, cands, strict=True):
+            named = [(a, b) for a, b in spans if lang not in ("en", "fr") or self._name_like(texts[i][a:b])]
             if not spans:
                 verdicts[i] = Verdict("harmless", "no candidate")
+            elif len(named) < len(spans):
+                # the teacher saw a person where no given name is: unsure, so neither label nor negative
+                verdicts[i] = Verdict("drop", "person candidate without a known given name")
             elif channel != "email":
                 verdicts[i] = Verdict("drop", "person candidate outside a personal message")
             elif all(private_context(texts[i], s, e) for s, e in spans):
