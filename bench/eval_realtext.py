@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
 
 from bench.machine import cpu_name, shown_command, write_results  # noqa: E402
 from guard import Guard  # noqa: E402
+from training.evaluate import spans_of  # noqa: E402
 from training.pipeline import load_records  # noqa: E402
 from training.realtext.evaluate import real_text_report  # noqa: E402
 
@@ -45,8 +46,7 @@ def measure(model: str, records: Sequence[dict[str, Any]], domain: str | None) -
     t0 = time.perf_counter()
     results = guard.scan_many([r["text"] for r in records])
     seconds = time.perf_counter() - t0
-    predicted = [[{"start": f.start, "end": f.end, "label": f.label} for f in r.findings] for r in results]
-    report = real_text_report(records, predicted, [r.verdict for r in results])
+    report = real_text_report(records, spans_of(results), [r.verdict for r in results])
     return {"model": guard.model_version, "scan_seconds": round(seconds, 1), **report}
 
 

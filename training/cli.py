@@ -14,10 +14,11 @@ from typing import Annotated
 
 import typer
 
+from training.realtext import DEFAULT_CACHE
+
 __all__ = ["portable_path", "register"]
 
 _DEFAULT_WORK = Path.home() / ".cache" / "guard" / "runs"
-_DEFAULT_CACHE = Path.home() / ".cache" / "guard" / "realtext"
 
 
 def portable_path(arg: str) -> str:
@@ -185,7 +186,7 @@ def corpus(
     output: Annotated[Path, typer.Option(help="folder for train/dev/test JSONL, documents and manifest")],
     cache: Annotated[
         Path, typer.Option(help="downloads, unpacked packages and extracted documents (reused)")
-    ] = _DEFAULT_CACHE,
+    ] = DEFAULT_CACHE,
     train_size: Annotated[int, typer.Option("--train", help="harmless train paragraphs")] = 20000,
     dev_size: Annotated[int, typer.Option("--dev", help="harmless dev paragraphs")] = 1500,
     test_size: Annotated[int, typer.Option("--test", help="harmless test paragraphs")] = 3000,

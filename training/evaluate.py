@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["BLOCKING_LABELS", "EvalReport", "PRF", "score_documents"]
+__all__ = ["BLOCKING_LABELS", "EvalReport", "PRF", "score_documents", "spans_of"]
 
 #: Labels whose presence blocks a document under the default policy (taxonomy.md).
 BLOCKING_LABELS = frozenset(
@@ -147,3 +147,8 @@ def score_documents(
             report.docs_clean += 1
             report.docs_clean_blocked += pred_blocks
     return report
+
+
+def spans_of(results: Sequence[Any]) -> list[list[dict[str, Any]]]:
+    """The findings of product scans (`guard.ScanResult`) as the span dicts `score_documents` reads."""
+    return [[{"start": f.start, "end": f.end, "label": f.label} for f in r.findings] for r in results]

@@ -287,14 +287,11 @@ def evaluate_guard(
 ) -> dict[str, Any]:
     """Scores of the whole product (model + detectors + domain pack + default policy) on records."""
     from guard import Guard
-    from training.evaluate import score_documents
+    from training.evaluate import score_documents, spans_of
 
     del thresholds  # the model's manifest carries them; Guard applies them itself
     guard = Guard.load(model=model_dir, domains=[domain])
-    predicted = [
-        [{"start": f.start, "end": f.end, "label": f.label} for f in result.findings]
-        for result in guard.scan_many([r["text"] for r in records])
-    ]
+    predicted = spans_of(guard.scan_many([r["text"] for r in records]))
     return score_documents(records, predicted).as_dict() | _codename_false_positives(records, predicted)
 
 
@@ -303,12 +300,12 @@ def evaluate_real_text(
 ) -> dict[str, Any]:
     """`training.realtext.evaluate.real_text_report` of the whole product on real records."""
     from guard import Guard
+    from training.evaluate import spans_of
     from training.realtext.evaluate import real_text_report
 
     guard = Guard.load(model=model_dir, domains=[domain] if domain else [])
     results = guard.scan_many([r["text"] for r in records])
-    predicted = [[{"start": f.start, "end": f.end, "label": f.label} for f in r.findings] for r in results]
-    return real_text_report(records, predicted, [r.verdict for r in results])
+    return real_text_report(records, spans_of(results), [r.verdict for r in results])
 
 
 def _real_text_note(folder: Path | None) -> str:
@@ -394,13 +391,15 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
             out, domain_test, thresholds, domain=cfg.domain
         )
     real_text: dict[str, Any] = {}
+    gate: dict[str, Any] | None = None
     if "real_test" in data:
+        real_records = load_records([data["real_test"]])
         real_text = {
             "held-out real text (guard: model + detectors, default policy)": evaluate_real_text(
-                out, load_records([data["real_test"]]), domain=cfg.domain
+                out, real_records, domain=cfg.domain
             )
         }
-    gate = _precision_gate(cfg, real_text, data)
+        gate = _precision_gate(cfg, real_text, real_records)
     metrics = {"heldout": evaluations, "real_text": real_text} | ({"precision_gate": gate} if gate else {})
     manifest_path = write_manifest(out, thresholds=thresholds, metrics=metrics, export=report, **meta)
     config = json.loads((torch_dir / "config.json").read_text())
@@ -463,7 +462,7 @@ def _baseline_model(cfg: PipelineConfig) -> Path | None:
 
 
 def _precision_gate(
-    cfg: PipelineConfig, real_text: Mapping[str, Any], data: Mapping[str, Path]
+    cfg: PipelineConfig, real_text: Mapping[str, Any], records: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any] | None:
     """For a company model: its harmless-real-text finding rate against its starting model's.
 
@@ -471,10 +470,10 @@ def _precision_gate(
     held-out real paragraphs.
     """
     baseline = _baseline_model(cfg)
-    if cfg.domain is None or baseline is None or not real_text or "real_test" not in data:
+    if cfg.domain is None or baseline is None:
         return None
     ours = next(iter(real_text.values()))["harmless"]["all"]["flagged"]
-    theirs = evaluate_real_text(baseline, load_records([data["real_test"]]), domain=cfg.domain)
+    theirs = evaluate_real_text(baseline, records, domain=cfg.domain)
     base = theirs["harmless"]["all"]["flagged"]
     return {
         "baseline": json.loads((baseline / "guard_model.json").read_text()).get("version", baseline.name),
@@ -493,7 +492,7 @@ def company_corpus(cfg: PipelineConfig) -> Path:
     """
     from guard.detect.domain import load_domain_pack
     from training.data.errors import DataError
-    from training.realtext.build import LANGS, build
+    from training.realtext.build import DEFAULT_CACHE, LANGS, build
 
     assert cfg.domain is not None
     folder = cfg.work_dir / "realtext"
@@ -501,9 +500,8 @@ def company_corpus(cfg: PipelineConfig) -> Path:
         return folder
     pack = load_domain_pack(cfg.domain)
     langs = [lang for lang in pack.company.languages if lang in LANGS] or ["en"]
-    cache = Path.home() / ".cache" / "guard" / "realtext"
     manifest = build(
-        folder, cache, sizes={"train": 3000, "dev": 500, "test": 1500}, seed=cfg.seed, langs=langs
+        folder, DEFAULT_CACHE, sizes={"train": 3000, "dev": 500, "test": 1500}, seed=cfg.seed, langs=langs
     )
     if not manifest["records"].get("train"):
         shutil.rmtree(folder, ignore_errors=True)
@@ -511,7 +509,7 @@ def company_corpus(cfg: PipelineConfig) -> Path:
             "no real text for the company model: "
             + "; ".join(manifest["missing"][:3])
             + " (build one with `guard corpus` and pass --real-text)",
-            str(cache),
+            str(DEFAULT_CACHE),
         )
     return folder
 

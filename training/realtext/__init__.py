@@ -10,3 +10,8 @@ chat, reviews, UI strings, code), and puts generated sensitive values into real 
 - `training.realtext.inject`: generated values of all 12 labels in real paragraphs.
 - `training.realtext.build`: the `guard corpus` command: everything above, cached, with a manifest.
 """
+
+from pathlib import Path
+
+#: Downloads, unpacked packages and extracted documents, reused by every build.
+DEFAULT_CACHE = Path.home() / ".cache" / "guard" / "realtext"

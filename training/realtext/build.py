@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from training.realtext import DEFAULT_CACHE
 from training.realtext import extract as ex
 from training.realtext.sources import MO_PACKAGES, Fetched, FetchError, fetch
 
-__all__ = ["SOURCES", "Source", "build", "split_of"]
+__all__ = ["DEFAULT_CACHE", "SOURCES", "Source", "build", "split_of"]
 
 log = logging.getLogger(__name__)
 
