@@ -288,7 +288,7 @@ def build(
         harmless = [(p, v) for p, v in kept if v.status == "harmless"]
         persons = [(p, v) for p, v in kept if v.status == "person"]
         if split == "train" and mine_model:
-            harmless = _mine(harmless, mine_model, n, rng)
+            harmless = _mine(harmless, mine_model, n)
         harmless = _rebalance(harmless, n)
         records: list[dict[str, Any]] = [
             {
@@ -364,9 +364,7 @@ def _rebalance(harmless: list[tuple[_Para, Any]], n: int) -> list[tuple[_Para, A
     return out
 
 
-def _mine(
-    harmless: list[tuple[_Para, Any]], model: str, n: int, rng: random.Random
-) -> list[tuple[_Para, Any]]:
+def _mine(harmless: list[tuple[_Para, Any]], model: str, n: int) -> list[tuple[_Para, Any]]:
     """Half the quota from paragraphs the current product flags, the rest at random."""
     from guard import Guard
 
@@ -377,7 +375,6 @@ def _mine(
     rest = [pv for pv, r in zip(harmless, results, strict=True) if not r.findings]
     log.info("mining: %d of %d flagged by %s (%.0f s)", len(flagged), len(harmless), guard.model_version,
              time.monotonic() - t0)  # fmt: skip
-    del rng
     return flagged[: n // 2] + rest  # `_rebalance` takes from the front: the flagged ones first
 
 
