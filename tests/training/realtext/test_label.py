@@ -100,3 +100,37 @@ def test_only_correspondents_count_as_private_persons_in_mail(text: str, name: s
 def test_a_name_in_the_running_text_of_a_mail_drops_the_paragraph(labeller: Labeller) -> None:
     (verdict,) = labeller.label(["The Wired piece by Robert Miller covers the outage."], "en", "email")
     assert verdict.status == "drop"
+
+
+@pytest.mark.parametrize(
+    ("span", "lang", "name"),
+    [
+        ("Elton John", "de", True),
+        ("Bruce Schneier", "zh", True),  # a Latin-script name in Chinese text
+        ("田中太郎", "ja", True),
+        ("Mitglieder", "de", False),
+        ("Hallo", "de", False),
+        ("Cheers", "en", False),
+        ("chutney", "en", False),
+        ("ウィンドウ", "ja", False),
+        ("许多", "zh", False),
+    ],
+)
+def test_a_flagged_person_is_a_name_only_when_the_name_lists_confirm_it(
+    labeller: Labeller, span: str, lang: str, name: bool
+) -> None:
+    # rule 5: a mined PERSON finding that is a name is dropped, one that is a greeting or a noun
+    # stays as a hard negative
+    assert labeller.name_like(span, lang) is name
+
+
+def test_english_names_the_ner_misses_are_found_by_the_name_lists(labeller: Labeller) -> None:
+    from faker import Faker
+
+    people = Faker("en_US").provider("faker.providers.person")
+    first, last = sorted(people.first_names)[0], sorted(people.last_names)[0]
+    text = f"release notes: {first} {last} fixed the parser"
+    (spans,) = labeller.persons([text], "en")
+    assert (text.index(first), text.index(last) + len(last)) in spans
+    (verdict,) = labeller.label([text], "en", "manual")
+    assert verdict.status == "drop"
