@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal
@@ -34,7 +35,19 @@ Allow = Annotated[list[str] | None, typer.Option("--allow", help="approved desti
 Strict = Annotated[list[str] | None, typer.Option("--strict", help="extra strict host, e.g. a paste site")]
 Coach = Annotated[bool, typer.Option(help="let users confirm a block with a justification")]
 Help = Annotated[str, typer.Option("--help-text", help="how to get help, shown on block pages")]
-HashKey = Annotated[str, typer.Option(envvar="GUARD_INCIDENT_HASH_KEY", help="HMAC key for incident hashes")]
+HashKey = Annotated[
+    str | None,
+    typer.Option(
+        envvar="GUARD_INCIDENT_HASH_KEY",
+        help="HMAC key for incident hashes, 16+ bytes (default: generated per installation, kept beside "
+        "the incident log in incident-hash.key, mode 0600)",
+    ),
+]
+Credentials = Annotated[
+    list[str] | None,
+    typer.Option("--trust-credentials", help="host trusted with Authorization/Cookie headers, e.g. "
+                 "the company's SSO (repeatable); elsewhere they are scanned"),
+]  # fmt: skip
 
 _DEFAULT_HELP = "If you think this is a mistake, contact the security team and quote the incident id."
 
@@ -42,7 +55,8 @@ _DEFAULT_HELP = "If you think this is a mistake, contact the security team and q
 def _settings(
     model: str | None, policy: str | None, domains: list[str] | None, server: str | None, timeout: float,
     api_key: str | None, fail_mode: str | None, max_body: int, incidents: str, allow: list[str] | None,
-    strict: list[str] | None, coach: bool, help_text: str, hash_key: str,
+    strict: list[str] | None, coach: bool, help_text: str, hash_key: str | None,
+    credentials: list[str] | None = None,
 ) -> InspectorSettings:  # fmt: skip
     if fail_mode not in (None, "closed", "open"):
         raise typer.BadParameter("must be 'closed' or 'open'", param_hint="--fail-mode")
@@ -51,7 +65,7 @@ def _settings(
         model=model, policy=policy, domains=tuple(domains or ()), server=server, server_timeout=timeout,
         api_key=api_key, fail_mode=mode, max_body=max_body, incidents=incidents or None,
         allow=tuple(allow or ()), strict=(*DEFAULT_STRICT, *(strict or ())), coach=coach, help_text=help_text,
-        hash_key=hash_key,
+        hash_key=hash_key, credentials=tuple(credentials or ()),
     )  # fmt: skip
 
 
@@ -63,14 +77,15 @@ def icap(
     server: Server = None,
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
     incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
-    coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = "guard-incidents",
+    coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
+    credentials: Credentials = None,
 ) -> None:  # fmt: skip
     """Run the ICAP REQMOD server for Squid (``icap://HOST:PORT/SERVICE``)."""
     from serving.icap.server import IcapServer
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
-                         allow, strict, coach, help_text, hash_key)  # fmt: skip
+                         allow, strict, coach, help_text, hash_key, credentials)  # fmt: skip
     settings = replace(settings, no_model=no_model)
     try:
         inspector = build_inspector(settings)
@@ -100,7 +115,8 @@ def proxy(
     server: Server = None,
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
     incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
-    coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = "guard-incidents",
+    coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
+    credentials: Credentials = None,
     mitm_option: Annotated[list[str] | None, typer.Option("--set", help="extra mitmproxy option k=v")] = None,
 ) -> None:  # fmt: skip
     """Run mitmproxy (mitmdump) with the guard addon as an explicit HTTP(S) proxy."""
@@ -110,11 +126,13 @@ def proxy(
         typer.echo("guard proxy needs mitmproxy: pip install 'guard[proxy]'", err=True)
         raise typer.Exit(2) from exc
     s = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
-                  allow, strict, coach, help_text, hash_key)  # fmt: skip
+                  allow, strict, coach, help_text, hash_key, credentials)  # fmt: skip
+    if s.hash_key:  # through the environment: a command line is readable by every local user
+        os.environ["GUARD_INCIDENT_HASH_KEY"] = s.hash_key
     sets = {
         "guard_server_timeout": str(s.server_timeout), "guard_fail_mode": s.fail_mode or "",
         "guard_max_body": str(s.max_body), "guard_coach": str(s.coach).lower(), "guard_help": s.help_text,
-        "guard_hash_key": s.hash_key, "guard_no_model": str(no_model).lower(),
+        "guard_no_model": str(no_model).lower(),
     }  # fmt: skip
     for key, value in (("guard_model", s.model), ("guard_policy", s.policy), ("guard_server", s.server),
                        ("guard_api_key", s.api_key), ("guard_incidents", s.incidents)):  # fmt: skip
@@ -133,7 +151,9 @@ def proxy(
         args += ["--set", f"confdir={confdir}"]
     for key, value in sets.items():
         args += ["--set", f"{key}={value}"]
-    for key, values in (("guard_domains", s.domains), ("guard_allow", s.allow), ("guard_strict", s.strict)):
+    multi = (("guard_domains", s.domains), ("guard_allow", s.allow), ("guard_strict", s.strict),
+             ("guard_credentials", s.credentials))  # fmt: skip
+    for key, values in multi:
         for value in values:
             args += ["--set", f"{key}={value}"]
     for extra in mitm_option or ():

@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
-import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from guard import keys
 from guard.audit.outputs import Checkpoint, JsonlSink
 from guard.audit.reader import ReadOptions, Unit, read_source
 from guard.audit.scanner import Hit, RecordScanner, ScanConfig
@@ -89,18 +89,13 @@ def resolve_hash_key(explicit: bytes | None, state_dir: Path) -> bytes:
 
     Keeping the generated key lets a resumed audit produce the same hashes; pass a key to make hashes
     comparable across audits.
+
+    Raises:
+        ConfigError: an explicit key shorter than 16 bytes, or a key file that cannot be kept.
     """
     if explicit:
-        return explicit
-    path = state_dir / "hash.key"
-    if path.exists():
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    state_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(key.hex())
-    return key
+        return keys.checked(explicit)
+    return keys.load_or_create(state_dir / "hash.key")
 
 
 def _fingerprint(opts: AuditOptions, sources: list[Source]) -> str:

@@ -4,15 +4,21 @@
 them are forwarded unchanged. ``strict``: paste sites and AI chat sites, where anything the policy would
 redact is blocked instead. A pattern ``example.com`` matches the host and its subdomains;
 ``*.example.com`` only subdomains; shell wildcards are allowed.
+
+Credential headers (``Authorization``, ``Proxy-Authorization``, ``Cookie``) carry credentials by
+design. ``credentials``: destinations trusted with them (the company's own SSO hosts): not read at
+all. Elsewhere they are read, and a provider's key sent to that provider's own API (`ISSUER_HOSTS`:
+a GitHub token to ``api.github.com``) is its intended use, not a leak.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Literal
 
-__all__ = ["DestinationRules", "DEFAULT_STRICT", "DestinationClass"]
+__all__ = ["DestinationRules", "DEFAULT_STRICT", "DestinationClass", "ISSUER_HOSTS"]
 
 DestinationClass = Literal["allow", "strict", "default"]
 
@@ -24,6 +30,39 @@ DEFAULT_STRICT: tuple[str, ...] = (
     "gemini.google.com", "bard.google.com", "copilot.microsoft.com", "perplexity.ai", "poe.com",
     "chat.mistral.ai", "chat.deepseek.com", "huggingface.co",
 )  # fmt: skip
+
+
+#: Hosts of the providers whose credential formats guard knows (``provider`` of `guard.detect.patterns`).
+ISSUER_HOSTS: dict[str, tuple[str, ...]] = {
+    "github": ("github.com", "githubusercontent.com"),
+    "gitlab": ("gitlab.com",),
+    "bitbucket": ("bitbucket.org",),
+    "atlassian": ("atlassian.net", "atlassian.com"),
+    "npm": ("registry.npmjs.org", "npmjs.com"),
+    "pypi": ("upload.pypi.org", "pypi.org"),
+    "docker_hub": ("docker.io", "hub.docker.com"),
+    "aws": ("amazonaws.com", "aws.amazon.com"),
+    "google_cloud": ("googleapis.com",),
+    "google_oauth": ("googleapis.com", "accounts.google.com"),
+    "azure": ("windows.net", "azure.com", "microsoftonline.com"),
+    "slack": ("slack.com", "hooks.slack.com"),
+    "stripe": ("api.stripe.com",),
+    "openai": ("api.openai.com",),
+    "anthropic": ("api.anthropic.com",),
+    "hugging_face": ("huggingface.co",),
+    "digitalocean": ("api.digitalocean.com",),
+    "heroku": ("api.heroku.com",),
+    "sendgrid": ("api.sendgrid.com",),
+    "twilio": ("api.twilio.com",),
+    "datadog": ("datadoghq.com", "datadoghq.eu"),
+    "sentry": ("sentry.io",),
+    "notion": ("api.notion.com",),
+    "linear": ("api.linear.app",),
+    "shopify": ("myshopify.com",),
+    "terraform_cloud": ("app.terraform.io",),
+    "postman": ("api.getpostman.com",),
+    "okta": ("okta.com",),
+}
 
 
 class _Patterns:
@@ -52,18 +91,34 @@ class DestinationRules:
 
     allow: tuple[str, ...] = ()
     strict: tuple[str, ...] = DEFAULT_STRICT
-    _compiled: tuple[_Patterns, _Patterns] = field(init=False, repr=False, compare=False)
+    credentials: tuple[str, ...] = ()
+    _compiled: tuple[_Patterns, _Patterns, _Patterns] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # compiled once: every request is classified (a GET's budget is a few milliseconds)
-        object.__setattr__(self, "_compiled", (_Patterns(self.allow), _Patterns(self.strict)))
+        compiled = (_Patterns(self.allow), _Patterns(self.strict), _Patterns(self.credentials))
+        object.__setattr__(self, "_compiled", compiled)
+
+    def trusts_credentials(self, host: str) -> bool:
+        """Whether credential headers to ``host`` are not read at all (``credentials`` patterns)."""
+        return self._compiled[2].match(host.lower().rstrip("."))
+
+    @staticmethod
+    def issued_by(provider: str, host: str) -> bool:
+        """Whether ``host`` is the API of ``provider`` (`ISSUER_HOSTS`), where its keys are used."""
+        return _issuers(provider).match(host.lower().rstrip("."))
 
     def classify(self, host: str) -> DestinationClass:
         """Return ``allow``, ``strict`` or ``default`` for a host name."""
         host = host.lower().rstrip(".")
-        allow, strict = self._compiled
+        allow, strict, _ = self._compiled
         if allow.match(host):
             return "allow"
         if strict.match(host):
             return "strict"
         return "default"
+
+
+@functools.lru_cache(maxsize=64)
+def _issuers(provider: str) -> _Patterns:
+    return _Patterns(ISSUER_HOSTS.get(provider, ()))

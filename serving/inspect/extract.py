@@ -8,6 +8,15 @@ Views (what is actually scanned, batched):
     joined   short body/query *values* glued with nothing in between (adjacent pairs, then all), so a
              secret split across JSON fields (``{"a": "AKIA...", "b": "...rest"}``) is seen whole
     decoded  a base64-looking blob or a still-percent-encoded piece, decoded
+    raw      the body's bytes (after content codings) decoded as UTF-8, and as UTF-16 or
+             Latin-1 where the bytes suggest it: what a parser did not see (duplicate JSON keys, a
+             multipart preamble, a body that looks binary because of one NUL byte, a wrong charset)
+    meta     the URL's host, port and userinfo, every header name, and the values of the headers
+             not scanned as pieces (credentials by design, protocol headers)
+
+``raw`` and ``meta`` views map to no piece: they cannot be rewritten, so what must be redacted in
+them blocks the request (`serving.inspect.inspector`). A body that is an archive (zip, gzip, bzip2,
+xz, 7z, rar, zstd) cannot be read at all and is listed in `Extraction.unscanned`.
 
 The model reads the ``fields`` view; the derived views (``joined``, ``decoded``) go through the
 deterministic detectors only (see `serving.inspect.scanner.LocalScanner`). Each view keeps
@@ -47,6 +56,18 @@ _B64_BLOB = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _MAX_DECODED_VIEWS = 64
 _MAX_JOINED_PIECE = 128
+#: Magic numbers of compressed containers whose contents no view can read.
+_ARCHIVES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "zip"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+#: Credential headers: scanned like any header unless the destination is trusted with them.
+CREDENTIAL_HEADERS: frozenset[str] = frozenset({"authorization", "proxy-authorization", "cookie"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +85,20 @@ class Segment:
 class View:
     """A scanned text and the pieces it maps back to."""
 
-    kind: Literal["fields", "joined", "decoded"]
+    kind: Literal["fields", "joined", "decoded", "raw", "meta"]
     text: str
     segments: tuple[Segment, ...]
+    origin: str = ""  # what a raw or meta view was read from ("body as utf-16-le", "url and headers")
+
+    @property
+    def rewritable(self) -> bool:
+        """Whether a finding in this view can be redacted in place (it maps back to pieces)."""
+        return bool(self.segments)
+
+    @property
+    def shallow(self) -> bool:
+        """Whether only the deterministic detectors read this view (the model reads the others)."""
+        return self.kind not in ("fields",) and not (self.kind == "raw" and self.origin.endswith("(text)"))
 
     def locate(self, start: int, end: int) -> list[tuple[int, int, int] | tuple[int, None, None]]:
         """Map a view span to ``(piece, piece_start, piece_end)`` or ``(piece, None, None)`` (whole piece)."""
@@ -199,14 +231,21 @@ def _joined_view(pieces: list[Piece], short: list[int]) -> View | None:
 
 
 def extract(
-    request: HttpRequest, *, max_body: int, skip_headers: frozenset[str] = DEFAULT_SKIP_HEADERS
+    request: HttpRequest,
+    *,
+    max_body: int,
+    skip_headers: frozenset[str] = DEFAULT_SKIP_HEADERS,
+    trust_credentials: bool = False,
 ) -> Extraction:
     """Split ``request`` into pieces and views.
 
     Args:
         request: the request as sent.
         max_body: largest *decoded* body inspected; the caller blocks larger ones.
-        skip_headers: lower-case header names not scanned.
+        skip_headers: lower-case header names not scanned as pieces (their values are still read by
+            the ``meta`` view's detectors).
+        trust_credentials: the destination is trusted with credential headers (`CREDENTIAL_HEADERS`,
+            e.g. the company's own SSO cookie to its own hosts): their values are not read at all.
 
     Raises:
         serving.inspect.http.UnsupportedEncoding: unknown or corrupt Content-Encoding.
@@ -224,12 +263,11 @@ def extract(
             ext._header_slots.append(slot)
             pieces.append(Piece(Location("header", len(ext._header_slots) - 1), value))
     n_before_body = len(pieces)
+    plain = b""
     if request.body:
         ext._codings = content_codings(request)
         plain = decode_body(request.body, ext._codings, max_body)
         ext._body = parse_body(plain, request.header("content-type"))
-        if not ext._body.pieces and plain:
-            ext.unscanned.append("binary body")
         pieces.extend(ext._body.pieces)
 
     nonempty = [i for i, p in enumerate(pieces) if p.text]
@@ -244,4 +282,75 @@ def extract(
     if joined is not None:
         ext.views.append(joined)
     ext.views.extend(_decoded_views(pieces))
+    meta = _meta_view(request, skip_headers, trust_credentials)
+    if meta is not None:
+        ext.views.append(meta)
+    if plain:
+        archive = next((name for magic, name in _ARCHIVES if plain.startswith(magic)), None)
+        if archive is not None:
+            ext.unscanned.append(f"{archive} archive")
+        else:
+            parsed = {p.text for p in pieces[n_before_body:]}
+            ext.views.extend(_raw_views(plain, parsed, text_body=bool(ext._body and ext._body.pieces)))
     return ext
+
+
+def _meta_view(request: HttpRequest, skip_headers: frozenset[str], trust_credentials: bool) -> View | None:
+    """URL host, port and userinfo, all header names, and the header values no piece holds."""
+    parts = urlsplit(request.url)
+    lines = [unquote(parts.netloc)] if parts.netloc else []
+    for name, value in request.headers:
+        lower = name.lower()
+        if lower in CREDENTIAL_HEADERS and trust_credentials:
+            lines.append(name)
+        elif lower in skip_headers:
+            lines.append(f"{name}: {_unquoted_cookie(value) if lower == 'cookie' else value}")
+        else:
+            lines.append(name)  # the value is a piece of its own
+    text = "\n".join(lines)
+    return View("meta", text, (), "url and headers") if text else None
+
+
+def _unquoted_cookie(value: str) -> str:
+    return "; ".join(unquote(c) for c in value.split(";"))
+
+
+def _raw_views(plain: bytes, parsed: set[str], *, text_body: bool) -> list[View]:
+    """The body's bytes decoded every plausible way, minus decodings that equal a parsed piece.
+
+    UTF-8 always (NUL bytes read as spaces); UTF-16 when a BOM or many NUL bytes suggest it, in the
+    byte order the BOM or the NUL positions give; Latin-1 when the bytes are not UTF-8. A decoding
+    of a body the parser could not read that is mostly printable text (UTF-16 text, text after a
+    NUL byte) is read by the model too (origin ending in ``(text)``); other raw views go through
+    the detectors only.
+    """
+    out: list[tuple[str, str]] = []
+    utf8 = plain.decode("utf-8", errors="replace").replace("\x00", " ")
+    out.append(("utf-8", utf8))
+    nuls = plain.count(b"\x00")
+    if plain[:2] in (b"\xff\xfe", b"\xfe\xff") or nuls * 8 >= len(plain):
+        # the byte order: a BOM, else where the zero high bytes of ASCII characters stand
+        if plain[:2] == b"\xff\xfe" or (
+            plain[:2] != b"\xfe\xff" and plain[1::2].count(0) >= plain[::2].count(0)
+        ):
+            enc = "utf-16-le"
+        else:
+            enc = "utf-16-be"
+        even = plain[: len(plain) - len(plain) % 2]
+        out.append((enc, even.decode(enc, errors="replace").lstrip("\ufeff").replace("\x00", " ")))
+    if "\ufffd" in utf8:
+        out.append(("latin-1", plain.decode("latin-1").replace("\x00", " ")))
+    views: list[View] = []
+    seen = set(parsed)
+    for enc, text in out:
+        if not text.strip() or text in seen:
+            continue
+        seen.add(text)
+        texty = not text_body and _printable_share(text) >= 0.9
+        views.append(View("raw", text, (), f"body as {enc}" + (" (text)" if texty else "")))
+    return views
+
+
+def _printable_share(text: str) -> float:
+    sample = text[:4096]
+    return sum(c.isprintable() or c in "\r\n\t" for c in sample) / max(1, len(sample))

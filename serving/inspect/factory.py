@@ -6,18 +6,20 @@ the explicit setting, else the policy's ``fail_mode`` (in-process), else ``close
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from guard import keys
 from guard.errors import ConfigError
 from serving.inspect.destinations import DEFAULT_STRICT, DestinationRules
 from serving.inspect.incidents import IncidentLog
 from serving.inspect.inspector import InspectConfig, Inspector
 from serving.inspect.scanner import LocalScanner, RemoteScanner, Scanner
 
-__all__ = ["InspectorSettings", "build_inspector"]
+__all__ = ["InspectorSettings", "build_inspector", "incident_hash_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +41,14 @@ class InspectorSettings:
         incident_backups: rotated incident files kept.
         allow: approved destination host patterns (not inspected).
         strict: paste/AI-chat host patterns (redact becomes block).
+        credentials: host patterns trusted with credential headers (the company's SSO hosts):
+            ``Authorization``/``Cookie`` to them are not read.
         coach: offer confirm-with-justification on block pages.
         help_text: how to get help, on block pages.
-        hash_key: HMAC key for incident hashes.
+        hash_key: HMAC key for incident hashes (at least 16 bytes). None: the key kept in
+            ``hash_key_file``, generated there (0600) on first start.
+        hash_key_file: where the generated key lives. None: ``incident-hash.key`` beside the
+            incident log; without an incident log, a random key per process.
     """
 
     model: str | None = None
@@ -58,9 +65,25 @@ class InspectorSettings:
     incident_backups: int = 5
     allow: Sequence[str] = ()
     strict: Sequence[str] = field(default_factory=lambda: DEFAULT_STRICT)
+    credentials: Sequence[str] = ()
     coach: bool = False
     help_text: str = "If you think this is a mistake, contact the security team and quote the incident id."
-    hash_key: str = "guard-incidents"
+    hash_key: str | None = None
+    hash_key_file: str | None = None
+
+
+def incident_hash_key(settings: InspectorSettings) -> bytes:
+    """The incident hash key the settings ask for (see `InspectorSettings`).
+
+    Raises:
+        ConfigError: a short key, or a key file that cannot be read or created.
+    """
+    if settings.hash_key:
+        return keys.checked(settings.hash_key.encode(), "hash_key")
+    path = settings.hash_key_file or (
+        str(Path(settings.incidents).with_name("incident-hash.key")) if settings.incidents else None
+    )
+    return keys.load_or_create(Path(path)) if path else secrets.token_bytes(32)
 
 
 def _policy_fail_mode(guard: object) -> Literal["closed", "open"]:
@@ -102,10 +125,14 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
     config = InspectConfig(
         max_body=settings.max_body,
         fail_mode=fail_mode,
-        destinations=DestinationRules(allow=tuple(settings.allow), strict=tuple(settings.strict)),
+        destinations=DestinationRules(
+            allow=tuple(settings.allow),
+            strict=tuple(settings.strict),
+            credentials=tuple(settings.credentials),
+        ),
         coach=settings.coach,
         help_text=settings.help_text,
-        hash_key=settings.hash_key.encode(),
+        hash_key=incident_hash_key(settings),
     )
     log = None
     if settings.incidents:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from guard.findings import Finding
 from guard.redact import mask_preview, value_hash
 from serving.inspect.blockpage import COACH_HOST, BlockPages, BlockResponse
 from serving.inspect.destinations import DestinationRules
-from serving.inspect.extract import DEFAULT_SKIP_HEADERS, Extraction, View, extract
+from serving.inspect.extract import CREDENTIAL_HEADERS, DEFAULT_SKIP_HEADERS, Extraction, View, extract
 from serving.inspect.http import DecodedTooLarge, HttpRequest, UnsupportedEncoding
 from serving.inspect.incidents import FindingRecord, Incident, IncidentLog, new_incident_id
 from serving.inspect.scanner import Scanner
@@ -46,7 +47,8 @@ class InspectConfig:
         coach: block pages offer "confirm with a justification".
         coach_minutes: how long a confirmation lets the same request through.
         help_text: shown on block pages.
-        hash_key: HMAC key for incident value hashes.
+        hash_key: HMAC key for incident value hashes (default: random per process; see
+            `serving.inspect.factory.incident_hash_key` for the per-installation key).
     """
 
     max_body: int = 1_048_576
@@ -56,13 +58,15 @@ class InspectConfig:
     coach: bool = False
     coach_minutes: int = 10
     help_text: str = "If you think this is a mistake, contact the security team and quote the incident id."
-    hash_key: bytes = b"guard-incidents"
+    hash_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     def __post_init__(self) -> None:
         if self.max_body <= 0:
             raise ValueError("max_body must be positive")
         if self.fail_mode not in ("closed", "open"):
             raise ValueError("fail_mode must be 'closed' or 'open'")
+        if len(self.hash_key) < 16:
+            raise ValueError("hash_key must be at least 16 bytes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +124,14 @@ class Inspector:
             return Outcome("pass", request, "allowlisted")
         if len(request.body) > self.config.max_body:
             return self.fail(request, "oversize")
+        trusted = self.config.destinations.trusts_credentials(request.host)
         try:
-            ext = extract(request, max_body=self.config.max_body, skip_headers=self.config.skip_headers)
+            ext = extract(
+                request,
+                max_body=self.config.max_body,
+                skip_headers=self.config.skip_headers,
+                trust_credentials=trusted,
+            )
         except DecodedTooLarge:
             return self.fail(request, "oversize")
         except (UnsupportedEncoding, ValueError):
@@ -130,7 +140,7 @@ class Inspector:
             results = self.scanner.scan_many(
                 [v.text for v in ext.views],
                 request.host or None,
-                shallow=[v.kind != "fields" for v in ext.views],
+                shallow=[v.shallow for v in ext.views],
             )
         except GuardError as exc:
             log.warning("scan failed (%s); fail mode %s", type(exc).__name__, self.config.fail_mode)
@@ -139,8 +149,14 @@ class Inspector:
             _Hit(view, f, a)
             for view, res in zip(ext.views, results, strict=True)
             for f, a in zip(res.findings, res.actions, strict=True)
+            if not (view.kind == "meta" and _by_design(view.text, f, request.host))
         ]
-        return self._decide(request, ext, _drop_overreach(hits), rewrite)
+        outcome = self._decide(request, ext, _drop_repeats(_drop_overreach(hits)), rewrite)
+        if ext.unscanned and outcome.action != "block":
+            log.warning("unscanned part (%s); fail mode %s", ", ".join(ext.unscanned), self.config.fail_mode)
+            if self.config.fail_mode == "closed":
+                return self.fail(request, "unscanned")
+        return outcome
 
     def inspect_text(self, request: HttpRequest, text: str) -> Outcome:
         """Decide about one message sent on ``request``'s connection (WebSocket): pass or block.
@@ -157,8 +173,10 @@ class Inspector:
 
     def _decide(self, request: HttpRequest, ext: Extraction, hits: list[_Hit], rewrite: bool) -> Outcome:
         strict = not rewrite or self.config.destinations.classify(request.host) == "strict"
-        blocking = [h for h in hits if h.action == "block" or (strict and h.action == "redact")]
-        redacting = [h for h in hits if h.action == "redact" and not strict]
+        # what must be redacted where it cannot be rewritten (raw bytes, URL host, header names) blocks
+        fixed = [h for h in hits if h.action == "redact" and (strict or not h.view.rewritable)]
+        blocking = [h for h in hits if h.action == "block"] + fixed
+        redacting = [h for h in hits if h.action == "redact" and h not in fixed]
         for h in hits:
             if h.action == "alert":
                 log.info("alert: %s in %s view", h.finding.label, h.view.kind)
@@ -231,7 +249,7 @@ class Inspector:
         where = hit.view.locate(hit.finding.start, hit.finding.end)
         return FindingRecord(
             label=hit.finding.label,
-            location=",".join(sorted({f"piece[{p}]" for p, _, _ in where})) or "message",
+            location=",".join(sorted({f"piece[{p}]" for p, _, _ in where})) or hit.view.origin or "message",
             view=hit.view.kind,
             detector=hit.finding.detector,
             score=round(hit.finding.score, 3),
@@ -306,6 +324,38 @@ def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
     for lo, hi, label in reversed(merged):
         text = f"{text[:lo]}[{label}]{text[hi:]}"
     return text
+
+
+def _by_design(text: str, finding: Finding, host: str) -> bool:
+    """Whether a ``meta`` view finding is what that part of a request carries by design.
+
+    The destination's own name is no leak of an internal host; random-looking values in headers
+    (session cookies, ETags, request ids) are no secret by shape alone, so only provider formats
+    count there; a provider's key or a bearer JWT in a credential header, sent to that provider's
+    own API, is its intended use.
+    """
+    first_line_end = text.find("\n")
+    in_netloc = finding.end <= (first_line_end if first_line_end >= 0 else len(text))
+    if in_netloc and finding.label == "INTERNAL_HOST":
+        return True
+    if finding.detector == "entropy":
+        return True
+    line_start = text.rfind("\n", 0, finding.start) + 1
+    header = text[line_start : text.find(":", line_start)].strip().lower()
+    if header in CREDENTIAL_HEADERS:
+        provider = str(finding.metadata.get("provider") or "")
+        return provider == "jwt" or (bool(provider) and DestinationRules.issued_by(provider, host))
+    return False
+
+
+def _drop_repeats(hits: list[_Hit]) -> list[_Hit]:
+    """Drop ``raw`` and ``meta`` findings of a value already found in a rewritable view.
+
+    The raw bytes repeat what the parser read; the same value found both ways is redacted where it
+    stands, not blocked because the raw copy cannot be rewritten.
+    """
+    seen = {h.view.text[h.finding.start : h.finding.end] for h in hits if h.view.rewritable}
+    return [h for h in hits if h.view.rewritable or h.view.text[h.finding.start : h.finding.end] not in seen]
 
 
 def _drop_overreach(hits: list[_Hit]) -> list[_Hit]:

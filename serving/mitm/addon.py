@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,7 +46,10 @@ _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_coach", bool, False, "coach mode: users may confirm with a justification"),
     ("guard_help", str, _HELP,
      "help text on block pages"),
-    ("guard_hash_key", str, "guard-incidents", "HMAC key for value hashes in incidents"),
+    ("guard_credentials", Sequence[str], [], "hosts trusted with Authorization/Cookie headers (company SSO)"),
+    ("guard_hash_key", str, "",
+     "HMAC key for incident hashes, 16+ bytes (default: $GUARD_INCIDENT_HASH_KEY, else generated per "
+     "installation beside the incident log)"),
 ]  # fmt: skip
 
 
@@ -95,7 +99,8 @@ class GuardAddon:
             fail_mode=opts.guard_fail_mode or None, max_body=opts.guard_max_body,
             incidents=opts.guard_incidents,
             allow=tuple(opts.guard_allow), strict=tuple(opts.guard_strict), coach=opts.guard_coach,
-            help_text=opts.guard_help, hash_key=opts.guard_hash_key,
+            credentials=tuple(opts.guard_credentials), help_text=opts.guard_help,
+            hash_key=opts.guard_hash_key or os.environ.get("GUARD_INCIDENT_HASH_KEY") or None,
         )  # fmt: skip
         try:
             self.inspector = build_inspector(settings)

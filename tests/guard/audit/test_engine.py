@@ -20,7 +20,7 @@ from guard.audit.reader import ReadOptions
 from guard.audit.scanner import ScanConfig
 from guard.redact import value_hash
 
-KEY = b"audit-test-key"
+KEY = b"audit-test-key-0123"  # 16+ bytes, as `guard.keys` requires
 READ = ReadOptions(max_line_bytes=65536)
 ROOT = Path(__file__).resolve().parents[3]
 

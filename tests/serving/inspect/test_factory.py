@@ -48,3 +48,19 @@ def test_bad_settings_are_config_errors(settings: InspectorSettings) -> None:
 def test_missing_model_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError):
         build_inspector(InspectorSettings(model=str(tmp_path / "nothing")))
+
+
+def test_the_incident_hash_key_is_generated_per_installation(tmp_path: Path) -> None:
+    incidents = tmp_path / "log" / "incidents.jsonl"
+    first = build_inspector(InspectorSettings(server="http://127.0.0.1:9", incidents=str(incidents)))
+    key_file = incidents.with_name("incident-hash.key")
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    again = build_inspector(InspectorSettings(server="http://127.0.0.1:9", incidents=str(incidents)))
+    assert first.config.hash_key == again.config.hash_key == bytes.fromhex(key_file.read_text())
+    other = build_inspector(
+        InspectorSettings(server="http://127.0.0.1:9", incidents=str(tmp_path / "b.jsonl"))
+    )
+    assert other.config.hash_key != first.config.hash_key
+    # the old public default is refused, not used
+    with pytest.raises(ConfigError, match="at least 16"):
+        build_inspector(InspectorSettings(server="http://127.0.0.1:9", hash_key="guard-incidents"))

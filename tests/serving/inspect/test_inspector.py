@@ -80,6 +80,75 @@ def test_leaks_are_blocked(inspector: Inspector, request_: HttpRequest) -> None:
     assert out.incident is not None and out.incident.findings
 
 
+GITHUB_TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"  # gitleaks:allow (fake, real format)
+
+
+def _post(body: bytes, url: str = "http://x.example.com/f", **headers: str) -> HttpRequest:
+    return HttpRequest("POST", url, tuple(headers.items()), body, client="10.0.0.7")
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        _post(b"\x00deploy with access key " + AWS_KEY.encode(), **{"Content-Type": "text/plain"}),
+        _post(f"deploy with access key {AWS_KEY}".encode("utf-16-le"), **{"Content-Type": "text/plain"}),
+        _post(f"key {AWS_KEY}".encode("utf-16"), **{"Content-Type": "application/octet-stream"}),
+        _post(f'{{"note": "{AWS_KEY}", "note": "hi"}}'.encode(), **{"Content-Type": "application/json"}),
+        _post(f"{AWS_KEY}\r\n--b\r\nContent-Disposition: form-data; name=x\r\n\r\nv\r\n--b--\r\n".encode(),
+              **{"Content-Type": "multipart/form-data; boundary=b"}),
+        _post(f"key {AWS_KEY}".encode(), **{"Content-Type": "multipart/form-data; boundary=never"}),
+        _post(f"key {AWS_KEY}".encode(), **{"Content-Type": "text/plain; charset=cp037"}),
+        HttpRequest("GET", f"http://{AWS_KEY}.exfil.example/"),
+        HttpRequest("GET", f"http://{AWS_KEY}:x@files.example/"),
+        HttpRequest("GET", "http://x.example.com/", (("User-Agent", f"curl/8 {AWS_KEY}"),)),
+        HttpRequest("GET", "http://x.example.com/", (("Cookie", f"k={AWS_KEY}"),)),
+        HttpRequest("GET", "http://x.example.com/", (("Authorization", f"token {GITHUB_TOKEN}"),)),
+        HttpRequest("GET", "http://x.example.com/", ((f"X-{AWS_KEY}", "1"),)),
+    ],
+    ids=["nul-byte", "utf-16-le", "utf-16-bom", "duplicate-json-key", "multipart-preamble",
+         "missing-boundary", "wrong-charset", "dns-host", "userinfo", "user-agent", "cookie",
+         "authorization-elsewhere", "header-name"],
+)  # fmt: skip
+def test_parts_a_parser_misses_are_scanned(inspector: Inspector, request_: HttpRequest) -> None:
+    out = inspector.inspect(request_)
+    assert out.action == "block", out.reason
+    assert out.incident is not None and out.incident.findings
+
+
+def test_credentials_by_design_pass(scanner: LocalScanner) -> None:
+    insp = Inspector(scanner, InspectConfig(destinations=DestinationRules(credentials=("corp.example",))))
+    session = "Jx8K2mQ9vT4wLp7ZrN3bYc6dFh1sGk5a"  # a random session id, no provider format
+    browser = (("Cookie", f"_sess={session}; logged_in=yes"), ("If-None-Match", '"5f3c2a1b9d8e7f6a5b4c3d2e"'))
+    assert insp.inspect(HttpRequest("GET", "https://news.example.org/", browser)).action == "pass"
+    # a provider's key sent to its own API is its intended use
+    gh = (("Authorization", f"token {GITHUB_TOKEN}"),)
+    assert insp.inspect(HttpRequest("GET", "https://api.github.com/user", gh)).action == "pass"
+    # the company's SSO cookie to its own hosts is not read at all
+    sso = (("Cookie", f"aws={AWS_KEY}"),)
+    assert insp.inspect(HttpRequest("GET", "https://sso.corp.example/", sso)).action == "pass"
+    assert insp.inspect(HttpRequest("GET", "https://x.example.org/", sso)).action == "block"
+    # an internal destination's own name is no leak of itself
+    assert insp.inspect(HttpRequest("GET", "http://10.1.2.3:8080/status")).action == "pass"
+
+
+@pytest.mark.parametrize(("mode", "action"), [("closed", "block"), ("open", "pass")])
+def test_an_archive_follows_the_fail_mode(scanner: LocalScanner, mode: str, action: str) -> None:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("notes.txt", f"key {AWS_KEY}")
+    insp = Inspector(scanner, InspectConfig(fail_mode=mode))  # type: ignore[arg-type]
+    out = insp.inspect(_post(buf.getvalue(), **{"Content-Type": "application/zip"}))
+    assert (out.action, out.reason) == (action, "unscanned" if action == "block" else "clean")
+
+
+def test_a_value_in_both_parsed_and_raw_views_is_still_redacted(inspector: Inspector) -> None:
+    out = inspector.inspect(_json({"to": EMAIL, "body": "hi"}))
+    assert out.action == "redact" and json.loads(out.request.body) == {"to": "[EMAIL]", "body": "hi"}
+
+
 def test_redaction_writes_back_into_the_same_field(inspector: Inspector) -> None:
     req = _json({"to": [EMAIL], "body": "hello", "n": 2}, url=f"http://mail.example.com/send?cc={EMAIL}&x=1")
     req = req.with_body(gzip.compress(req.body)).with_headers([*req.headers, ("Content-Encoding", "gzip")])
