@@ -13,9 +13,12 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +140,7 @@ def _worker_config(opts: AuditOptions) -> ScanConfig:
 
 def _init_worker(config: ScanConfig) -> None:
     global _SCANNER, _LOAD_ERROR
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's: it checkpoints
     try:
         _SCANNER = RecordScanner.load(config)
     except GuardError as exc:  # reported by the first task instead of respawning workers forever
@@ -150,6 +154,20 @@ def _scan_task(texts: list[str]) -> tuple[list[list[Hit]], dict[str, int], int]:
 
 
 # --- main side ---------------------------------------------------------------------------------------
+def _restart(pool: ProcessPoolExecutor, opts: AuditOptions) -> ProcessPoolExecutor:
+    pool.shutdown(wait=False, cancel_futures=True)
+    return _pool(opts)
+
+
+def _pool(opts: AuditOptions) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        opts.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(_worker_config(opts),),
+    )
+
+
 def _items(
     sources: list[Source], opts: AuditOptions, positions: dict[str, dict[str, Any]]
 ) -> Iterator[Unit | Problem | _SourceEnd]:
@@ -232,7 +250,8 @@ def run_audit(
             }
         )
 
-    def consume(batch: list[Unit | Problem | _SourceEnd], hits: list[list[Hit]]) -> None:
+    def consume(batch: list[Unit | Problem | _SourceEnd], hits: list[list[Hit]] | None) -> None:
+        """Write a scanned batch (``hits`` None: not scanned, its problems say why)."""
         boundary[0] = False
         k = 0
         units = chars = 0
@@ -247,11 +266,12 @@ def run_audit(
                 for problem in item.problems:
                     problems.write([problem.to_dict()])
                     summary.add_problem(problem)
-                rows = finding_rows(item, hits[k : k + len(item.texts)], opts.hash_key)
-                k += len(item.texts)
-                findings.write(rows)
-                summary.add_rows(rows)
-                summary.add_unit(item)
+                if hits is not None:
+                    rows = finding_rows(item, hits[k : k + len(item.texts)], opts.hash_key)
+                    k += len(item.texts)
+                    findings.write(rows)
+                    summary.add_rows(rows)
+                    summary.add_unit(item)
                 units += 1
                 chars += sum(len(t) for _, t in item.texts)
                 positions[item.source] = {
@@ -263,31 +283,77 @@ def run_audit(
         if progress is not None:
             progress(units, chars)
 
+    def lost(batch: list[Unit | Problem | _SourceEnd]) -> None:
+        """A record whose worker died twice: a problem with file and line, and the audit goes on."""
+        detail = "the scanning process died twice on this record (killed, or out of memory); not scanned"
+        consume(
+            [
+                dataclasses.replace(
+                    u, problems=(*u.problems, Problem(u.source, u.line, "worker_died", detail))
+                )
+                if isinstance(u, Unit)
+                else u
+                for u in batch
+            ],
+            None,
+        )
+
     worker_stats: dict[int, dict[str, int]] = {}
     interrupted = False
     boundary = [True]  # False while a batch is half written: a checkpoint then would duplicate rows
     last_save = time.monotonic()
-    pool = None
+    pool: ProcessPoolExecutor | None = None
     try:
         if opts.workers > 0:
-            ctx = multiprocessing.get_context("spawn")
-            pool = ctx.Pool(opts.workers, initializer=_init_worker, initargs=(_worker_config(opts),))
-            inflight: deque[tuple[list[Unit | Problem | _SourceEnd], Any]] = deque()
+            pool = _pool(opts)
+            inflight: deque[tuple[list[Unit | Problem | _SourceEnd], list[str], Future[Any]]] = deque()
+
+            def isolate(batch: list[Unit | Problem | _SourceEnd]) -> None:
+                nonlocal pool
+                assert pool is not None
+                texts = [t for u in batch if isinstance(u, Unit) for _, t in u.texts]
+                try:
+                    hits, stats, pid = pool.submit(_scan_task, texts).result()
+                except BrokenProcessPool:
+                    pool = _restart(pool, opts)
+                    units = [i for i, u in enumerate(batch) if isinstance(u, Unit)]
+                    if len(units) <= 1:
+                        lost(batch)
+                        return
+                    cut = units[len(units) // 2]
+                    isolate(batch[:cut])
+                    isolate(batch[cut:])
+                    return
+                worker_stats[pid] = stats
+                consume(batch, hits)
+
+            def settle(batch: list[Unit | Problem | _SourceEnd], texts: list[str], fut: Future[Any]) -> None:
+                nonlocal pool
+                assert pool is not None
+                try:
+                    hits, stats, pid = fut.result()
+                except BrokenProcessPool:
+                    # a worker died (SIGKILL, the OOM killer): every batch in flight is lost with the
+                    # pool. Each is run once more on its own; one that kills a worker again is halved
+                    # until the records that kill it are found and reported, and the rest is scanned.
+                    retry = [batch, *(b for b, _, _ in inflight)]
+                    inflight.clear()
+                    pool = _restart(pool, opts)
+                    for b in retry:
+                        isolate(b)
+                    return
+                worker_stats[pid] = stats
+                consume(batch, hits)
+
             for batch, texts in _batches(_items(sources, opts, positions), opts.batch_texts):
-                inflight.append((batch, pool.apply_async(_scan_task, (texts,))))
+                inflight.append((batch, texts, pool.submit(_scan_task, texts)))
                 while len(inflight) > 2 * opts.workers:
-                    done_batch, result = inflight.popleft()
-                    hits, stats, pid = result.get()
-                    worker_stats[pid] = stats
-                    consume(done_batch, hits)
+                    settle(*inflight.popleft())
                     if time.monotonic() - last_save >= opts.checkpoint_every:
                         save()
                         last_save = time.monotonic()
             while inflight:
-                done_batch, result = inflight.popleft()
-                hits, stats, pid = result.get()
-                worker_stats[pid] = stats
-                consume(done_batch, hits)
+                settle(*inflight.popleft())
         else:
             scanner = RecordScanner.load(opts.scan)
             for batch, texts in _batches(_items(sources, opts, positions), opts.batch_texts):
@@ -300,8 +366,7 @@ def run_audit(
         interrupted = True
     finally:
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            pool.shutdown(wait=True, cancel_futures=True)
     for stats in worker_stats.values():
         summary.scanner.update(stats)
     if interrupted:

@@ -106,6 +106,45 @@ def test_worker_processes_give_the_same_findings(
     ).read_bytes()
 
 
+@pytest.mark.parametrize("once", [True, False], ids=["killed-once", "killed-every-time"])
+def test_a_dead_worker_is_retried_then_reported_never_a_hang(
+    planted_corpus: tuple[Path, list[dict[str, object]]],
+    audit_model_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    once: bool,
+) -> None:
+    import shutil
+
+    from guard.audit import engine
+    from tests.guard.audit import killer
+
+    shared, planted = planted_corpus
+    corpus = shutil.copytree(shared, tmp_path / "logs")
+    victim = corpus / "zz-victim.log"
+    victim.write_text(f"harmless line\n{killer.MARKER}\nanother harmless line\n")
+    monkeypatch.setattr(engine, "_scan_task", killer.scan_or_die)
+    monkeypatch.setenv("GUARD_TEST_KILL_ONCE", str(tmp_path / "killed") if once else "")
+    opts = AuditOptions(
+        inputs=(str(corpus),),
+        out=tmp_path / "out",
+        scan=ScanConfig(model=str(audit_model_dir)),
+        read=READ,
+        workers=1,
+        batch_texts=16,
+        hash_key=KEY,
+        restart=True,
+    )
+    run = run_audit(opts)  # before the fix: waits forever on the lost task
+    assert not run.interrupted
+    assert _found(opts.out, planted) == []  # the batches in flight beside the victim were rerun
+    died = [p for p in iter_jsonl(opts.out / "problems.jsonl") if p["kind"] == "worker_died"]
+    if once:
+        assert died == []
+    else:  # the batch is halved until only the record that kills is left: reported with file and line
+        assert [(Path(str(p["file"])).name, p["line"]) for p in died] == [("zz-victim.log", 2)]
+
+
 def _cli(corpus: Path, out: Path, model: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
