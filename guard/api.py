@@ -19,6 +19,7 @@ in :meth:`Guard.load`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -35,6 +36,7 @@ from guard.errors import ConfigError, DetectorError, GuardError, InputError
 from guard.findings import Finding
 from guard.fusion import fuse
 from guard.model.shapes import plausible
+from guard.normalize import normalize
 from guard.policy import Action, Policy, Verdict, apply_policy, decide, load_policy
 from guard.redact import OPERATORS, redact
 
@@ -268,6 +270,23 @@ class Guard:
                 out[i] = analysis
         return out
 
+    def _detect(self, text: str, analysis: TokenAnalysis | None) -> list[Finding]:
+        found: list[Finding] = []
+        for det in self.detectors:
+            try:
+                if isinstance(det, DomainDetector):
+                    found.extend(det.detect(text, scorer=analysis))
+                else:
+                    found.extend(det.detect(text))
+            except GuardError:
+                raise
+            except Exception as exc:  # a detector bug must not leak text through its message
+                log.error("detector %s failed: %s", getattr(det, "name", "?"), type(exc).__name__)
+                raise DetectorError(
+                    f"detector {getattr(det, 'name', '?')!r} failed: {type(exc).__name__}"
+                ) from None
+        return found
+
     def _finish(self, text: str, analysis: TokenAnalysis | None, destination: str | None) -> ScanResult:
         if not text:
             return ScanResult("pass")
@@ -285,19 +304,16 @@ class Guard:
                     found.append(f)
                 else:
                     near.add(f.label)
-        for det in self.detectors:
-            try:
-                if isinstance(det, DomainDetector):
-                    found.extend(det.detect(text, scorer=analysis))
-                else:
-                    found.extend(det.detect(text))
-            except GuardError:
-                raise
-            except Exception as exc:  # a detector bug must not leak text through its message
-                log.error("detector %s failed: %s", getattr(det, "name", "?"), type(exc).__name__)
-                raise DetectorError(
-                    f"detector {getattr(det, 'name', '?')!r} failed: {type(exc).__name__}"
-                ) from None
+        found.extend(self._detect(text, analysis))
+        norm = normalize(text)
+        if norm.changed:
+            # the disguised values (zero-width characters, fullwidth digits, escapes, hex or base64
+            # runs) that only the normalized text shows, placed on the original span
+            for f in self._detect(norm.text, None):
+                start, end = norm.span(f.start, f.end)
+                if (start, end) != (f.start, f.end) or norm.text[f.start : f.end] != text[start:end]:
+                    meta = {**f.metadata, "normalized": True}
+                    found.append(dataclasses.replace(f, start=start, end=end, metadata=meta))
         for det in self.detectors:
             if isinstance(det, DomainDetector):
                 found = det.without_own_company(text, found)
