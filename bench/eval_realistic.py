@@ -1,10 +1,10 @@
 """Evaluate guard on the realistic dev set (200 hand-written outbound texts, 6 languages).
 
-Data: ``/work/shared/data/realistic-dev/cases.jsonl`` (evaluation only: never tune or train on it,
+Data: ``../shared/data/realistic-dev/cases.jsonl`` (evaluation only: never tune or train on it,
 never copy it). Two configurations of the full Guard pipeline (model + deterministic detectors,
 default policy) are measured on the same texts:
 
-* ``full+kestrel``: with the Kestrel domain pack ``/work/shared/domains/kestrel.yaml`` (headline);
+* ``full+kestrel``: with the Kestrel domain pack ``tests/data/domains/kestrel.yaml`` (headline);
 * ``full``: without a domain pack.
 
 Figures:
@@ -66,8 +66,9 @@ __all__ = [
     "main",
 ]
 
-CASES = Path("/work/shared/data/realistic-dev/cases.jsonl")
-DOMAIN_PACK = Path("/work/shared/domains/kestrel.yaml")
+#: The team's shared data folder sits beside the repository (``../shared``).
+CASES = Path(__file__).resolve().parents[2] / "shared" / "data" / "realistic-dev" / "cases.jsonl"
+DOMAIN_PACK = Path(__file__).resolve().parents[1] / "tests" / "data" / "domains" / "kestrel.yaml"
 
 _GREETING = re.compile(
     r"(?i)^[>\s]*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|moin|servus|liebe[rs]?|"

@@ -1,6 +1,6 @@
 """Domain packs: a company's internal hosts, IP ranges, codenames, customers and secret formats.
 
-The pack format is the one of ``/work/shared/domains/kestrel.yaml``. :func:`load_domain_pack` parses
+The pack format is the one of ``tests/data/domains/kestrel.yaml``. :func:`load_domain_pack` parses
 and validates it loudly (unknown keys, bad regexes, bad IP ranges and bad host names raise
 :class:`~guard.errors.ConfigError` naming the file and the key). :class:`DomainDetector` turns a pack
 into findings:
@@ -29,6 +29,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from guard.detect.context import SpanScorer
 from guard.detect.dictionary import DictionaryMatcher, spelling_alternation
+from guard.detect.linear import compile_linear
 from guard.errors import ConfigError
 from guard.findings import Finding
 
@@ -46,10 +47,7 @@ _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 def _check_regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"invalid regex: {exc}") from None
+    compile_linear(value)  # raises ValueError: invalid, or not matchable in linear time
     return value
 
 
@@ -232,7 +230,7 @@ class DomainDetector:
         self._domains = tuple(internal)
         self._networks = tuple(n for p in self.packs for n in p.internal_hosts.networks())
         self._secrets = tuple(
-            (fmt.name, re.compile(fmt.regex)) for p in self.packs for fmt in p.secret_formats
+            (fmt.name, compile_linear(fmt.regex)) for p in self.packs for fmt in p.secret_formats
         )
         self._dictionary = DictionaryMatcher(
             codenames=[c for p in self.packs for c in p.codenames],

@@ -32,15 +32,23 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
+from guard.detect.linear import compile_linear
 from guard.errors import ConfigError
 from guard.findings import LABELS
 
@@ -78,10 +86,7 @@ def _check_labels(value: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _check_regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"invalid regex: {exc}") from None
+    compile_linear(value)  # raises ValueError: invalid, or not matchable in linear time
     return value
 
 
@@ -137,6 +142,11 @@ class Policy(BaseModel):
     redaction: Redaction = Redaction()
     allowlist: Allowlist = Allowlist()
     destinations: tuple[DestinationRule, ...] = ()
+    _allow_regexes: tuple[Any, ...] = PrivateAttr(default=())
+
+    def model_post_init(self, context: Any, /) -> None:
+        # RE2: an allowlist regex is run on every finding; it must not backtrack (guard.detect.linear)
+        self._allow_regexes = tuple(compile_linear(rx) for rx in self.allowlist.regexes)
 
     @field_validator("labels", mode="after")
     @classmethod
@@ -180,7 +190,7 @@ class Policy(BaseModel):
             and hashlib.sha256(value.encode()).hexdigest() in self.allowlist.value_hashes
         ):
             return True
-        return any(re.fullmatch(rx, value) for rx in self.allowlist.regexes)
+        return any(rx.fullmatch(value) for rx in self._allow_regexes)
 
 
 def _host(destination: str) -> str:

@@ -22,13 +22,12 @@ from guard.findings import LABELS
 
 AWS = "AKIAQYLPMN5HHHFPZAM2"  # gitleaks:allow
 GHP = "ghp_8xK2mQ9vR4tY7uW1zA3bC5dE6fG0hJ2kL4nP"  # gitleaks:allow
-KESTREL = Path("/work/shared/domains/kestrel.yaml")
+KESTREL = Path(__file__).resolve().parents[1] / "data" / "domains" / "kestrel.yaml"
 
 
 @pytest.fixture(scope="module")
 def guard(guard_model_dir: Path) -> Guard:
-    domains = [KESTREL] if KESTREL.exists() else []
-    return Guard.load(model=guard_model_dir, domains=domains, provider="cpu")
+    return Guard.load(model=guard_model_dir, domains=[KESTREL], provider="cpu")
 
 
 def test_model_loaded_once_with_version(guard: Guard) -> None:
@@ -98,8 +97,6 @@ def test_redact_replaces_blocking_and_redacting_findings(guard: Guard) -> None:
 
 
 def test_codename_in_project_sense(guard: Guard) -> None:
-    if not KESTREL.exists():
-        pytest.skip("shared Kestrel pack not present")
     text = "Projet Okapi : le prototype atteint 410 Wh/kg."
     found = [f for f in guard.scan(text).findings if f.label == "CODENAME"]
     assert found and text[found[0].start : found[0].end] == "Projet Okapi"
@@ -222,8 +219,7 @@ def test_ten_megabytes_through_the_model(guard: Guard) -> None:
 
 
 def test_ambiguous_codename_is_decided_by_the_model_span_score(guard: Guard) -> None:
-    if not KESTREL.exists() or guard.model is None:
-        pytest.skip("needs the Kestrel pack and a model")
+    assert guard.model is not None
     text = "Okapi is doing well."
     model_score = guard.model.analyze(text).span_score(0, 5, "CODENAME")
     found = [f for f in guard.scan(text).findings if f.label == "CODENAME"]

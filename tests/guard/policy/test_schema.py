@@ -63,6 +63,7 @@ def write(tmp_path: Path, body: str) -> Path:
         ("fail_mode: maybe\n", "fail_mode: Input should be 'closed' or 'open'"),
         ("colour: red\n", "colour: Extra inputs are not permitted"),
         ("allowlist: {regexes: ['(']}\n", "allowlist.regexes[0]: invalid regex"),
+        ("allowlist: {regexes: ['(a)\\1']}\n", "rewrite it without backreferences or lookaround"),
         ("allowlist: {value_hashes: [abc]}\n", "allowlist.value_hashes[0]"),
         ("destinations: [{match: [], labels: {}}]\n", "destinations[0].match"),
         (
