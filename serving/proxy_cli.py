@@ -43,6 +43,9 @@ HashKey = Annotated[
         "the incident log in incident-hash.key, mode 0600)",
     ),
 ]
+Deadline = Annotated[
+    float, typer.Option("--deadline", help="seconds one request may take to inspect; over it: the fail mode")
+]
 Credentials = Annotated[
     list[str] | None,
     typer.Option("--trust-credentials", help="host trusted with Authorization/Cookie headers, e.g. "
@@ -56,7 +59,7 @@ def _settings(
     model: str | None, policy: str | None, domains: list[str] | None, server: str | None, timeout: float,
     api_key: str | None, fail_mode: str | None, max_body: int, incidents: str, allow: list[str] | None,
     strict: list[str] | None, coach: bool, help_text: str, hash_key: str | None,
-    credentials: list[str] | None = None,
+    credentials: list[str] | None = None, deadline: float = 10.0,
 ) -> InspectorSettings:  # fmt: skip
     if fail_mode not in (None, "closed", "open"):
         raise typer.BadParameter("must be 'closed' or 'open'", param_hint="--fail-mode")
@@ -65,7 +68,7 @@ def _settings(
         model=model, policy=policy, domains=tuple(domains or ()), server=server, server_timeout=timeout,
         api_key=api_key, fail_mode=mode, max_body=max_body, incidents=incidents or None,
         allow=tuple(allow or ()), strict=(*DEFAULT_STRICT, *(strict or ())), coach=coach, help_text=help_text,
-        hash_key=hash_key, credentials=tuple(credentials or ()),
+        hash_key=hash_key, credentials=tuple(credentials or ()), deadline_s=deadline,
     )  # fmt: skip
 
 
@@ -78,14 +81,14 @@ def icap(
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
     incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
-    credentials: Credentials = None,
+    credentials: Credentials = None, deadline: Deadline = 10.0,
 ) -> None:  # fmt: skip
     """Run the ICAP REQMOD server for Squid (``icap://HOST:PORT/SERVICE``)."""
     from serving.icap.server import IcapServer
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
-                         allow, strict, coach, help_text, hash_key, credentials)  # fmt: skip
+                         allow, strict, coach, help_text, hash_key, credentials, deadline)  # fmt: skip
     settings = replace(settings, no_model=no_model)
     try:
         inspector = build_inspector(settings)
@@ -116,7 +119,7 @@ def proxy(
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
     incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
-    credentials: Credentials = None,
+    credentials: Credentials = None, deadline: Deadline = 10.0,
     mitm_option: Annotated[list[str] | None, typer.Option("--set", help="extra mitmproxy option k=v")] = None,
 ) -> None:  # fmt: skip
     """Run mitmproxy (mitmdump) with the guard addon as an explicit HTTP(S) proxy."""
@@ -126,13 +129,13 @@ def proxy(
         typer.echo("guard proxy needs mitmproxy: pip install 'guard[proxy]'", err=True)
         raise typer.Exit(2) from exc
     s = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
-                  allow, strict, coach, help_text, hash_key, credentials)  # fmt: skip
+                  allow, strict, coach, help_text, hash_key, credentials, deadline)  # fmt: skip
     if s.hash_key:  # through the environment: a command line is readable by every local user
         os.environ["GUARD_INCIDENT_HASH_KEY"] = s.hash_key
     sets = {
         "guard_server_timeout": str(s.server_timeout), "guard_fail_mode": s.fail_mode or "",
         "guard_max_body": str(s.max_body), "guard_coach": str(s.coach).lower(), "guard_help": s.help_text,
-        "guard_no_model": str(no_model).lower(),
+        "guard_no_model": str(no_model).lower(), "guard_deadline": str(s.deadline_s),
     }  # fmt: skip
     for key, value in (("guard_model", s.model), ("guard_policy", s.policy), ("guard_server", s.server),
                        ("guard_api_key", s.api_key), ("guard_incidents", s.incidents)):  # fmt: skip

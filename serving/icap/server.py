@@ -9,8 +9,9 @@ Per connection it serves any number of requests (Squid keeps ICAP connections al
   preview, else ``200`` echoing the request; redact → ``200`` with the rewritten request; block →
   ``200`` with an encapsulated HTTP 403 response (the block page).
 
-Inspection runs in a thread pool, never on the event loop. Anything unexpected while inspecting is
-treated by the fail mode (closed by default: the request is blocked).
+Inspection runs in a thread pool, never on the event loop, within a per-request budget. Anything
+unexpected while inspecting, or a request over budget, is treated by the fail mode (closed by
+default: the request is blocked).
 """
 
 from __future__ import annotations
@@ -160,14 +161,9 @@ class IcapServer:
         )
 
     async def _inspect(self, request: HttpRequest) -> Outcome:
-        if request.method == "CONNECT":
-            return Outcome("pass", request, "tunnel")
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self._pool, self.inspector.inspect, request)
-        except Exception as exc:  # noqa: BLE001 - any inspection failure follows the fail mode
-            log.error("inspection failed: %s", type(exc).__name__)
-            return self.inspector.fail(request, "scanner_error")
+        if request.method == "CONNECT" and not request.body:
+            return Outcome("pass", request, "tunnel")  # a CONNECT with a body is inspected like any request
+        return await self.inspector.inspect_async(request, executor=self._pool)
 
     def _answer(
         self, req: IcapRequest, outcome: Outcome, original: HttpRequest, target: str, http_head: bytes,

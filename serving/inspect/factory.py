@@ -47,6 +47,7 @@ class InspectorSettings:
         help_text: how to get help, on block pages.
         hash_key: HMAC key for incident hashes (at least 16 bytes). None: the key kept in
             ``hash_key_file``, generated there (0600) on first start.
+        deadline_s: budget of one request's inspection, seconds; over it: the fail mode.
         hash_key_file: where the generated key lives. None: ``incident-hash.key`` beside the
             incident log; without an incident log, a random key per process.
     """
@@ -70,6 +71,7 @@ class InspectorSettings:
     help_text: str = "If you think this is a mistake, contact the security team and quote the incident id."
     hash_key: str | None = None
     hash_key_file: str | None = None
+    deadline_s: float = 10.0
 
 
 def incident_hash_key(settings: InspectorSettings) -> bytes:
@@ -105,6 +107,8 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
         raise ConfigError("max_body must be a positive number of bytes")
     if settings.server_timeout <= 0:
         raise ConfigError("server_timeout must be positive")
+    if not settings.deadline_s > 0:
+        raise ConfigError("deadline_s must be a positive number of seconds")
     scanner: Scanner
     fail_mode: Literal["closed", "open"]
     if settings.server:
@@ -133,6 +137,7 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
         coach=settings.coach,
         help_text=settings.help_text,
         hash_key=incident_hash_key(settings),
+        deadline_s=settings.deadline_s,
     )
     log = None
     if settings.incidents:

@@ -9,11 +9,14 @@ are logged. Nothing here logs or stores a guarded value.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import logging
 import secrets
 import threading
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl
@@ -49,6 +52,8 @@ class InspectConfig:
         help_text: shown on block pages.
         hash_key: HMAC key for incident value hashes (default: random per process; see
             `serving.inspect.factory.incident_hash_key` for the per-installation key).
+        deadline_s: budget of one request's inspection in `Inspector.inspect_async`; a request over
+            it follows ``fail_mode`` (reason ``over_budget``), and other requests do not wait for it.
     """
 
     max_body: int = 1_048_576
@@ -59,6 +64,7 @@ class InspectConfig:
     coach_minutes: int = 10
     help_text: str = "If you think this is a mistake, contact the security team and quote the incident id."
     hash_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    deadline_s: float = 10.0
 
     def __post_init__(self) -> None:
         if self.max_body <= 0:
@@ -67,6 +73,8 @@ class InspectConfig:
             raise ValueError("fail_mode must be 'closed' or 'open'")
         if len(self.hash_key) < 16:
             raise ValueError("hash_key must be at least 16 bytes")
+        if not self.deadline_s > 0:
+            raise ValueError("deadline_s must be positive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,16 +166,40 @@ class Inspector:
                 return self.fail(request, "unscanned")
         return outcome
 
-    def inspect_text(self, request: HttpRequest, text: str) -> Outcome:
-        """Decide about one message sent on ``request``'s connection (WebSocket): pass or block.
+    async def inspect_async(
+        self, request: HttpRequest, *, rewrite: bool = True, executor: Executor | None = None
+    ) -> Outcome:
+        """`inspect` off the event loop, within the request's budget (``config.deadline_s``).
 
-        The message is inspected like a body (JSON messages field by field, base64 decoded, split
-        secrets joined); it cannot be rewritten mid-protocol, so anything to redact blocks it.
+        A request over budget, or any unexpected failure, follows the fail mode. The inspection
+        thread of a request over budget runs to its end in the background; other requests use the
+        executor's other threads and are not delayed by it.
         """
-        message = HttpRequest(
-            "WEBSOCKET", request.url, (), text.encode("utf-8", "surrogatepass"), request.client
-        )
-        return self.inspect(message, rewrite=False)
+        loop = asyncio.get_running_loop()
+        job = loop.run_in_executor(executor, functools.partial(self.inspect, request, rewrite=rewrite))
+        try:
+            return await asyncio.wait_for(job, self.config.deadline_s)
+        except TimeoutError:
+            log.warning("inspection over its %.1f s budget; fail mode %s", self.config.deadline_s,
+                        self.config.fail_mode)  # fmt: skip
+            return self.fail(request, "over_budget")
+        except Exception as exc:  # noqa: BLE001 - any inspection failure follows the fail mode
+            log.error("inspection failed: %s", type(exc).__name__)
+            return self.fail(request, "scanner_error")
+
+    def message_request(self, request: HttpRequest, data: str | bytes) -> HttpRequest:
+        """One message sent on ``request``'s connection (WebSocket text or binary) as a request.
+
+        The message is inspected like a body (JSON field by field, base64 decoded, split secrets
+        joined, raw bytes decoded every plausible way); it cannot be rewritten mid-protocol, so
+        inspect it with ``rewrite=False``: anything to redact blocks it.
+        """
+        body = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        return HttpRequest("WEBSOCKET", request.url, (), body, request.client)
+
+    def inspect_text(self, request: HttpRequest, text: str | bytes) -> Outcome:
+        """Decide about one WebSocket message: pass or block (see `message_request`)."""
+        return self.inspect(self.message_request(request, text), rewrite=False)
 
     # -- decisions ----------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ the confdir as ``mitmproxy-ca.pem``) are mitmproxy's own features.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Sequence
@@ -38,6 +37,7 @@ _OPTIONS: list[tuple[str, Any, Any, str]] = [
     # mitmproxy's --set parses no float options: the timeout travels as a string.
     ("guard_server_timeout", str, "2.0", "seconds before a remote scan fails (then: fail mode)"),
     ("guard_api_key", str | None, None, "guard server API key"),
+    ("guard_deadline", str, "10.0", "seconds one request may take to inspect; over it: the fail mode"),
     ("guard_fail_mode", str, "", "closed | open (default: the policy's, else closed)"),
     ("guard_max_body", int, 1_048_576, "largest body inspected; larger bodies follow the fail mode"),
     ("guard_incidents", str | None, "guard-incidents.jsonl", "incident log (JSON lines, rotated)"),
@@ -90,8 +90,9 @@ class GuardAddon:
             raise exceptions.OptionsError("guard_fail_mode must be 'closed' or 'open'")  # type: ignore[no-untyped-call]
         try:
             timeout = float(opts.guard_server_timeout)
+            deadline = float(opts.guard_deadline)
         except ValueError as exc:
-            raise exceptions.OptionsError("guard_server_timeout must be a number of seconds") from exc  # type: ignore[no-untyped-call]
+            raise exceptions.OptionsError("guard_server_timeout and guard_deadline must be seconds") from exc  # type: ignore[no-untyped-call]
         settings = InspectorSettings(
             model=opts.guard_model,
             no_model=opts.guard_no_model, policy=opts.guard_policy, domains=tuple(opts.guard_domains),
@@ -99,7 +100,7 @@ class GuardAddon:
             fail_mode=opts.guard_fail_mode or None, max_body=opts.guard_max_body,
             incidents=opts.guard_incidents,
             allow=tuple(opts.guard_allow), strict=tuple(opts.guard_strict), coach=opts.guard_coach,
-            credentials=tuple(opts.guard_credentials), help_text=opts.guard_help,
+            credentials=tuple(opts.guard_credentials), help_text=opts.guard_help, deadline_s=deadline,
             hash_key=opts.guard_hash_key or os.environ.get("GUARD_INCIDENT_HASH_KEY") or None,
         )  # fmt: skip
         try:
@@ -145,15 +146,11 @@ class GuardAddon:
         message = flow.websocket.messages[-1]
         if not message.from_client:
             return
-        text = message.content.decode("utf-8", "replace")
-        outcome = await asyncio.to_thread(self.inspector.inspect_text, _to_request(flow), text)
+        request = self.inspector.message_request(_to_request(flow), message.content)
+        outcome = await self.inspector.inspect_async(request, rewrite=False)
         if outcome.action == "block":
             message.drop()  # type: ignore[no-untyped-call] # only the leaking message; the connection stays up
 
     async def _inspect(self, flow: http.HTTPFlow, request: HttpRequest) -> Outcome:
         assert self.inspector is not None
-        try:
-            return await asyncio.to_thread(self.inspector.inspect, request)
-        except Exception as exc:  # noqa: BLE001 - any inspection failure follows the fail mode
-            log.error("inspection failed: %s", type(exc).__name__)
-            return self.inspector.fail(request, "scanner_error")
+        return await self.inspector.inspect_async(request)

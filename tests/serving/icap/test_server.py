@@ -201,6 +201,21 @@ def test_get_with_secret_in_query_and_null_body(icap_port: int) -> None:
     c.close()
 
 
+@pytest.mark.parametrize(("body", "status"), [(None, 204), (f"key {AWS_KEY}".encode(), 200)])
+def test_connect_is_a_tunnel_unless_it_carries_a_body(
+    icap_port: int, body: bytes | None, status: int
+) -> None:
+    c = Conn(icap_port)
+    head = b"CONNECT files.example:443 HTTP/1.1\r\nHost: files.example:443\r\n\r\n"
+    msg, _ = _reqmod(head, body)
+    c.send(msg)
+    got, headers = c.head()
+    assert got == status
+    if status == 200:  # the body was inspected: the answer is the block page, not the tunnel
+        assert "res-hdr=0" in headers["encapsulated"]
+    c.close()
+
+
 def test_oversize_body_is_blocked(icap_port: int) -> None:
     c = Conn(icap_port)
     body = b"x" * 10_000

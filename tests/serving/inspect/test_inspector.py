@@ -264,3 +264,36 @@ def test_coach_justification_is_scrubbed(inspector: Inspector, tmp_path: Path) -
     inspector.inspect(HttpRequest("POST", "http://guard-coach.invalid/confirm", (), form, client="10.0.0.7"))
     lines = [json.loads(line) for line in (tmp_path / "inc.jsonl").read_text().splitlines()]
     assert lines[-1]["justification"] == "ask [EMAIL] about it"
+
+
+def test_a_request_over_its_budget_follows_the_fail_mode_and_delays_no_other() -> None:
+    import asyncio
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+
+    # a guard server that accepts and never answers: the scan outlives the request's budget
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    scanner = RemoteScanner(f"http://127.0.0.1:{port}", timeout=30.0)
+    rules = DestinationRules(allow=("ok.example",))
+    insp = Inspector(scanner, InspectConfig(deadline_s=0.5, destinations=rules))
+    pool = ThreadPoolExecutor(max_workers=2)
+
+    async def both() -> tuple[str, str, str]:
+        slow = asyncio.ensure_future(insp.inspect_async(_json({"k": "v"}), executor=pool))
+        await asyncio.sleep(0.05)
+        other = await insp.inspect_async(HttpRequest("GET", "http://ok.example/"), executor=pool)
+        done_first = "other" if not slow.done() else "slow"
+        out = await slow
+        return out.action, out.reason, done_first + ":" + other.reason
+
+    try:
+        action, reason, order = asyncio.run(both())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        silent.close()
+        scanner.close()
+    assert (action, reason) == ("block", "over_budget")
+    assert order == "other:allowlisted"  # answered while the slow one was still waiting
