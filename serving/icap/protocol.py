@@ -8,6 +8,7 @@ always chunked; in a preview the last chunk ``0; ieof`` says the whole body was 
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ __all__ = [
 
 REASONS = {
     100: "Continue", 200: "OK", 204: "No Content", 400: "Bad Request", 404: "ICAP Service Not Found",
-    405: "Method Not Allowed", 413: "Request Entity Too Large", 500: "Server Error",
+    405: "Method Not Allowed", 408: "Request Timeout", 413: "Request Entity Too Large", 500: "Server Error",
     501: "Method Not Implemented", 505: "ICAP Version Not Supported",
 }  # fmt: skip
 _HTTP_REASONS = {
@@ -59,7 +60,10 @@ class IcapRequest:
 
     @property
     def service(self) -> str:
-        return urlsplit(self.uri).path.strip("/")
+        try:
+            return urlsplit(self.uri).path.strip("/")
+        except ValueError as exc:  # a malformed IPv6 host in the ICAP URI
+            raise IcapError(400, "bad ICAP URI") from exc
 
     @property
     def allow_204(self) -> bool:
@@ -119,8 +123,20 @@ def parse_encapsulated(value: str | None) -> list[tuple[str, int]]:
     return out
 
 
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,15}")
+#: Bytes read from the socket at a time inside a chunk: a 100 MB chunk is streamed, not buffered.
+_READ = 65_536
+
+
+async def _line(reader: asyncio.StreamReader) -> bytes:
+    try:
+        return await reader.readuntil(b"\r\n")
+    except asyncio.LimitOverrunError as exc:
+        raise IcapError(400, "line too long") from exc
+
+
 async def read_chunked(reader: asyncio.StreamReader, keep: int) -> tuple[bytes, bool, int]:
-    """Read a chunked body up to its last chunk.
+    """Read a chunked body up to its last chunk, in constant memory beyond ``keep``.
 
     Args:
         reader: positioned at the first chunk-size line.
@@ -129,26 +145,32 @@ async def read_chunked(reader: asyncio.StreamReader, keep: int) -> tuple[bytes, 
     Returns:
         ``(data, ieof, total)``: the kept bytes, whether the last chunk carried ``ieof``, and the
         full size read.
+
+    Raises:
+        IcapError: a chunk size that is not hex (negative, signed, too long), a chunk not followed
+            by CRLF, or a line longer than the reader's limit.
     """
     data = bytearray()
     total = 0
     while True:
-        line = await reader.readuntil(b"\r\n")
+        line = await _line(reader)
         size_text, _, ext = line[:-2].partition(b";")
-        try:
-            size = int(size_text.strip(), 16)
-        except ValueError as exc:
-            raise IcapError(400, "bad chunk size") from exc
+        if not _CHUNK_SIZE.fullmatch(size_text.strip()):
+            raise IcapError(400, "bad chunk size")
+        size = int(size_text.strip(), 16)
         if size == 0:
             # ICAP bodies carry no trailers: the zero chunk is followed by one empty line.
-            await reader.readuntil(b"\r\n")
+            await _line(reader)
             return bytes(data), ext.strip() == b"ieof", total
-        chunk = await reader.readexactly(size)
+        left = size
+        while left:
+            part = await reader.readexactly(min(left, _READ))
+            left -= len(part)
+            if len(data) < keep:
+                data += part[: keep - len(data)]
         if await reader.readexactly(2) != b"\r\n":
             raise IcapError(400, "chunk not followed by CRLF")
         total += size
-        if len(data) < keep:
-            data += chunk[: keep - len(data)]
 
 
 def parse_http_request(head: bytes, body: bytes, client: str | None) -> tuple[HttpRequest, str]:
@@ -170,6 +192,10 @@ def parse_http_request(head: bytes, body: bytes, client: str | None) -> tuple[Ht
     else:
         host = next((v for k, v in headers if k.lower() == "host"), "")
         url = f"https://{target}/" if method.upper() == "CONNECT" else f"http://{host}{target}"
+    try:
+        urlsplit(url).port  # noqa: B018 - raises on a malformed host or port
+    except ValueError as exc:
+        raise IcapError(400, "bad encapsulated HTTP request target") from exc
     return HttpRequest(method.upper(), url, tuple(headers), body, client), target
 
 

@@ -42,6 +42,8 @@ __all__ = ["IcapServer"]
 log = logging.getLogger("guard.icap")
 
 _MAX_HEAD = 65_536
+#: Largest encapsulated HTTP request head (request line + headers) accepted.
+_MAX_HTTP_HEAD = 262_144
 
 
 class IcapServer:
@@ -53,11 +55,13 @@ class IcapServer:
         istag: the service tag; change it when the model or policy changes (max 32 chars).
         preview: preview size advertised in OPTIONS.
         workers: inspection threads.
+        idle_timeout_s: a connection with no request starting within this time is closed.
+        message_timeout_s: one ICAP message must arrive whole within this time (slow senders).
     """
 
     def __init__(
         self, inspector: Inspector, *, service: str = "reqmod", istag: str = "guard-1", preview: int = 4096,
-        workers: int = 4,
+        workers: int = 4, idle_timeout_s: float = 120.0, message_timeout_s: float = 60.0,
     ) -> None:  # fmt: skip
         if not 0 < len(istag) <= 32 or '"' in istag:
             raise ValueError("istag must be 1-32 characters without quotes")
@@ -65,6 +69,8 @@ class IcapServer:
         self.service = service.strip("/")
         self.istag = f'"{istag}"'
         self.preview = preview
+        self.idle_timeout_s = idle_timeout_s
+        self.message_timeout_s = message_timeout_s
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guard-icap")
         self._server: asyncio.Server | None = None
 
@@ -92,14 +98,22 @@ class IcapServer:
         try:
             while True:
                 try:
-                    head = await reader.readuntil(b"\r\n\r\n")
+                    async with asyncio.timeout(self.idle_timeout_s):
+                        first = await reader.readexactly(1)  # idle until a request starts
+                    async with asyncio.timeout(self.message_timeout_s):
+                        head = first + await reader.readuntil(b"\r\n\r\n")
                 except asyncio.IncompleteReadError:
                     break  # client closed between requests
+                except asyncio.LimitOverrunError:
+                    self._error(writer, IcapError(400, "ICAP header block too large"))
+                    break
                 keep_open = await self._one(head, reader, writer)
                 await writer.drain()
                 if not keep_open:
                     break
-        except (asyncio.LimitOverrunError, asyncio.IncompleteReadError, ConnectionError) as exc:
+        except TimeoutError:
+            log.info("ICAP connection closed: idle or too slow")
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
             log.info("ICAP connection dropped: %s", type(exc).__name__)
         finally:
             writer.close()
@@ -114,14 +128,23 @@ class IcapServer:
             if req.method == "OPTIONS":
                 writer.write(self._options())
             elif req.method == "REQMOD":
-                writer.write(await self._reqmod(req, reader, writer))
+                # the body may be long; slow senders are bounded by the message timeout, per message
+                try:
+                    async with asyncio.timeout(self.message_timeout_s):
+                        answer = await self._reqmod(req, reader, writer)
+                except TimeoutError as exc:
+                    raise IcapError(408, "request not received in time") from exc
+                writer.write(answer)
             else:
                 raise IcapError(501 if req.method in ("RESPMOD",) else 405, "method not supported")
         except IcapError as exc:
-            log.info("ICAP error %d: %s", exc.status, exc)
-            writer.write(icap_response(exc.status, self._headers(("Encapsulated", "null-body=0"))))
+            self._error(writer, exc)
             return False
         return req.headers.get("connection", "").lower() != "close"
+
+    def _error(self, writer: asyncio.StreamWriter, exc: IcapError) -> None:
+        log.info("ICAP error %d: %s", exc.status, exc)
+        writer.write(icap_response(exc.status, self._headers(("Encapsulated", "null-body=0"))))
 
     def _options(self) -> bytes:
         return icap_response(
@@ -140,6 +163,8 @@ class IcapServer:
         names = [name for name, _ in sections]
         if names[0] != "req-hdr" or len(names) != 2 or names[1] not in ("req-body", "null-body"):
             raise IcapError(400, "REQMOD needs req-hdr and req-body or null-body")
+        if sections[1][1] > _MAX_HTTP_HEAD:
+            raise IcapError(400, "encapsulated HTTP head too large")
         http_head = await reader.readexactly(sections[1][1])
         keep = self.inspector.config.max_body + 1  # one byte more than the limit marks "oversize"
         body, whole_in_preview = b"", False

@@ -26,7 +26,7 @@ def icap_port(proxy_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
 
     log = IncidentLog(tmp_path_factory.mktemp("icap") / "inc.jsonl")
     inspector = Inspector(LocalScanner(Guard.load(model=proxy_model_dir)), InspectConfig(max_body=4096), log)
-    server = IcapServer(inspector, istag="guard-test", preview=16)
+    server = IcapServer(inspector, istag="guard-test", preview=16, idle_timeout_s=2, message_timeout_s=2)
     loop = asyncio.new_event_loop()
     port = loop.run_until_complete(server.start("127.0.0.1", 0))
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -234,10 +234,43 @@ def test_oversize_body_is_blocked(icap_port: int) -> None:
         (b"REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nHost: x\r\n\r\n", 400),
         (b"RESPMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nEncapsulated: null-body=0\r\n\r\n", 501),
         (b"REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nEncapsulated: req-hdr=5, req-body=2\r\n\r\n", 400),
+        (b"REQMOD icap://[::1/reqmod ICAP/1.0\r\nEncapsulated: null-body=0\r\n\r\n", 400),
+        (_reqmod(b"GET http://[::1/ HTTP/1.1\r\nHost: x\r\n\r\n", None)[0], 400),
+        (_reqmod(_post(b"x", "text/plain"), b"x")[0].replace(b"1\r\nx\r\n", b"-5\r\nx\r\n"), 400),
+        (_reqmod(_post(b"x", "text/plain"), b"x")[0].replace(b"1\r\nx\r\n", b"+1\r\nx\r\n"), 400),
+        (b"REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n", 400),
+        (b"REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\n"
+         b"Encapsulated: req-hdr=0, req-body=1000000000000\r\n\r\n", 400),
     ],
-)
+    ids=["version", "service", "no-encapsulated", "respmod", "offsets", "ipv6-uri", "ipv6-target",
+         "negative-chunk", "signed-chunk", "long-line", "huge-head"],
+)  # fmt: skip
 def test_malformed_requests_get_icap_errors(icap_port: int, raw: bytes, status: int) -> None:
     c = Conn(icap_port)
     c.send(raw)
     assert c.head()[0] == status
+    c.close()
+
+
+def test_idle_and_slow_connections_are_closed(icap_port: int) -> None:
+    idle = Conn(icap_port)
+    assert idle.sock.recv(1) == b""  # closed by the server after its idle timeout (2 s here)
+    slow = Conn(icap_port)
+    msg, _ = _reqmod(_post(b"hello", "text/plain"), b"hello")
+    slow.send(msg[:40])  # a request that starts and never finishes
+    assert slow.sock.recv(1) == b""
+    body = Conn(icap_port)
+    body.send(msg[: msg.index(b"hello")])  # head whole, body never comes: an ICAP error, then close
+    assert body.head()[0] == 408
+    for c in (idle, slow, body):
+        c.close()
+
+
+def test_a_huge_chunk_is_streamed_and_the_oversize_body_blocked(icap_port: int) -> None:
+    c = Conn(icap_port)
+    body = b"x" * 5_000_000
+    msg, _ = _reqmod(_post(body, "text/plain"), body)
+    c.send(msg)
+    status, headers = c.head()
+    assert status == 200 and "res-hdr" in headers["encapsulated"]  # the block page (over max_body)
     c.close()
