@@ -68,10 +68,15 @@ def serve(
     # The inference thread runs Python between model calls (decoding, detectors, policy). A
     # shorter GIL switch interval (default 5 ms) keeps the event loop answering meanwhile.
     sys.setswitchinterval(0.001)
+    from serving.api.protocol import head_deadline_protocol
+
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
+        # h11 with bounded request heads (size and time); httptools bounds neither
+        http=head_deadline_protocol(settings.head_timeout_s),
+        h11_max_incomplete_event_size=settings.max_header_bytes,
         ssl_certfile=str(settings.tls_certfile) if settings.tls_certfile else None,
         ssl_keyfile=str(settings.tls_keyfile) if settings.tls_keyfile else None,
         ssl_ca_certs=str(settings.tls_client_ca) if settings.tls_client_ca else None,

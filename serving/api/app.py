@@ -102,6 +102,7 @@ def create_app(settings: ServeSettings | None = None, *, engine: Engine | None =
     app.add_middleware(
         GuardMiddleware,
         max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
         body_timeout_s=settings.body_timeout_s,
         metrics=service.metrics,
     )

@@ -6,8 +6,11 @@ of it:
 * ``Content-Length`` over the limit → 413 at once, the body is never read;
 * a streamed (chunked) body passing the limit → 413 as soon as the counter passes it;
 * bytes that are not UTF-8 (checked incrementally) → 400 ``invalid_encoding``;
-* a body chunk not arriving within ``body_timeout_s`` → 408 (slow-loris clients);
-* a POST whose Content-Type is not JSON (UTF-8) → 415.
+* a body not complete within ``body_timeout_s`` of its first read → 408 (slow-loris clients: the
+  deadline is for the whole body, so one byte every few seconds does not keep it open);
+* a POST whose Content-Type is not JSON (UTF-8) → 415;
+* a request line and headers over ``max_header_bytes`` → 431 (the h11 parser bounds heads that
+  arrive in pieces; this bounds one that arrives at once).
 
 When a check trips mid-body the wrapper raises `_BodyRejected`; whatever response the app then
 produces is replaced by the JSON error, so the outcome does not depend on how the framework
@@ -83,10 +86,12 @@ class GuardMiddleware:
     """See the module docstring. One instance per app."""
 
     def __init__(
-        self, app: ASGIApp, *, max_body_bytes: int, body_timeout_s: float, metrics: ServerMetrics
-    ) -> None:
+        self, app: ASGIApp, *, max_body_bytes: int, body_timeout_s: float, metrics: ServerMetrics,
+        max_header_bytes: int = 16_384,
+    ) -> None:  # fmt: skip
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
         self.body_timeout_s = body_timeout_s
         self.metrics = metrics
 
@@ -154,6 +159,12 @@ class GuardMiddleware:
             access_log.info("request", extra={"guard": fields})
 
     def _precheck(self, scope: Scope) -> _BodyRejected | None:
+        head = len(scope.get("raw_path") or b"") + len(scope.get("query_string", b""))
+        head += sum(len(k) + len(v) + 4 for k, v in scope.get("headers", ()))
+        if head > self.max_header_bytes:
+            return _BodyRejected(
+                431, "header_too_large", f"request head exceeds {self.max_header_bytes} bytes"
+            )
         if scope["method"] != "POST":
             return None
         length = _header(scope, b"content-length")
@@ -172,10 +183,13 @@ class GuardMiddleware:
     def _checked_receive(self, receive: Receive, rejected: list[_BodyRejected]) -> Receive:
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
         seen = [0]
+        deadline: list[float] = []
 
         async def wrapper() -> Message:
+            if not deadline:
+                deadline.append(time.monotonic() + self.body_timeout_s)
             try:
-                message = await asyncio.wait_for(receive(), self.body_timeout_s)
+                message = await asyncio.wait_for(receive(), max(0.0, deadline[0] - time.monotonic()))
             except TimeoutError:
                 return self._reject(rejected, 408, "request_timeout", "request body arrived too slowly")
             if message["type"] != "http.request":

@@ -6,6 +6,7 @@ authenticated (or, when keys are off, per-address) `Principal` in ``request.stat
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -39,18 +40,47 @@ ServiceDep = Annotated[ScoringService, Depends(get_service)]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
     for status, text in {
-        400: "invalid JSON, non-UTF-8 body, or unscannable input",
+        400: "invalid JSON, a repeated JSON key, non-UTF-8 body, or unscannable input",
         401: "missing or invalid API key",
-        408: "request body arrived too slowly",
+        408: "request body not complete within GUARD_BODY_TIMEOUT_S",
         413: "body larger than GUARD_MAX_BODY_BYTES",
         415: "Content-Type is not UTF-8 JSON",
         422: "well-formed JSON that does not match the schema",
         429: "per-key rate limit exceeded (see Retry-After)",
+        431: "request line and headers larger than GUARD_MAX_HEADER_BYTES",
         503: "not ready, overloaded or draining (see Retry-After)",
     }.items()
 }
 
-router = APIRouter()
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _DuplicateKey
+    return out
+
+
+async def no_duplicate_keys(request: Request) -> None:
+    """Refuse a JSON body in which an object repeats a key.
+
+    ``{"text": "<secret>", "text": "hi"}`` parses as ``"hi"``: what is scanned would not be what a
+    client or a proxy in between reads. The key is not echoed (it is the client's text).
+    """
+    if request.method != "POST":
+        return
+    try:
+        json.loads(await request.body(), object_pairs_hook=_unique)
+    except _DuplicateKey:
+        raise ApiError(400, "duplicate_key", "a JSON object in the body repeats a key") from None
+    except ValueError:
+        return  # not JSON: the schema validation answers that
+
+
+router = APIRouter(dependencies=[Depends(no_duplicate_keys)])
 
 
 @router.post("/v1/scan", response_model=ScanResponse, responses=_ERRORS, tags=["scan"])

@@ -72,7 +72,11 @@ class ServeSettings(BaseSettings):
     # Input limits
     max_body_bytes: int = Field(1_048_576, ge=1024)
     max_batch_texts: int = Field(64, ge=1)
-    body_timeout_s: float = Field(10.0, gt=0.0, description="max wait for each body chunk (slow clients)")
+    body_timeout_s: float = Field(
+        10.0, gt=0.0, description="max time for the whole request body (slow clients)"
+    )
+    head_timeout_s: float = Field(10.0, gt=0.0, description="max time for a request's line and headers")
+    max_header_bytes: int = Field(16_384, ge=1024, description="largest request head (line and headers)")
 
     # Batching and load shedding
     batching: bool = True

@@ -39,7 +39,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_file = log_file
         env = {k: v for k, v in os.environ.items() if not k.startswith("GUARD_")}
-        env.update(PYTHONPATH=str(ROOT), GUARD_BODY_TIMEOUT_S="1", GUARD_INTRA_OP_THREADS="1")
+        env.update(PYTHONPATH=str(ROOT), GUARD_BODY_TIMEOUT_S="1", GUARD_HEAD_TIMEOUT_S="1",
+                   GUARD_INTRA_OP_THREADS="1")  # fmt: skip
         command = [
             sys.executable,
             "-m",
@@ -145,6 +146,43 @@ def test_slow_client_does_not_block_others(server: Server) -> None:
     status, answer = read_response(slow)  # GUARD_BODY_TIMEOUT_S=1
     assert status == 408 and json.loads(answer)["error"]["code"] == "request_timeout"
     assert httpx.get(server.url + "/healthz").status_code == 200
+
+
+def test_a_trickling_body_times_out_as_a_whole(server: Server) -> None:
+    # each byte arrives well inside GUARD_BODY_TIMEOUT_S=1, the whole body takes ~7 s: a deadline
+    # per chunk would let it through, the deadline for the whole body does not
+    body = json.dumps({"text": "hello there"}).encode()
+    sock = server.raw(post_head(len(body)), body[:1])
+    for byte in body[1:]:
+        time.sleep(0.3)
+        try:
+            sock.sendall(bytes([byte]))
+        except OSError:
+            break  # the server already answered and closed
+    status, answer = read_response(sock)
+    assert status == 408 and json.loads(answer)["error"]["code"] == "request_timeout"
+
+
+def test_request_heads_are_bounded_in_time_and_size(server: Server) -> None:
+    slow = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    slow.sendall(b"POST /v1/scan HTTP/1.1\r\nHost: x\r\n")  # and the rest of the head never comes
+    assert slow.recv(1024) == b""  # closed after GUARD_HEAD_TIMEOUT_S=1
+    slow.close()
+    big = f"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {'a' * 100_000}\r\n\r\n".encode()
+    huge = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    huge.sendall(big)
+    assert huge.recv(1024).startswith((b"HTTP/1.1 400", b"HTTP/1.1 431"))
+    huge.close()
+    # a keep-alive connection serves the next request after its deadline reset
+    assert httpx.get(server.url + "/healthz").status_code == 200
+
+
+def test_a_repeated_json_key_is_refused(server: Server) -> None:
+    body = b'{"text": "' + SECRET_TEXT.encode() + b'", "text": "hello"}'
+    status, answer = read_response(server.raw(post_head(len(body)), body))
+    error = json.loads(answer)["error"]
+    assert status == 400 and error["code"] == "duplicate_key"
+    assert SECRET_TEXT not in answer.decode() and "text" not in error["message"]
 
 
 def test_sigterm_drains_in_flight_request(server: Server) -> None:
