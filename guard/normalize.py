@@ -103,8 +103,6 @@ def _decoded(kind: str, run: str) -> str | None:
         return None
     if len(text) < 6 or sum(c.isprintable() or c in "\r\n\t" for c in text) < len(text):
         return None
-    if not any(c.isalpha() for c in text):
-        return None
     return text
 
 

@@ -12,7 +12,7 @@ A ``SECRET`` hit whose value is a placeholder (``AKIAIOSFODNN7EXAMPLE``, ``<pass
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -257,12 +257,29 @@ class PatternDetector:
         for pattern in self._patterns:
             if pattern.keywords and not any(_contains(folded, k, seen) for k in pattern.keywords):
                 continue
-            for m in pattern.regex.finditer(text):
-                finding = self._finding(pattern, text, m)
-                if finding is not None:
-                    out.append(finding)
+            out.extend(self._matches(pattern, text))
         out.sort(key=lambda f: (f.start, -f.end))
         return out
+
+    def _matches(self, pattern: CompiledPattern, text: str) -> Iterator[Finding]:
+        """Findings of one pattern, non-overlapping like ``finditer``, except that after a match its
+        validator rejects the search goes on one character later rather than after the match: a
+        longer candidate that fails its checksum must not hide a valid value that starts inside it.
+        tests/guard/detect/test_linear_time.py keeps this linear on adversarial input."""
+        search = pattern.regex.search
+        pos = 0
+        while pos <= len(text):
+            m = search(text, pos)
+            if m is None:
+                return
+            finding = self._finding(pattern, text, m)
+            if finding is not None:
+                yield finding
+                pos = m.end() if m.end() > m.start() else m.start() + 1
+            elif pattern.validator is not None:
+                pos = m.start() + 1
+            else:
+                pos = m.end() if m.end() > m.start() else m.start() + 1
 
     def _finding(self, pattern: CompiledPattern, text: str, m: re.Match[str]) -> Finding | None:
         group = "value" if "value" in pattern.regex.groupindex else 0

@@ -305,6 +305,8 @@ def _meta_view(request: HttpRequest, skip_headers: frozenset[str], trust_credent
             lines.append(name)
         elif lower in skip_headers:
             lines.append(f"{name}: {_unquoted_cookie(value) if lower == 'cookie' else value}")
+            if lower != "cookie" and _PERCENT.search(value):  # a Referer's query, an encoded value
+                lines.append(f"{name}: {unquote(value)}")
         else:
             lines.append(name)  # the value is a piece of its own
     text = "\n".join(lines)

@@ -17,6 +17,7 @@ from serving.inspect.http import HttpRequest
 from serving.inspect.incidents import IncidentLog
 from serving.inspect.inspector import InspectConfig, Inspector
 from serving.inspect.scanner import LocalScanner, RemoteScanner
+from tests.serving.inspect import evasion
 from tests.serving.inspect.netfixtures import MODEL_CODENAME
 
 AWS_KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
@@ -297,3 +298,14 @@ def test_a_request_over_its_budget_follows_the_fail_mode_and_delays_no_other() -
         scanner.close()
     assert (action, reason) == ("block", "over_budget")
     assert order == "other:allowlisted"  # answered while the slow one was still waiting
+
+
+@pytest.mark.parametrize("case", evasion.cases(), ids=lambda c: c.id)
+def test_the_evasion_suite_leaks_nothing(inspector: Inspector, case: evasion.Case) -> None:
+    out = inspector.inspect(case.request("http://upstream.example"))
+    if out.action == "redact":  # forwarded rewritten: the value must be gone from every part
+        sent = out.request
+        wire = sent.url + "".join(f"{k}:{v}" for k, v in sent.headers) + sent.body.decode("latin-1")
+        assert case.value not in wire and case.value.replace(" ", "") not in wire
+    else:
+        assert out.action == "block", (out.reason, case.id)
