@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.serving.inspect import evasion
 from tests.serving.inspect.netfixtures import TestCA, Upstream, free_port
 from tests.serving.inspect.proxyprocs import GuardIcap, Squid
 
@@ -133,3 +134,15 @@ def test_access_log_has_no_paths_or_queries(squid: Squid, ca: TestCA, upstreams:
         c.get(upstreams["http"].url(f"/p/{AWS_KEY}?q={CARD}", "localhost"))
     log = (squid.dir / "access.log").read_text(errors="replace")
     assert log and AWS_KEY not in log and "/p/" not in log and "q=" not in log
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+@pytest.mark.parametrize("case", evasion.cases(), ids=lambda c: c.id)
+def test_the_evasion_suite_leaks_nothing_through_squid(
+    squid: Squid, ca: TestCA, upstreams: dict[str, Upstream], scheme: str, case: evasion.Case
+) -> None:
+    before = len(upstreams[scheme].received)
+    with squid.client(ca) as c:
+        resp = evasion.send(c, case, upstreams[scheme].url("", "localhost"))
+    assert resp.status_code in (200, 403), resp.status_code
+    assert not evasion.leaked(case, upstreams[scheme].received[before:])

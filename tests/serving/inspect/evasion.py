@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from serving.inspect.http import HttpRequest
@@ -160,3 +161,26 @@ def cases() -> list[Case]:
             if case is not None:
                 out.append(case)
     return out
+
+
+def leaked(case: Case, received: list[Any]) -> bool:
+    """Whether any request an upstream received carries the case's value, plainly or as hidden.
+
+    ``received`` are `tests.serving.inspect.netfixtures.Received` records (target, headers, body).
+    """
+    plain = {case.value, case.value.replace(" ", ""), case.value.replace("\n", " ")}
+    for got in received:
+        wire = got.target + "\n" + "\n".join(f"{k}: {v}" for k, v in got.headers.items())
+        wire += "\n" + got.body.decode("latin-1")
+        if any(p in wire for p in plain):
+            return True
+        if case.body and case.body in got.body:
+            return True
+        if any(value in got.headers.values() for _, value in case.headers if case.value[:8] in value):
+            return True
+    return False
+
+
+def send(client: Any, case: Case, base: str) -> Any:
+    """Send ``case`` with an httpx client (headers and body exactly as the case has them)."""
+    return client.request(case.method, case.url(base), headers=list(case.headers), content=case.body or None)

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from serving.inspect.blockpage import COACH_URL
+from tests.serving.inspect import evasion
 from tests.serving.inspect.netfixtures import TestCA, Upstream, free_port
 from tests.serving.inspect.proxyprocs import Mitmdump
 
@@ -231,3 +232,14 @@ def test_http2_requests_are_inspected(proxy: Mitmdump, ca: TestCA, upstreams: di
     assert curl('{"a": "hello"}') == ("2", "200")
     assert curl(json.dumps({"a": CARD})) == ("2", "403")  # not AWS_KEY: the coach test approved that one
     assert [r.body for r in upstreams["https"].received[before:]] == [b'{"a": "hello"}']
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+@pytest.mark.parametrize("case", evasion.cases(), ids=lambda c: c.id)
+def test_the_evasion_suite_leaks_nothing_through_mitmproxy(
+    client: httpx.Client, upstreams: dict[str, Upstream], scheme: str, case: evasion.Case
+) -> None:
+    before = len(upstreams[scheme].received)
+    resp = evasion.send(client, case, _url(upstreams, scheme, ""))
+    assert resp.status_code in (200, 403), resp.status_code
+    assert not evasion.leaked(case, upstreams[scheme].received[before:])
