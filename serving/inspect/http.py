@@ -61,13 +61,32 @@ class HttpRequest:
 
     @property
     def host(self) -> str:
-        """The destination host name, lower case, without port."""
-        return (urlsplit(self.url).hostname or "").lower()
+        """The destination host name, lower case, without port; ``""`` when the URL has none or
+        cannot be parsed (a malformed IPv6 host): `url_valid` tells which."""
+        try:
+            return (urlsplit(self.url).hostname or "").lower()
+        except ValueError:
+            return ""
+
+    @property
+    def url_valid(self) -> bool:
+        """Whether the URL parses, host and port included."""
+        try:
+            urlsplit(self.url).port  # noqa: B018 - raises on a malformed host or port
+        except ValueError:
+            return False
+        return True
 
     @property
     def destination(self) -> str:
-        """``scheme://host[:port]``: where the request goes, without path or query (which may leak)."""
-        parts = urlsplit(self.url)
+        """``scheme://host[:port]``: where the request goes, without path or query (which may leak).
+
+        A URL that cannot be parsed gives ``"(malformed URL)"``: never the URL itself.
+        """
+        try:
+            parts = urlsplit(self.url)
+        except ValueError:
+            return "(malformed URL)"
         return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
     def with_headers(self, headers: Iterable[tuple[str, str]]) -> HttpRequest:
@@ -100,6 +119,10 @@ def _decompress_limited(data: bytes, wbits: int, limit: int) -> bytes:
     return out
 
 
+#: Compressed bytes fed to the brotli and zstd decoders at a time (see `_decode_one`).
+_BR_SLICE = 64
+
+
 def _decode_one(coding: str, data: bytes, limit: int) -> bytes:
     try:
         if coding in ("gzip", "x-gzip"):
@@ -110,23 +133,39 @@ def _decode_one(coding: str, data: bytes, limit: int) -> bytes:
             except zlib.error:  # some clients send raw deflate without the zlib header
                 return _decompress_limited(data, -zlib.MAX_WBITS, limit)
         if coding == "br":
+            # Brotli 1.1 (mitmproxy's pin) has no output limit: feed the input in small slices and
+            # stop as soon as the output passes the limit, so a bomb never decodes in full.
             dec = brotli.Decompressor()
-            out = dec.process(data)
-            if len(out) > limit:
-                raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
+            parts: list[bytes] = []
+            size = 0
+            for i in range(0, len(data), _BR_SLICE):
+                part = dec.process(data[i : i + _BR_SLICE])
+                size += len(part)
+                if size > limit:
+                    raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
+                parts.append(part)
             if not dec.is_finished():  # a truncated stream decodes silently to a prefix
                 raise UnsupportedEncoding("truncated br body")
-            return bytes(out)
+            return b"".join(parts)
         if coding == "zstd":
             import zstandard
 
+            # sliced like brotli: a zstd block of a few bytes can expand to 128 KB
             zobj = zstandard.ZstdDecompressor().decompressobj()
-            out = zobj.decompress(data)
-            if len(out) > limit:
-                raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
-            if not zobj.eof:
+            parts = []
+            size = 0
+            try:
+                for i in range(0, len(data), _BR_SLICE):
+                    part = zobj.decompress(data[i : i + _BR_SLICE])
+                    size += len(part)
+                    if size > limit:
+                        raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
+                    parts.append(part)
+            except zstandard.ZstdError as exc:
+                raise UnsupportedEncoding("corrupt zstd body") from exc
+            if not zobj.eof:  # a truncated stream decodes silently to a prefix
                 raise UnsupportedEncoding("truncated zstd body")
-            return bytes(out)
+            return b"".join(parts)
     except (zlib.error, brotli.error, ValueError) as exc:
         if isinstance(exc, DecodedTooLarge | UnsupportedEncoding):
             raise

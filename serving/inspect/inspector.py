@@ -126,6 +126,8 @@ class Inspector:
             request: the request as sent.
             rewrite: whether redaction may rewrite it; if not, what would be redacted is blocked.
         """
+        if not request.url_valid:
+            return self.fail(request, "uninspectable")
         if self.config.coach and request.host == COACH_HOST:
             return self._confirm(request)
         if self.config.destinations.classify(request.host) == "allow":
