@@ -36,13 +36,14 @@ test: dev
 
 ## default-model: rebuild the shipped model from scratch (stage 1: GPU hours; stage 2: ~80 min on 2 CPU cores).
 # Stage 1 is the 0.1.0 recipe (80k examples, 3 epochs); stage 2 continues it on 48k fresh examples,
-# which is how 0.2.0 was made. The stage-2 torch weights become training/checkpoints/default.
+# which is how 0.2.0 was made. Only the checkpoint's config and tokenizer are kept in
+# training/checkpoints/default: `--from default` derives the weights from the shipped ONNX graph.
 RUNS ?= $(HOME)/guard-runs
 default-model: dev
 	$(VENV)/bin/guard train --output $(RUNS)/stage1-model --work-dir $(RUNS)/stage1
 	$(VENV)/bin/guard train --from $(RUNS)/stage1/teacher/final --output guard/data/model --work-dir $(RUNS)/stage2 \
 	  --generate 48000 --epochs 1 --batch-size 16 --learning-rate 5e-5 --seed 14 --version 0.2.0
-	rm -rf training/checkpoints/default && cp -r $(RUNS)/stage2/teacher/final training/checkpoints/default
+	cp $(RUNS)/stage2/teacher/final/config.json $(RUNS)/stage2/teacher/final/tokenizer*.json training/checkpoints/default/
 
 ## realtext-model: the real-text candidate (docs/realtext.md, ~105 min on 2 CPU cores): the corpus from
 ## package registries, hard negatives mined with the shipped model, then the shipped weights continued

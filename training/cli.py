@@ -88,11 +88,12 @@ def train(
     ] = False,
 ) -> None:
     """Train a guard model: generate data, fine-tune, export to ONNX (int8), calibrate, evaluate."""
-    from training.pipeline import DEFAULT_TORCH_DIR, PipelineConfig, run
+    from training.pipeline import PipelineConfig, default_torch_dir, run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if from_model == "default":
-        from_model = str(DEFAULT_TORCH_DIR)
+    from_default = from_model == "default"
+    if from_default:
+        from_model = str(default_torch_dir())
     if from_model and not (Path(from_model) / "config.json").exists():
         typer.echo(f"error: --from {from_model}: not a trained model directory (no config.json)", err=True)
         raise typer.Exit(2)
@@ -137,11 +138,10 @@ def train(
         max_minutes=max_minutes,
     )
     command = "guard " + " ".join(portable_path(shlex.quote(a)) for a in sys.argv[1:])
-    if export_only and from_model == str(DEFAULT_TORCH_DIR):
+    if export_only and from_default:
         # the recipe itself is written once, in the Makefile's default-model target
         command += (
-            "\n# training/checkpoints/default itself comes from `make default-model`"
-            " (two stages; the recipe is in the Makefile)"
+            "\n# the default model itself comes from `make default-model` (the recipe is in the Makefile)"
         )
     from training.data.errors import DataError
     from training.pipeline import ShipRejected

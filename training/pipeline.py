@@ -32,6 +32,7 @@ __all__ = [
     "predict_spans",
     "prepare_base",
     "prepare_data",
+    "default_torch_dir",
     "run",
     "train_models",
     "write_records",
@@ -39,8 +40,22 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Where the torch weights of the shipped default model live (for `--from default`).
+#: The small tracked files of the default model's torch checkpoint (config, tokenizer).
 DEFAULT_TORCH_DIR = Path(__file__).resolve().parent / "checkpoints" / "default"
+#: Where `default_torch_dir` writes the torch weights derived from the shipped ONNX graph.
+DEFAULT_TORCH_CACHE = Path.home() / ".cache" / "guard" / "default-torch"
+
+
+def default_torch_dir() -> Path:
+    """The shipped model as a torch checkpoint (for ``--from default``), derived from its ONNX graph.
+
+    The repository keeps one artifact per model version (`training.onnx_weights`); the weights are
+    derived once per shipped graph into `DEFAULT_TORCH_CACHE`.
+    """
+    from guard.model import default_model_path
+    from training.onnx_weights import derive_checkpoint
+
+    return derive_checkpoint(default_model_path(), DEFAULT_TORCH_DIR, DEFAULT_TORCH_CACHE)
 
 
 @dataclass
@@ -454,7 +469,8 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
 def _baseline_model(cfg: PipelineConfig) -> Path | None:
     if cfg.baseline_model is not None:
         return cfg.baseline_model
-    if cfg.from_model and Path(cfg.from_model).resolve() == DEFAULT_TORCH_DIR.resolve():
+    defaults = (DEFAULT_TORCH_DIR.resolve(), DEFAULT_TORCH_CACHE.resolve())
+    if cfg.from_model and Path(cfg.from_model).resolve() in defaults:
         from guard.model import default_model_path
 
         return default_model_path()
