@@ -237,6 +237,16 @@ class MultipartDocument:
                     Piece(Location(sub.location.part, len(self.pieces), sub.location.role), sub.text)
                 )
 
+    def attachments(self) -> list[bytes]:
+        """The contents of the parts that are not text (file uploads), nested multiparts included."""
+        out: list[bytes] = []
+        for part in self._parts:
+            if isinstance(part.content, MultipartDocument):
+                out.extend(part.content.attachments())
+            elif isinstance(part.content, BinaryDocument):
+                out.append(part.raw.partition(b"\r\n\r\n")[2])
+        return out
+
     def rebuild(self, texts: Sequence[str]) -> bytes:
         out = [self._preamble]
         pos = 0

@@ -14,9 +14,14 @@ Views (what is actually scanned, batched):
     meta     the URL's host, port and userinfo, every header name, and the values of the headers
              not scanned as pieces (credentials by design, protocol headers)
 
-``raw`` and ``meta`` views map to no piece: they cannot be rewritten, so what must be redacted in
-them blocks the request (`serving.inspect.inspector`). A body that is an archive (zip, gzip, bzip2,
-xz, 7z, rar, zstd) cannot be read at all and is listed in `Extraction.unscanned`.
+    file     the text inside an uploaded file, the body or a multipart part: zip members, Word,
+             Excel and PowerPoint text, PDF page text, gzip/bzip2/xz contents
+             (`serving.inspect.files`, bounded against zip bombs)
+
+``raw``, ``meta`` and ``file`` views map to no piece: they cannot be rewritten, so what must be
+redacted in them blocks the request (`serving.inspect.inspector`). What cannot be opened (an
+encrypted or corrupt file, a 7z or rar archive, a file over a bound) is listed in
+`Extraction.unscanned`, and the inspector applies the fail mode.
 
 The model reads the ``fields`` view; the derived views (``joined``, ``decoded``) go through the
 deterministic detectors only (see `serving.inspect.scanner.LocalScanner`). Each view keeps
@@ -34,7 +39,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from serving.inspect.codecs import Document, FormDocument, Location, Piece, decode_text, parse_body
+from serving.inspect.codecs import (
+    Document,
+    FormDocument,
+    Location,
+    MultipartDocument,
+    Piece,
+    decode_text,
+    parse_body,
+)
+from serving.inspect.files import file_texts, is_file_container
 from serving.inspect.http import HttpRequest, content_codings, decode_body, encode_body
 
 __all__ = ["Segment", "View", "Extraction", "extract", "DEFAULT_SKIP_HEADERS"]
@@ -56,16 +70,6 @@ _B64_BLOB = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _MAX_DECODED_VIEWS = 64
 _MAX_JOINED_PIECE = 128
-#: Magic numbers of compressed containers whose contents no view can read.
-_ARCHIVES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "zip"),
-    (b"\x1f\x8b", "gzip"),
-    (b"BZh", "bzip2"),
-    (b"\xfd7zXZ\x00", "xz"),
-    (b"7z\xbc\xaf\x27\x1c", "7z"),
-    (b"Rar!\x1a\x07", "rar"),
-    (b"\x28\xb5\x2f\xfd", "zstd"),
-)
 #: Credential headers: scanned like any header unless the destination is trusted with them.
 CREDENTIAL_HEADERS: frozenset[str] = frozenset({"authorization", "proxy-authorization", "cookie"})
 
@@ -85,7 +89,7 @@ class Segment:
 class View:
     """A scanned text and the pieces it maps back to."""
 
-    kind: Literal["fields", "joined", "decoded", "raw", "meta"]
+    kind: Literal["fields", "joined", "decoded", "raw", "meta", "file"]
     text: str
     segments: tuple[Segment, ...]
     origin: str = ""  # what a raw or meta view was read from ("body as utf-16-le", "url and headers")
@@ -98,7 +102,9 @@ class View:
     @property
     def shallow(self) -> bool:
         """Whether only the deterministic detectors read this view (the model reads the others)."""
-        return self.kind not in ("fields",) and not (self.kind == "raw" and self.origin.endswith("(text)"))
+        return self.kind not in ("fields", "file") and not (
+            self.kind == "raw" and self.origin.endswith("(text)")
+        )
 
     def locate(self, start: int, end: int) -> list[tuple[int, int, int] | tuple[int, None, None]]:
         """Map a view span to ``(piece, piece_start, piece_end)`` or ``(piece, None, None)`` (whole piece)."""
@@ -286,13 +292,23 @@ def extract(
     if meta is not None:
         ext.views.append(meta)
     if plain:
-        archive = next((name for magic, name in _ARCHIVES if plain.startswith(magic)), None)
-        if archive is not None:
-            ext.unscanned.append(f"{archive} archive")
+        if is_file_container(plain):
+            _file_views(plain, ext)
         else:
             parsed = {p.text for p in pieces[n_before_body:]}
             ext.views.extend(_raw_views(plain, parsed, text_body=bool(ext._body and ext._body.pieces)))
+    if isinstance(ext._body, MultipartDocument):
+        for data in ext._body.attachments():
+            if is_file_container(data):
+                _file_views(data, ext)
     return ext
+
+
+def _file_views(data: bytes, ext: Extraction) -> None:
+    """The texts inside an uploaded file (zip, Office, PDF, gzip …) as views the model reads too."""
+    texts, problems = file_texts(data)
+    ext.unscanned.extend(problems)
+    ext.views.extend(View("file", t.text, (), "text inside an uploaded file") for t in texts)
 
 
 def _meta_view(request: HttpRequest, skip_headers: frozenset[str], trust_credentials: bool) -> View | None:

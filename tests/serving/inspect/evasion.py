@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
@@ -47,7 +47,7 @@ class Case:
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
     userinfo: str = ""
-    hints: dict[str, str] = field(default_factory=dict)
+    hidden: bool = False  # the value is compressed inside a file: any forwarding counts as a leak
 
     def url(self, base: str) -> str:
         parts = urlsplit(base.rstrip("/") + self.path)
@@ -71,6 +71,30 @@ def _multipart(preamble: bytes, part: bytes, epilogue: bytes, ctype: str = "text
         preamble + b'\r\n--B\r\nContent-Disposition: form-data; name="f"; filename="n.bin"\r\n'
         b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + part + b"\r\n--B--\r\n" + epilogue
     )
+
+
+def _upload(kind: str, value: str, content: bytes, ctype: str) -> Case:
+    body = (b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"report.bin\"\r\n"
+            b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + content + b"\r\n--B--\r\n")  # fmt: skip
+    return Case(f"{kind}", value, headers=_MULTI, body=body, hidden=True)
+
+
+def _files() -> dict[str, Callable[[str, str], Case | None]]:
+    from tests.serving.inspect import filemakers as mk
+
+    octet = (("Content-Type", "application/octet-stream"),)
+    return {
+        "zip-body": lambda k, v: Case(f"{k}-zip-body", v, "PUT", headers=octet, hidden=True,
+                                      body=mk.zip_of({"notes.txt": f"note {v}".encode()})),
+        "docx-upload": lambda k, v: _upload(f"{k}-docx-upload", v, mk.docx(f"note {_one_line(v)}"),
+                                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "xlsx-upload": lambda k, v: _upload(f"{k}-xlsx-upload", v, mk.xlsx(["note", _one_line(v)]),
+                                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "pdf-upload": lambda k, v: _upload(f"{k}-pdf-upload", v, mk.pdf(f"note {_one_line(v)}"),
+                                           "application/pdf"),
+        "gzip-upload": lambda k, v: _upload(f"{k}-gzip-upload", v, mk.gz(f"note {v}".encode()),
+                                            "application/gzip"),
+    }  # fmt: skip
 
 
 _PLAIN = (("Content-Type", "text/plain"),)
@@ -155,8 +179,9 @@ CHANNELS: dict[str, Callable[[str, str], Case | None]] = {
 def cases() -> list[Case]:
     """Every value kind in every channel that can carry it."""
     out = []
+    channels = {**CHANNELS, **_files()}
     for kind, value in VALUES.items():
-        for make in CHANNELS.values():
+        for make in channels.values():
             case = make(kind, value)
             if case is not None:
                 out.append(case)
@@ -168,6 +193,8 @@ def leaked(case: Case, received: list[Any]) -> bool:
 
     ``received`` are `tests.serving.inspect.netfixtures.Received` records (target, headers, body).
     """
+    if case.hidden and received:
+        return True
     plain = {case.value, case.value.replace(" ", ""), case.value.replace("\n", " ")}
     for got in received:
         wire = got.target + "\n" + "\n".join(f"{k}: {v}" for k, v in got.headers.items())

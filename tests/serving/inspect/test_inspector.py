@@ -133,16 +133,19 @@ def test_credentials_by_design_pass(scanner: LocalScanner) -> None:
 
 
 @pytest.mark.parametrize(("mode", "action"), [("closed", "block"), ("open", "pass")])
-def test_an_archive_follows_the_fail_mode(scanner: LocalScanner, mode: str, action: str) -> None:
-    import io
-    import zipfile
+def test_a_file_that_cannot_be_opened_follows_the_fail_mode(
+    scanner: LocalScanner, mode: str, action: str
+) -> None:
+    from tests.serving.inspect import filemakers as mk
 
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("notes.txt", f"key {AWS_KEY}")
     insp = Inspector(scanner, InspectConfig(fail_mode=mode))  # type: ignore[arg-type]
-    out = insp.inspect(_post(buf.getvalue(), **{"Content-Type": "application/zip"}))
+    out = insp.inspect(_post(mk.encrypted_zip(b"anything"), **{"Content-Type": "application/zip"}))
     assert (out.action, out.reason) == (action, "unscanned" if action == "block" else "clean")
+    # a file that opens is scanned, whatever the fail mode: the key inside blocks it
+    out = insp.inspect(
+        _post(mk.zip_of({"k.txt": f"key {AWS_KEY}".encode()}), **{"Content-Type": "application/zip"})
+    )
+    assert (out.action, out.reason) == ("block", "findings")
 
 
 def test_a_value_in_both_parsed_and_raw_views_is_still_redacted(inspector: Inspector) -> None:
