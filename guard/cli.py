@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from guard.errors import GuardError, InputError
@@ -176,9 +178,19 @@ def _exit_code(verdict: str) -> int:
     return EXIT_BLOCK if verdict == "block" else EXIT_OK
 
 
+ScanArgs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="files or directories to scan (in a git work tree: what git tracks, .gitignore respected); "
+        "or one text that is no existing path; omit or '-' to read stdin",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def scan(
-    text: TextArg = None,
+    args: ScanArgs = None,
     json_out: JsonOpt = False,
     model: ModelOpt = None,
     no_model: NoModelOpt = False,
@@ -186,17 +198,97 @@ def scan(
     domain: DomainOpt = None,
     destination: DestOpt = None,
     provider: ProviderOpt = "auto",
+    git_staged: Annotated[
+        bool, typer.Option("--git-staged", help="scan the lines the next commit adds (pre-commit)")
+    ] = False,
+    git_range: Annotated[
+        str | None, typer.Option("--git-range", help="scan the lines a commit range adds, e.g. main..HEAD")
+    ] = None,
+    sarif: Annotated[
+        Path | None, typer.Option("--sarif", help="also write the findings as SARIF 2.1.0")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="findings listed in this file are known: only new ones count"),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="write the current findings as a baseline and exit 0"),
+    ] = None,
 ) -> None:
-    """Scan TEXT (or stdin) and print the findings and the verdict. Exit 1 when something blocks."""
+    """Scan text, files, directories or git changes. Exit 1 when something (new) blocks.
+
+    Lines holding ``guard:allow`` report nothing; ``--baseline`` ignores known findings.
+    """
+    paths = [a for a in args or [] if a != "-"]
+    tree_mode = git_staged or git_range is not None or (bool(paths) and all(Path(p).exists() for p in paths))
+    if not tree_mode:
+        if len(args or []) > 1:
+            missing = next(p for p in paths if not Path(p).exists())
+            raise _fail(f"{missing}: no such file or directory")
+        if sarif or baseline or write_baseline:
+            raise _fail("--sarif and the baseline options apply to files and git changes, not to one text")
+        with _clean_errors():
+            guard = _load_guard(model, no_model, policy, domain, provider)
+            body = _read_input(args[0] if args else None)
+            result = guard.scan(body, destination=destination)
+        if json_out:
+            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            _print_human(body, result, Console(soft_wrap=True))
+        raise typer.Exit(_exit_code(result.verdict))
+    if git_staged and git_range is not None:
+        raise _fail("--git-staged and --git-range exclude each other")
+    _scan_tree(paths, git_staged, git_range, json_out, sarif, baseline, write_baseline,
+               lambda: _load_guard(model, no_model, policy, domain, provider))  # fmt: skip
+
+
+def _scan_tree(
+    paths: list[str], git_staged: bool, git_range: str | None, json_out: bool, sarif: Path | None,
+    baseline: Path | None, write_baseline: Path | None, load: Callable[[], Any],
+) -> None:  # fmt: skip
+    from guard import devscan, keys
+
     with _clean_errors():
-        guard = _load_guard(model, no_model, policy, domain, provider)
-        body = _read_input(text)
-        result = guard.scan(body, destination=destination)
+        skipped: list[str] = []
+        if git_staged:
+            lines = devscan.added_lines(["--cached"], Path.cwd())
+        elif git_range is not None:
+            if ".." not in git_range or git_range.startswith("-"):
+                raise _fail("--git-range takes A..B (two commits)")
+            lines = devscan.added_lines([git_range], Path.cwd())
+        else:
+            lines, skipped = devscan.file_lines([Path(p) for p in paths])
+        known = devscan.load_baseline(baseline) if baseline is not None else set()
+        state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "guard"
+        found = devscan.scan_lines(load(), lines, keys.load_or_create(state / "scan-hash.key"))
+    if write_baseline is not None:
+        n = devscan.write_baseline(write_baseline, found)
+        typer.echo(f"baseline: {n} findings written to {write_baseline}", err=True)
+        raise typer.Exit(EXIT_OK)
+    new = [f for f in found if f.fingerprint not in known]
+    if sarif is not None:
+        from guard import __version__
+        from guard.audit.outputs import write_sarif_rows
+
+        rows = ({**f.to_dict(), "start": 0, "end": f.end_column - f.column} for f in new)
+        write_sarif_rows(rows, sarif, __version__, tool="guard")
     if json_out:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        for f in new:
+            sys.stdout.write(json.dumps(f.to_dict(), ensure_ascii=False) + "\n")
     else:
-        _print_human(body, result, Console(soft_wrap=True))
-    raise typer.Exit(_exit_code(result.verdict))
+        console = Console(soft_wrap=True)
+        for f in new:
+            style = {"block": "red", "redact": "yellow", "alert": "magenta"}.get(f.action, "")
+            where = f"{escape(f.path)}:{f.line}:{f.column}"
+            console.print(f"{where}: [{style}]{f.label}[/] {f.action} {escape(f.preview)}", highlight=False)
+        for reason in skipped:
+            console.print(f"skipped {reason}", highlight=False, style="dim")
+        old = len(found) - len(new)
+        console.print(
+            f"{len(lines)} lines: {len(new)} findings" + (f" ({old} in the baseline)" if old else "")
+        )
+    raise typer.Exit(EXIT_BLOCK if any(f.action == "block" for f in new) else EXIT_OK)
 
 
 @app.command()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -102,22 +102,35 @@ def write_csv(findings: Path, out: Path) -> None:
 
 
 def write_sarif(findings: Path, out: Path, tool_version: str) -> None:
-    """Write ``findings.jsonl`` as SARIF 2.1.0 (one rule per label; level ``error`` for blocking actions).
+    """Write ``findings.jsonl`` as SARIF 2.1.0 (see `write_sarif_rows`)."""
+    write_sarif_rows(iter_jsonl(findings), out, tool_version, tool="guard-audit")
 
-    Results are streamed into the file so memory stays bounded. The message carries the label and the
-    masked preview; ``partialFingerprints`` carry the keyed value hash for de-duplication across runs.
+
+def write_sarif_rows(rows: Iterable[dict[str, Any]], out: Path, tool_version: str, *, tool: str) -> None:
+    """Write finding rows as SARIF 2.1.0 (one rule per label; level ``error`` for blocking actions).
+
+    Rows are the audit's (or ``guard scan``'s) finding dicts: ``file``, ``line``, ``column``,
+    ``start``/``end`` (the span's length), ``label``, ``action``, ``detector``, ``kind``, ``preview``,
+    ``value_hash``, ``score`` and optional ``record_id``/``field``. Results are streamed into the file
+    so memory stays bounded. The message carries the label and the masked preview;
+    ``partialFingerprints`` carry the keyed value hash (and the baseline fingerprint when present).
     """
     labels: set[str] = set()
     with open(out, "w", encoding="utf-8") as fh:
         fh.write('{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{')
         fh.write('"results":[')
         first = True
-        for row in iter_jsonl(findings):
+        for row in rows:
             labels.add(row["label"])
+            prints = {"guardValueHash/v1": row["value_hash"]}
+            if row.get("fingerprint"):
+                prints["guardBaseline/v1"] = row["fingerprint"]
             result = {
                 "ruleId": row["label"],
                 "level": "error" if row["action"] in _BLOCKING else "warning",
-                "message": {"text": f"{row['label']} ({row['kind'] or row['detector']}): {row['preview']}"},
+                "message": {
+                    "text": f"{row['label']} ({row.get('kind') or row['detector']}): {row['preview']}"
+                },
                 "locations": [
                     {
                         "physicalLocation": {
@@ -130,13 +143,13 @@ def write_sarif(findings: Path, out: Path, tool_version: str) -> None:
                         }
                     }
                 ],
-                "partialFingerprints": {"guardValueHash/v1": row["value_hash"]},
+                "partialFingerprints": prints,
                 "properties": {
                     "score": row["score"],
                     "detector": row["detector"],
                     "action": row["action"],
-                    "recordId": row["record_id"],
-                    "field": row["field"],
+                    "recordId": row.get("record_id"),
+                    "field": row.get("field"),
                 },
             }
             fh.write(("" if first else ",") + json.dumps(result, ensure_ascii=False))
@@ -150,7 +163,7 @@ def write_sarif(findings: Path, out: Path, tool_version: str) -> None:
             for label in sorted(labels)
         ]
         driver = {
-            "name": "guard-audit",
+            "name": tool,
             "version": tool_version,
             "informationUri": "https://example.invalid/guard",
             "rules": rules,
