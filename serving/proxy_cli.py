@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from dataclasses import replace
@@ -17,7 +18,8 @@ import typer
 
 from guard.errors import GuardError
 from serving.inspect.destinations import DEFAULT_STRICT
-from serving.inspect.factory import InspectorSettings, build_inspector
+from serving.inspect.factory import DEFAULT_INCIDENTS, InspectorSettings, build_inspector
+from serving.mitm.flags import FLAGS_ENV
 
 __all__ = ["register", "icap", "proxy"]
 
@@ -30,7 +32,12 @@ Timeout = Annotated[float, typer.Option(help="seconds before a remote scan fails
 ApiKey = Annotated[str | None, typer.Option(envvar="GUARD_API_KEY", help="guard server API key")]
 FailMode = Annotated[str | None, typer.Option(help="closed | open (default: the policy's, else closed)")]
 MaxBody = Annotated[int, typer.Option(help="largest body inspected, bytes; larger ones follow the fail mode")]
-Incidents = Annotated[str, typer.Option(help="incident log (JSON lines, rotated at 10 MB, 5 kept)")]
+Incidents = Annotated[
+    str,
+    typer.Option(
+        help="incident log (JSON lines, rotated at 10 MB, 5 kept); default under $XDG_STATE_HOME/guard"
+    ),
+]
 Allow = Annotated[list[str] | None, typer.Option("--allow", help="approved destination host (repeatable)")]
 Strict = Annotated[list[str] | None, typer.Option("--strict", help="extra strict host, e.g. a paste site")]
 Coach = Annotated[bool, typer.Option(help="let users confirm a block with a justification")]
@@ -79,7 +86,7 @@ def icap(
     model: Model = None, no_model: NoModel = False, policy: Policy = None, domains: Domains = None,
     server: Server = None,
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
-    incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
+    incidents: Incidents = DEFAULT_INCIDENTS, allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
     credentials: Credentials = None, deadline: Deadline = 10.0,
 ) -> None:  # fmt: skip
@@ -117,7 +124,7 @@ def proxy(
     model: Model = None, no_model: NoModel = False, policy: Policy = None, domains: Domains = None,
     server: Server = None,
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
-    incidents: Incidents = "guard-incidents.jsonl", allow: Allow = None, strict: Strict = None,
+    incidents: Incidents = DEFAULT_INCIDENTS, allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
     credentials: Credentials = None, deadline: Deadline = 10.0,
     mitm_option: Annotated[list[str] | None, typer.Option("--set", help="extra mitmproxy option k=v")] = None,
@@ -132,15 +139,22 @@ def proxy(
                   allow, strict, coach, help_text, hash_key, credentials, deadline)  # fmt: skip
     if s.hash_key:  # through the environment: a command line is readable by every local user
         os.environ["GUARD_INCIDENT_HASH_KEY"] = s.hash_key
-    sets = {
-        "guard_server_timeout": str(s.server_timeout), "guard_fail_mode": s.fail_mode or "",
-        "guard_max_body": str(s.max_body), "guard_coach": str(s.coach).lower(), "guard_help": s.help_text,
-        "guard_no_model": str(no_model).lower(), "guard_deadline": str(s.deadline_s),
+    # The flags given reach the addon through the environment and are applied after mitmproxy has read
+    # <confdir>/config.yaml, so they win over the file (a --set would lose to it); what is not given
+    # on the command line the file may still set.
+    given = {
+        "guard_model": s.model, "guard_policy": s.policy, "guard_server": s.server,
+        "guard_api_key": s.api_key,
+        "guard_fail_mode": s.fail_mode, "guard_no_model": no_model or None, "guard_coach": coach or None,
+        "guard_server_timeout": str(s.server_timeout) if timeout != 2.0 else None,
+        "guard_max_body": s.max_body if max_body != 1_048_576 else None,
+        "guard_help": s.help_text if help_text != _DEFAULT_HELP else None,
+        "guard_incidents": s.incidents if incidents != DEFAULT_INCIDENTS else None,
+        "guard_deadline": str(s.deadline_s) if deadline != 10.0 else None,
+        "guard_domains": list(s.domains) or None, "guard_allow": list(s.allow) or None,
+        "guard_strict": list(s.strict) if strict else None, "guard_credentials": list(s.credentials) or None,
     }  # fmt: skip
-    for key, value in (("guard_model", s.model), ("guard_policy", s.policy), ("guard_server", s.server),
-                       ("guard_api_key", s.api_key), ("guard_incidents", s.incidents)):  # fmt: skip
-        if value:
-            sets[key] = value
+    os.environ[FLAGS_ENV] = json.dumps({k: v for k, v in given.items() if v is not None})
     args = [
         "-q",
         "--listen-host",
@@ -152,13 +166,6 @@ def proxy(
     ]
     if confdir is not None:
         args += ["--set", f"confdir={confdir}"]
-    for key, value in sets.items():
-        args += ["--set", f"{key}={value}"]
-    multi = (("guard_domains", s.domains), ("guard_allow", s.allow), ("guard_strict", s.strict),
-             ("guard_credentials", s.credentials))  # fmt: skip
-    for key, values in multi:
-        for value in values:
-            args += ["--set", f"{key}={value}"]
     for extra in mitm_option or ():
         args += ["--set", extra]
     mitmdump(args)

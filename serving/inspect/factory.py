@@ -19,7 +19,18 @@ from serving.inspect.incidents import IncidentLog
 from serving.inspect.inspector import InspectConfig, Inspector
 from serving.inspect.scanner import LocalScanner, RemoteScanner, Scanner
 
-__all__ = ["InspectorSettings", "build_inspector", "incident_hash_key"]
+__all__ = ["DEFAULT_INCIDENTS", "InspectorSettings", "build_inspector", "incident_hash_key", "state_dir"]
+
+
+def state_dir() -> Path:
+    """Where guard keeps its state on this host: ``$XDG_STATE_HOME/guard`` (``~/.local/state/guard``)."""
+    import os
+
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "guard"
+
+
+#: The incident log of the proxies unless configured: absolute, never the working directory.
+DEFAULT_INCIDENTS = str(state_dir() / "incidents.jsonl")
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,7 +205,7 @@ def _pdf(data: bytes, name: str, budget: _Budget) -> None:
             parts.append(page.extract_text() or "")
             if sum(len(p) for p in parts) > budget.limits.max_text:
                 break
-        meta = reader.metadata or {}
+        meta: dict[str, object] = dict(reader.metadata or {})
         parts.extend(str(v) for v in meta.values() if isinstance(v, str))
     except (PdfReadError, KeyError, TypeError, AttributeError) as exc:
         budget.problems.append(f"unreadable PDF ({type(exc).__name__})")

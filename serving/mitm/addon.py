@@ -9,8 +9,10 @@ the confdir as ``mitmproxy-ca.pem``) are mitmproxy's own features.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,9 +20,10 @@ from mitmproxy import ctx, exceptions, http
 
 from guard.errors import GuardError
 from serving.inspect.destinations import DEFAULT_STRICT
-from serving.inspect.factory import InspectorSettings, build_inspector
+from serving.inspect.factory import DEFAULT_INCIDENTS, InspectorSettings, build_inspector
 from serving.inspect.http import HttpRequest
 from serving.inspect.inspector import Inspector, Outcome
+from serving.mitm.flags import FLAGS_ENV
 
 __all__ = ["GuardAddon"]
 
@@ -40,7 +43,7 @@ _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_deadline", str, "10.0", "seconds one request may take to inspect; over it: the fail mode"),
     ("guard_fail_mode", str, "", "closed | open (default: the policy's, else closed)"),
     ("guard_max_body", int, 1_048_576, "largest body inspected; larger bodies follow the fail mode"),
-    ("guard_incidents", str | None, "guard-incidents.jsonl", "incident log (JSON lines, rotated)"),
+    ("guard_incidents", str | None, DEFAULT_INCIDENTS, "incident log (JSON lines, rotated)"),
     ("guard_allow", Sequence[str], [], "approved destination hosts, not inspected"),
     ("guard_strict", Sequence[str], list(DEFAULT_STRICT), "paste/AI-chat hosts: redact becomes block"),
     ("guard_coach", bool, False, "coach mode: users may confirm with a justification"),
@@ -79,6 +82,16 @@ class GuardAddon:
     def load(self, loader: Any) -> None:
         for name, typespec, default, help_text in _OPTIONS:
             loader.add_option(name, typespec, default, help_text)
+        flags = os.environ.get(FLAGS_ENV)
+        if flags:  # `guard proxy`'s flags: they win over <confdir>/config.yaml (serving.mitm.flags)
+            try:
+                given = json.loads(flags)
+                options = loader.master.options
+                for name in given:  # the file's value waits in `deferred` and would be applied last
+                    options.deferred.pop(name, None)
+                options.update(**given)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise exceptions.OptionsError(f"guard: bad {FLAGS_ENV}: {type(exc).__name__}") from exc  # type: ignore[no-untyped-call]
 
     def configure(self, updated: set[str]) -> None:
         if ctx.options.stream_large_bodies:
@@ -114,6 +127,17 @@ class GuardAddon:
         if "flow_detail" in ctx.options and ctx.options.flow_detail:
             ctx.options.update(flow_detail=0)  # type: ignore[no-untyped-call]
             log.info("guard: flow_detail set to 0 (URLs may carry guarded text)")
+        if self.inspector is not None:  # what runs, on stderr even under `mitmdump -q`
+            opts = ctx.options
+            guard = getattr(self.inspector.scanner, "guard", None)
+            model = getattr(guard, "model_version", None) or (opts.guard_server or "detectors only")
+            sys.stderr.write(
+                f"guard proxy listening on {opts.listen_host or '0.0.0.0'}:{opts.listen_port or 8080}; "
+                f"model {model}; policy {opts.guard_policy or 'packaged default'}; "
+                f"fail mode {self.inspector.config.fail_mode}; "
+                f"incidents {opts.guard_incidents or 'not kept'}\n"
+            )
+            sys.stderr.flush()
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         # Refuse a declared oversize body before it is read: it would be blocked anyway.
