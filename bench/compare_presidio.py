@@ -67,7 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.machine import shown_command  # noqa: E402
+from bench.machine import shown_command, shown_path  # noqa: E402
 from bench.peer_report import presidio_markdown  # noqa: E402
 from bench.span_match import SpanDict, drop_overlapping, findings_to_spans, snap_overlaps  # noqa: E402
 from guard.errors import GuardError  # noqa: E402
@@ -308,7 +308,7 @@ def compare(
     data = Path(args.data)
     result = {
         "dataset": {
-            "path": str(data),
+            "path": shown_path(data),
             "sha256": hashlib.sha256(data.read_bytes()).hexdigest(),
             "documents": len(docs),
             "gold_spans": dict(Counter(s["label"] for d in docs for s in d["spans"])),

@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.machine import shown_command  # noqa: E402
+from bench.machine import shown_command, shown_path  # noqa: E402
 from bench.peer_report import realistic_markdown  # noqa: E402
 from bench.span_match import SpanDict, drop_overlapping, findings_to_spans  # noqa: E402
 from guard.errors import GuardError  # noqa: E402
@@ -244,7 +244,7 @@ def evaluate(
         }
     result = {
         "dataset": {
-            "path": str(data),
+            "path": shown_path(data),
             "sha256": hashlib.sha256(data.read_bytes()).hexdigest(),
             "documents": len(docs),
             "sensitive": sum(d["sensitive"] for d in docs),

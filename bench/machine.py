@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cpu_name", "shown_command", "write_results"]
+__all__ = ["cpu_name", "shown_command", "shown_path", "write_results"]
+
+_REPO = Path(__file__).resolve().parent.parent
 
 
 def cpu_name() -> str:
@@ -26,6 +28,17 @@ def shown_command(script: str, argv: Sequence[str]) -> str:
     """``python bench/<script> ARGS`` with absolute paths cut to their last part (no machine's paths)."""
     args = (a if not Path(a).is_absolute() else Path(a).name for a in argv)
     return " ".join(["python", f"bench/{script}", *args])
+
+
+def shown_path(path: str | Path) -> str:
+    """A data path as results show it: relative to the repository (``../shared/...``) or its name."""
+    p = Path(path).resolve()
+    for base, prefix in ((_REPO, ""), (_REPO.parent, "../")):
+        try:
+            return prefix + str(p.relative_to(base))
+        except ValueError:
+            continue
+    return p.name
 
 
 def write_results(out: Path, name: str, result: dict[str, Any], markdown: str) -> None:
