@@ -22,14 +22,20 @@ __all__ = ["DestinationRules", "DEFAULT_STRICT", "DestinationClass", "ISSUER_HOS
 
 DestinationClass = Literal["allow", "strict", "default"]
 
+def _policy_strict_hosts() -> tuple[str, ...]:
+    """The paste and AI hosts of the packaged default policy: guard's one list of them."""
+    from guard.policy import load_policy
+
+    hosts: list[str] = []
+    for rule in load_policy(None).destinations:
+        if any(change.action == "block" for change in rule.labels.values()):
+            hosts.extend(p.removeprefix("*.") for p in rule.match if p not in hosts)
+    return tuple(dict.fromkeys(hosts))
+
+
 #: Paste sites and AI chat assistants: text sent there is published or retained by a third party.
-DEFAULT_STRICT: tuple[str, ...] = (
-    "pastebin.com", "paste.ee", "hastebin.com", "ghostbin.com", "dpaste.org", "dpaste.com", "rentry.co",
-    "privatebin.net", "controlc.com", "justpaste.it", "gist.github.com", "paste.mozilla.org",
-    "chat.openai.com", "chatgpt.com", "api.openai.com", "claude.ai", "api.anthropic.com",
-    "gemini.google.com", "bard.google.com", "copilot.microsoft.com", "perplexity.ai", "poe.com",
-    "chat.mistral.ai", "chat.deepseek.com", "huggingface.co",
-)  # fmt: skip
+#: Derived from the packaged default policy's destination rules, so the library and the proxies agree.
+DEFAULT_STRICT: tuple[str, ...] = _policy_strict_hosts()
 
 
 #: Hosts of the providers whose credential formats guard knows (``provider`` of `guard.detect.patterns`).
