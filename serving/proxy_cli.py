@@ -96,7 +96,7 @@ def icap(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
                          allow, strict, coach, help_text, hash_key, credentials, deadline)  # fmt: skip
-    settings = replace(settings, no_model=no_model)
+    settings = replace(settings, no_model=no_model, source="icap")
     try:
         inspector = build_inspector(settings)
     except GuardError as exc:

@@ -22,6 +22,7 @@ __all__ = ["DestinationRules", "DEFAULT_STRICT", "DestinationClass", "ISSUER_HOS
 
 DestinationClass = Literal["allow", "strict", "default"]
 
+
 def _policy_strict_hosts() -> tuple[str, ...]:
     """The paste and AI hosts of the packaged default policy: guard's one list of them."""
     from guard.policy import load_policy

@@ -15,7 +15,7 @@ from typing import Literal
 from guard import keys
 from guard.errors import ConfigError
 from serving.inspect.destinations import DEFAULT_STRICT, DestinationRules
-from serving.inspect.incidents import IncidentLog
+from serving.inspect.incidents import IncidentLog, IncidentSink
 from serving.inspect.inspector import InspectConfig, Inspector
 from serving.inspect.scanner import LocalScanner, RemoteScanner, Scanner
 
@@ -47,7 +47,9 @@ class InspectorSettings:
         api_key: the guard server API key.
         fail_mode: ``closed``/``open``; None takes the policy's.
         max_body: inspection limit in bytes.
-        incidents: incident log file (None: incidents are only logged by id).
+        incidents: incident log file, or an incident store URL (``sqlite:///…``,
+            ``postgresql+psycopg://…``; `serving.store`); None: incidents are only logged by id.
+        source: which writer this is in the store (``icap``, ``proxy``).
         incident_max_bytes: rotate the incident file at this size.
         incident_backups: rotated incident files kept.
         allow: approved destination host patterns (not inspected).
@@ -60,7 +62,8 @@ class InspectorSettings:
             ``hash_key_file``, generated there (0600) on first start.
         deadline_s: budget of one request's inspection, seconds; over it: the fail mode.
         hash_key_file: where the generated key lives. None: ``incident-hash.key`` beside the
-            incident log; without an incident log, a random key per process.
+            incident log, or in `state_dir` with an incident store; without either, a random key
+            per process.
     """
 
     model: str | None = None
@@ -73,6 +76,7 @@ class InspectorSettings:
     fail_mode: Literal["closed", "open"] | None = None
     max_body: int = 1_048_576
     incidents: str | None = None
+    source: str = "proxy"
     incident_max_bytes: int = 10_000_000
     incident_backups: int = 5
     allow: Sequence[str] = ()
@@ -93,10 +97,15 @@ def incident_hash_key(settings: InspectorSettings) -> bytes:
     """
     if settings.hash_key:
         return keys.checked(settings.hash_key.encode(), "hash_key")
-    path = settings.hash_key_file or (
-        str(Path(settings.incidents).with_name("incident-hash.key")) if settings.incidents else None
-    )
-    return keys.load_or_create(Path(path)) if path else secrets.token_bytes(32)
+    if settings.hash_key_file:
+        path = Path(settings.hash_key_file)
+    elif settings.incidents and "://" not in settings.incidents:
+        path = Path(settings.incidents).with_name("incident-hash.key")
+    elif settings.incidents:  # an incident store: one key per host, in guard's state folder
+        path = state_dir() / "incident-hash.key"
+    else:
+        return secrets.token_bytes(32)
+    return keys.load_or_create(path)
 
 
 def _policy_fail_mode(guard: object) -> Literal["closed", "open"]:
@@ -150,8 +159,13 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
         hash_key=incident_hash_key(settings),
         deadline_s=settings.deadline_s,
     )
-    log = None
-    if settings.incidents:
+    log: IncidentSink | None = None
+    if settings.incidents and "://" in settings.incidents:
+        from serving.store import IncidentStore
+
+        version = getattr(getattr(scanner, "guard", None), "model_version", None)
+        log = IncidentStore(settings.incidents, source=settings.source, model_version=version)
+    elif settings.incidents:
         try:
             log = IncidentLog(
                 Path(settings.incidents),

@@ -15,9 +15,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["FindingRecord", "Incident", "IncidentLog", "new_incident_id"]
+__all__ = ["FindingRecord", "Incident", "IncidentLog", "IncidentSink", "new_incident_id"]
 
 
 def new_incident_id() -> str:
@@ -62,6 +62,12 @@ class Incident:
         out["labels"] = self.labels
         out["count"] = len(self.findings)
         return out
+
+
+class IncidentSink(Protocol):
+    """Where the inspector writes incidents: this JSONL `IncidentLog` or `serving.store.IncidentStore`."""
+
+    def write(self, incident: Incident) -> None: ...
 
 
 class IncidentLog:

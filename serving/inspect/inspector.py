@@ -28,7 +28,7 @@ from serving.inspect.blockpage import COACH_HOST, BlockPages, BlockResponse
 from serving.inspect.destinations import DestinationRules
 from serving.inspect.extract import CREDENTIAL_HEADERS, DEFAULT_SKIP_HEADERS, Extraction, View, extract
 from serving.inspect.http import DecodedTooLarge, HttpRequest, UnsupportedEncoding
-from serving.inspect.incidents import FindingRecord, Incident, IncidentLog, new_incident_id
+from serving.inspect.incidents import FindingRecord, Incident, IncidentSink, new_incident_id
 from serving.inspect.scanner import Scanner
 
 __all__ = ["InspectConfig", "Outcome", "Inspector"]
@@ -108,7 +108,9 @@ class Inspector:
         incidents: where incidents go (None: not recorded, only logged by id).
     """
 
-    def __init__(self, scanner: Scanner, config: InspectConfig, incidents: IncidentLog | None = None) -> None:
+    def __init__(
+        self, scanner: Scanner, config: InspectConfig, incidents: IncidentSink | None = None
+    ) -> None:
         self.scanner = scanner
         self.config = config
         self.incidents = incidents

@@ -1,0 +1,71 @@
+"""Tables of the incident store (SQLAlchemy Core). Alembic migrations create and change them.
+
+No column ever holds a guarded value: findings carry label, location, masked preview and keyed hash.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["decisions", "findings", "incidents", "metadata"]
+
+metadata = MetaData()
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("time", DateTime(timezone=True), nullable=False),
+    Column("source", String(16), nullable=False),  # icap | proxy | server | audit
+    Column("action", String(16), nullable=False),  # block | redact | override | fail_open | coach_confirm
+    Column("reason", String(64), nullable=False),
+    Column("client", String(255)),
+    Column("method", String(16), nullable=False),
+    Column("destination", String(512), nullable=False),
+    Column("labels", String(512), nullable=False),  # "EMAIL,SECRET": sorted, for filtering
+    Column("model_version", String(64)),
+    Column("justification", Text),  # coach mode, scrubbed by the inspector
+    Column("verdict", String(16)),  # the analyst's latest decision (None: not reviewed)
+    Index("ix_incidents_time", "time"),
+    Index("ix_incidents_destination", "destination"),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("incident_id", String(32), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("label", String(32), nullable=False),
+    Column("location", String(255), nullable=False),
+    Column("view", String(16), nullable=False),
+    Column("detector", String(32), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("preview", String(128), nullable=False),
+    Column("hash", String(128), nullable=False),
+    Index("ix_findings_label", "label"),
+    Index("ix_findings_hash", "hash"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("incident_id", String(32), ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("time", DateTime(timezone=True), nullable=False),
+    Column("analyst", String(255), nullable=False),
+    Column("verdict", String(16), nullable=False),  # confirmed | false_positive | missed
+    Column("reason", Text),
+    Index("ix_decisions_incident", "incident_id"),
+)

@@ -1,0 +1,124 @@
+"""The incident store on SQLite and on a real PostgreSQL: migrate, write, filter, decide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from serving.inspect.incidents import FindingRecord, Incident, new_incident_id
+from serving.store import IncidentStore
+from serving.store.store import StoreError
+from tests.serving.store.pgfixture import postgres_bin, running_postgres
+
+KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    if postgres_bin() is None:
+        pytest.fail("PostgreSQL (Debian package postgresql) is needed for the store tests")
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IncidentStore]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'state' / 'incidents.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    s = IncidentStore(url, source="icap", model_version="guard-multilingual@0.2.0")
+    yield s
+    if request.param == "postgresql":  # one cluster for the module: start each test empty
+        with s.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM decisions; DELETE FROM findings; DELETE FROM incidents")
+    s.close()
+
+
+def _incident(label: str, destination: str, minutes_ago: int = 0) -> Incident:
+    stamp = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat(timespec="milliseconds")
+    finding = FindingRecord(
+        label, "piece[2]", "fields", "regex", 0.95, "block", "AK****M2", "hmac-sha256:abc"
+    )
+    return Incident(
+        new_incident_id(), "block", "findings", "10.0.0.7", "POST", destination, [finding], time=stamp
+    )
+
+
+def test_write_read_filter(store: IncidentStore) -> None:
+    a = _incident("SECRET", "https://pastebin.com:443", minutes_ago=5)
+    b = _incident("EMAIL", "https://api.example.com:443")
+    for incident in (a, b):
+        store.write(incident)
+    got = store.get(a.id)
+    assert got is not None and got.incident.findings == a.findings and got.source == "icap"
+    assert got.model_version == "guard-multilingual@0.2.0" and got.verdict is None
+    assert [s.incident.id for s in store.query()] == [b.id, a.id]  # newest first
+    assert [s.incident.id for s in store.query(label="SECRET")] == [a.id]
+    assert [s.incident.id for s in store.query(destination="pastebin")] == [a.id]
+    assert [s.incident.id for s in store.query(since=datetime.now(UTC) - timedelta(minutes=1))] == [b.id]
+
+
+def test_analyst_decisions_keep_a_trail(store: IncidentStore) -> None:
+    incident = _incident("CODENAME", "https://chatgpt.com:443")
+    store.write(incident)
+    store.decide(incident.id, "false_positive", "ana", "public name of a web server")
+    store.decide(incident.id, "confirmed", "bob")
+    stored = store.get(incident.id)
+    assert stored is not None and stored.verdict == "confirmed"
+    assert [(d["analyst"], d["verdict"]) for d in store.decisions(incident.id)] == [
+        ("ana", "false_positive"), ("bob", "confirmed"),
+    ]  # fmt: skip
+    assert [s.incident.id for s in store.query(verdict="unreviewed")] == []
+    with pytest.raises(ValueError):
+        store.decide(incident.id, "maybe", "ana")
+    with pytest.raises(ValueError):
+        store.decide("G-000000000000", "confirmed", "ana")
+
+
+def test_reopening_migrates_nothing_twice(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'incidents.db'}"
+    IncidentStore(url).write(_incident("SECRET", "https://x.example:443"))
+    again = IncidentStore(url)
+    assert len(again.query()) == 1
+    with again.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_an_unreachable_database_is_a_clear_error_without_the_password() -> None:
+    with pytest.raises(StoreError) as err:
+        IncidentStore("postgresql+psycopg://guard:s3cret-pw@127.0.0.1:1/none")
+    assert "s3cret-pw" not in str(err.value) and "127.0.0.1:1" in str(err.value)
+
+
+def test_nothing_raw_is_stored(store: IncidentStore) -> None:
+    from guard import Guard
+    from serving.inspect.http import HttpRequest
+    from serving.inspect.inspector import InspectConfig, Inspector
+    from serving.inspect.scanner import LocalScanner
+
+    inspector = Inspector(LocalScanner(Guard.load(model=False)), InspectConfig(), store)
+    out = inspector.inspect(HttpRequest("POST", "https://paste.example/new?k=1", (), f"key {KEY}".encode()))
+    assert out.action == "block"
+    (stored,) = store.query()
+    assert stored.incident.id == out.incident.id and stored.incident.labels == {"SECRET": 1}
+    with store.engine.connect() as conn:
+        dump = " ".join(str(row) for table in ("incidents", "findings") for row in
+                        conn.exec_driver_sql(f"SELECT * FROM {table}").all())  # fmt: skip
+    assert KEY not in dump and KEY[4:] not in dump and "k=1" not in dump
+
+
+def test_the_proxies_write_to_a_store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from serving.inspect.factory import InspectorSettings, build_inspector
+    from serving.inspect.http import HttpRequest
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    url = f"sqlite:///{tmp_path / 'incidents.db'}"
+    inspector = build_inspector(InspectorSettings(no_model=True, incidents=url, source="icap"))
+    out = inspector.inspect(HttpRequest("POST", "https://paste.example/new", (), f"key {KEY}".encode()))
+    (stored,) = IncidentStore(url).query()
+    assert stored.incident.id == out.incident.id and stored.source == "icap"
+    assert (tmp_path / "state" / "guard" / "incident-hash.key").exists()
