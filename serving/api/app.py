@@ -15,10 +15,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -34,7 +37,12 @@ __all__ = ["create_app", "load_settings"]
 
 log = logging.getLogger("guard.serving.app")
 
-_OPEN_PATHS = frozenset({"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc"})
+_OPEN_PATHS = frozenset({
+    "/healthz", "/readyz", "/docs", "/openapi.json",
+    "/static/swagger-ui/swagger-ui-bundle.js", "/static/swagger-ui/swagger-ui.css",
+    "/static/swagger-ui/favicon-32x32.png",
+})  # fmt: skip
+_STATIC = Path(__file__).resolve().parent.parent / "static"
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 _DESCRIPTION = """Sensitive-data guard inference API.
@@ -92,9 +100,23 @@ def create_app(settings: ServeSettings | None = None, *, engine: Engine | None =
         description=_DESCRIPTION,
         lifespan=lifespan,
         responses={500: {"model": ErrorResponse, "description": "unexpected server error"}},
+        docs_url=None,  # served below from the package's own Swagger UI assets: no CDN, works offline
+        redoc_url=None,  # ReDoc would load from a CDN: a blank page without internet
     )
     app.state.service = service
     app.include_router(router)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="guard API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+        )
+
     open_paths = _OPEN_PATHS if settings.metrics_require_auth else _OPEN_PATHS | {"/metrics"}
     # Starlette runs the last-added middleware first: GuardMiddleware (request id, limits, access
     # log) wraps AuthMiddleware, which rejects bad keys before any body is read.

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
 
 from serving.api.metrics import CONTENT_TYPE_LATEST
 from serving.api.schemas import (
@@ -80,10 +81,17 @@ async def no_duplicate_keys(request: Request) -> None:
         return  # not JSON: the schema validation answers that
 
 
+#: Declares the bearer scheme in the OpenAPI spec (Swagger UI's "Authorize"); `AuthMiddleware` checks the
+#: key before any route runs, so this dependency itself never rejects.
+bearer = HTTPBearer(auto_error=False, description="an API key from `guard serve-key` (or header X-API-Key)")
+
 router = APIRouter(dependencies=[Depends(no_duplicate_keys)])
+scan_security = [Depends(bearer)]
 
 
-@router.post("/v1/scan", response_model=ScanResponse, responses=_ERRORS, tags=["scan"])
+@router.post(
+    "/v1/scan", dependencies=scan_security, response_model=ScanResponse, responses=_ERRORS, tags=["scan"]
+)
 async def scan(body: ScanRequest, request: Request, service: ServiceDep) -> ScanResponse:
     """Scan one text: findings (labels and offsets, never values) and the policy verdict."""
     [result] = await service.score(request.state, "/v1/scan", "scan", [body.text], body)
@@ -92,7 +100,9 @@ async def scan(body: ScanRequest, request: Request, service: ServiceDep) -> Scan
     )
 
 
-@router.post("/v1/redact", response_model=RedactResponse, responses=_ERRORS, tags=["scan"])
+@router.post(
+    "/v1/redact", dependencies=scan_security, response_model=RedactResponse, responses=_ERRORS, tags=["scan"]
+)
 async def redact(body: RedactRequest, request: Request, service: ServiceDep) -> RedactResponse:
     """Scan one text and return it with each finding replaced as the policy says."""
     [redacted] = await service.score(request.state, "/v1/redact", "redact", [body.text], body)
@@ -104,7 +114,13 @@ async def redact(body: RedactRequest, request: Request, service: ServiceDep) -> 
     )
 
 
-@router.post("/v1/scan/batch", response_model=BatchScanResponse, responses=_ERRORS, tags=["scan"])
+@router.post(
+    "/v1/scan/batch",
+    dependencies=scan_security,
+    response_model=BatchScanResponse,
+    responses=_ERRORS,
+    tags=["scan"],
+)
 async def scan_batch(body: BatchScanRequest, request: Request, service: ServiceDep) -> BatchScanResponse:
     """Scan many texts with one shared context; results are in input order."""
     limit = service.settings.max_batch_texts
