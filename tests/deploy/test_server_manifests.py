@@ -273,15 +273,25 @@ def test_k8s_variant(variant: str, get_routes: set[str]) -> None:
     assert all(p["targetPort"] in ports for p in service["spec"]["ports"])
     [pdb] = by_kind(objects, "PodDisruptionBudget")
     assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    # one replica must never block a node drain: a budget that always allows one eviction
+    assert pdb["spec"].get("maxUnavailable", 0) >= 1 and "minAvailable" not in pdb["spec"]
     [hpa] = by_kind(objects, "HorizontalPodAutoscaler")
     assert hpa["spec"]["scaleTargetRef"]["name"] == deployment["metadata"]["name"]
-    metric_names = {m.name for m in ServerMetrics().registry.collect()}
-    for metric in hpa["spec"]["metrics"]:
-        if metric["type"] == "Pods":
-            assert metric["pods"]["metric"]["name"] in metric_names
+    # an HPA scales down only when it can read every metric: the base lists resource metrics only
+    assert {m["type"] for m in hpa["spec"]["metrics"]} == {"Resource"}
+    assert hpa["spec"]["minReplicas"] < hpa["spec"]["maxReplicas"]
     if variant == "gpu":
         assert container["resources"]["limits"]["nvidia.com/gpu"] == 1
         assert container["image"].endswith(":gpu")
+
+
+def test_the_queue_metric_overlay_names_a_real_metric() -> None:
+    overlay = yaml.safe_load((K8S / "queue-metric" / "kustomization.yaml").read_text())
+    (patch,) = overlay["patches"]
+    (op,) = yaml.safe_load(patch["patch"])
+    metric_names = {m.name for m in ServerMetrics().registry.collect()}
+    assert op["value"]["pods"]["metric"]["name"] in metric_names
+    assert patch["target"]["kind"] == "HorizontalPodAutoscaler"
 
 
 def test_k8s_domain_pack_loads(tmp_path: Path) -> None:
