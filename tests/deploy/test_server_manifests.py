@@ -26,7 +26,8 @@ from serving.api.metrics import ServerMetrics  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-DOCKERFILES = sorted((DEPLOY / "docker").glob("Dockerfile.*[!e]"))  # not the .dockerignore files
+DOCKERFILES = [DEPLOY / "docker" / "Dockerfile.cpu", DEPLOY / "docker" / "Dockerfile.gpu"]  # the server's
+PROXY_DOCKERFILE = DEPLOY / "docker" / "Dockerfile.proxy"
 COMPOSE = DEPLOY / "compose" / "docker-compose.yml"
 K8S = DEPLOY / "k8s"
 VARIANTS = ("cpu", "gpu")
@@ -92,8 +93,33 @@ def dockerfile_env(instructions: list[tuple[str, str]]) -> dict[str, str]:
 # --------------------------------------------------------------------------- Dockerfiles
 
 
-def test_both_dockerfiles_exist() -> None:
-    assert {p.name for p in DOCKERFILES} == {"Dockerfile.cpu", "Dockerfile.gpu"}
+def test_every_dockerfile_is_known_and_pins_with_the_constraints() -> None:
+    found = {p.name for p in (DEPLOY / "docker").glob("Dockerfile.*") if not p.name.endswith(".dockerignore")}
+    assert found == {"Dockerfile.cpu", "Dockerfile.gpu", "Dockerfile.proxy"}
+    for name in found:
+        text = (DEPLOY / "docker" / name).read_text()
+        assert (
+            "-c constraints.txt" in text
+            and "constraints.txt" in (DEPLOY / "docker" / f"{name}.dockerignore").read_text()
+        )
+
+
+def test_the_proxy_image_runs_the_icap_server_by_default() -> None:
+    typer = pytest.importorskip("typer")
+    from serving.proxy_cli import register
+
+    instructions = parse_dockerfile(PROXY_DOCKERFILE)
+    users = [args for name, args in instructions if name == "USER"]
+    assert users and users[-1] not in ("0", "root")
+    assert json.loads(next(a for n, a in instructions if n == "ENTRYPOINT")) == ["guard"]
+    cmd = json.loads(next(a for n, a in instructions if n == "CMD"))
+    app = typer.Typer()
+    register(app)
+    assert cmd[0] in {c.name for c in app.registered_commands} and cmd[0] == "icap"
+    extras = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"])
+    assert "proxy" in extras and '".[proxy]"' in PROXY_DOCKERFILE.read_text()
+    exposed = {p for n, a in instructions if n == "EXPOSE" for p in a.split()}
+    assert {cmd[cmd.index("--port") + 1], "8080"} <= exposed
 
 
 @pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.name)
