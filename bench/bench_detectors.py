@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from guard.api import Guard  # noqa: E402
 from guard.detect.patterns import load_patterns  # noqa: E402
 
-KESTREL = ROOT / "tests" / "data" / "domains" / "kestrel.yaml"
+KESTREL = ROOT / "deploy" / "domains" / "example-kestrel.yaml"
 RESULTS = ROOT / "bench" / "results"
 
 

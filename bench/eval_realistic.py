@@ -68,7 +68,7 @@ __all__ = [
 
 #: The team's shared data folder sits beside the repository (``../shared``).
 CASES = Path(__file__).resolve().parents[2] / "shared" / "data" / "realistic-dev" / "cases.jsonl"
-DOMAIN_PACK = Path(__file__).resolve().parents[1] / "tests" / "data" / "domains" / "kestrel.yaml"
+DOMAIN_PACK = Path(__file__).resolve().parents[1] / "deploy" / "domains" / "example-kestrel.yaml"
 
 _GREETING = re.compile(
     r"(?i)^[>\s]*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|moin|servus|liebe[rs]?|"

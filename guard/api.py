@@ -176,7 +176,7 @@ class Guard:
             model: a model directory; ``None`` → the packaged default model; ``False`` → no model
                 (deterministic detectors only; codename/customer candidates then need strong cues).
             policy: a policy file or object; ``None`` → the packaged default policy.
-            domains: domain pack files (see ``tests/data/domains/kestrel.yaml``).
+            domains: domain pack files (see ``deploy/domains/example-kestrel.yaml``).
             provider: onnxruntime provider: ``auto``, ``cpu`` or ``cuda``.
             detectors: deterministic detectors replacing the default set (patterns, entropy, and the
                 domain detector when ``domains`` are given).

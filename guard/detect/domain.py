@@ -1,6 +1,6 @@
 """Domain packs: a company's internal hosts, IP ranges, codenames, customers and secret formats.
 
-The pack format is the one of ``tests/data/domains/kestrel.yaml``. :func:`load_domain_pack` parses
+The pack format is the one of ``deploy/domains/example-kestrel.yaml``. :func:`load_domain_pack` parses
 and validates it loudly (unknown keys, bad regexes, bad IP ranges and bad host names raise
 :class:`~guard.errors.ConfigError` naming the file and the key). :class:`DomainDetector` turns a pack
 into findings:

@@ -22,7 +22,7 @@ from guard.findings import LABELS
 
 AWS = "AKIAQYLPMN5HHHFPZAM2"  # gitleaks:allow
 GHP = "ghp_8xK2mQ9vR4tY7uW1zA3bC5dE6fG0hJ2kL4nP"  # gitleaks:allow
-KESTREL = Path(__file__).resolve().parents[1] / "data" / "domains" / "kestrel.yaml"
+KESTREL = Path(__file__).resolve().parents[2] / "deploy" / "domains" / "example-kestrel.yaml"
 
 
 @pytest.fixture(scope="module")

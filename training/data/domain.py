@@ -1,6 +1,6 @@
 """Company-specific training examples from a domain pack (``guard train --domain pack.yaml``).
 
-The pack (format of tests/data/domains/kestrel.yaml, parsed by `guard.detect.domain.load_domain_pack`)
+The pack (format of deploy/domains/example-kestrel.yaml, parsed by `guard.detect.domain.load_domain_pack`)
 supplies the values: its code names and aliases in project sense (positives) and, where the word has
 an ordinary meaning, in that sense (negatives: a heron at the lake, 月光 as moonlight); its customers
 with deal details (positives) and in public news (negatives); hosts and IPs on its internal domains and

@@ -54,7 +54,7 @@ def split_pool(items: tuple[str, ...] | list[str], split: str) -> list[str]:
 # ------------------------------------------------------------------ codename words (also ordinary nouns)
 #: lang -> category -> words. The same words serve as codenames (positives) and in their ordinary
 #: sense (negatives), so the model must learn from context, not from the word. The names of the
-#: example domain pack (tests/data/domains/kestrel.yaml) and the code names listed in the public dev
+#: example domain pack (deploy/domains/example-kestrel.yaml) and the code names listed in the public dev
 #: set's README are deliberately absent: the generic model must generalise to names it never saw.
 CODENAME_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {

@@ -9,7 +9,7 @@ import pytest
 from guard.detect.domain import DomainDetector, DomainPack, load_domain_pack
 from guard.errors import ConfigError
 
-KESTREL = Path(__file__).resolve().parents[2] / "data" / "domains" / "kestrel.yaml"
+KESTREL = Path(__file__).resolve().parents[3] / "deploy" / "domains" / "example-kestrel.yaml"
 PACK_TEXT = """
 company: {name: Acme, public_domains: [acme.com]}
 internal_hosts: {domains: [acme.internal], ip_ranges: ["10.40.0.0/16", "fd00:ac::/32"]}

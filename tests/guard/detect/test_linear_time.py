@@ -17,7 +17,7 @@ from guard.detect.patterns import PatternDetector
 from guard.normalize import normalize
 
 LIMIT = 1 << 20
-KESTREL = Path(__file__).resolve().parents[2] / "data" / "domains" / "kestrel.yaml"
+KESTREL = Path(__file__).resolve().parents[3] / "deploy" / "domains" / "example-kestrel.yaml"
 
 #: Runs of what patterns repeat: key alphabets, separators, prefixes of known formats.
 UNITS = [
