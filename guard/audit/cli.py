@@ -11,6 +11,10 @@ Exit codes (for CI gates and cron):
 130   interrupted (Ctrl-C); run the same command again to resume from the checkpoint
 ====  ==========================================================================
 
+Precedence: 2 before 1 before 3. Input problems never hide behind findings: however the run ends,
+they are summed up on stderr, also with ``--quiet`` (a missing input, an unreadable file), and
+listed in problems.jsonl.
+
 Settings are read here, once: ``--hash-key-file`` or ``GUARD_AUDIT_HASH_KEY`` (hex) give the key of
 the value hashes; without one a random key is kept in the checkpoint directory.
 """
@@ -167,12 +171,18 @@ def audit(
         )
     except (GuardError, ValueError, OSError) as exc:
         raise _fail(f"{type(exc).__name__}: {exc}") from None
+    problems = sum(summary.problems.values())
     if not quiet:
-        problems = sum(summary.problems.values())
         typer.echo(
             f"{summary.units:,} records, {summary.chars / 1e6:,.1f} MB in {seconds:,.1f} s; "
             f"{summary.findings:,} findings {dict(summary.by_label.most_common())}; "
             f"{problems:,} input problems; reports in {out}"
+        )
+    problems = sum(summary.problems.values())
+    if problems:  # on stderr even with --quiet: exit 1 (findings) must not hide a missing input
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(summary.problems.items()))
+        typer.echo(
+            f"guard audit: {problems:,} input problems ({kinds}); see {out / 'problems.jsonl'}", err=True
         )
     worst = max((_ACTION_RANK.get(a, 0) for a in summary.by_action), default=-1)
     if summary.findings and worst >= _SEVERITY[fail_on]:

@@ -223,6 +223,20 @@ def test_exit_codes(audit_model_dir: Path, tmp_path: Path, content: str | None, 
     assert done.returncode == code, done.stderr
     if code == 3:
         assert "truncated" in (tmp_path / "out" / "problems.jsonl").read_text(encoding="utf-8")
+        assert "1 input problems" in done.stderr  # said even with --quiet
+
+
+def test_a_missing_input_is_said_even_when_findings_decide_the_exit_code(
+    audit_model_dir: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "in.log"
+    log.write_text("deploy key AKIA" + "QYLPMN5HHHFPZAM2 today\n")  # gitleaks:allow
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = _cli(log, tmp_path / "out", audit_model_dir, "--workers", "0")
+    args.insert(args.index(str(log)) + 1, str(tmp_path / "missing.log"))
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1  # findings first (the documented precedence) ...
+    assert "input problems" in done.stderr and "no_match" in done.stderr  # ... and the missing file said
 
 
 def test_bad_options_exit_2(tmp_path: Path) -> None:
