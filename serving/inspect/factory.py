@@ -50,6 +50,9 @@ class InspectorSettings:
         incidents: incident log file, or an incident store URL (``sqlite:///…``,
             ``postgresql+psycopg://…``; `serving.store`); None: incidents are only logged by id.
         source: which writer this is in the store (``icap``, ``proxy``).
+        alert_webhooks: URLs that get a Slack-compatible JSON message per block (`serving.alerts`).
+        syslog: ``udp://host:port`` / ``tcp://host:port`` of a SIEM's syslog collector.
+        syslog_format: ``cef`` or ``json``.
         incident_max_bytes: rotate the incident file at this size.
         incident_backups: rotated incident files kept.
         allow: approved destination host patterns (not inspected).
@@ -77,6 +80,9 @@ class InspectorSettings:
     max_body: int = 1_048_576
     incidents: str | None = None
     source: str = "proxy"
+    alert_webhooks: Sequence[str] = ()
+    syslog: str | None = None
+    syslog_format: str = "cef"
     incident_max_bytes: int = 10_000_000
     incident_backups: int = 5
     allow: Sequence[str] = ()
@@ -174,4 +180,15 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
             )
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot open incident log {settings.incidents}: {exc}") from exc
+    if settings.alert_webhooks or settings.syslog:
+        from serving.alerts import AlertConfig, AlertSink, FanOut
+
+        try:
+            alerts = AlertSink(AlertConfig(
+                webhooks=tuple(settings.alert_webhooks), syslog=settings.syslog,
+                syslog_format=settings.syslog_format, dead_letter=state_dir() / "alerts-dead-letter.jsonl",
+            ))  # fmt: skip
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        log = FanOut([s for s in (log, alerts) if s is not None])
     return Inspector(scanner, config, log)

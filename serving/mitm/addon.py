@@ -49,6 +49,8 @@ _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_coach", bool, False, "coach mode: users may confirm with a justification"),
     ("guard_help", str, _HELP,
      "help text on block pages"),
+    ("guard_alert_webhooks", Sequence[str], [], "URLs for a Slack-compatible JSON message per block"),
+    ("guard_syslog", str | None, None, "udp://host:port or tcp://host:port: CEF incidents to a SIEM"),
     ("guard_credentials", Sequence[str], [], "hosts trusted with Authorization/Cookie headers (company SSO)"),
     ("guard_hash_key", str, "",
      "HMAC key for incident hashes, 16+ bytes (default: $GUARD_INCIDENT_HASH_KEY, else generated per "
@@ -114,6 +116,7 @@ class GuardAddon:
             incidents=opts.guard_incidents,
             allow=tuple(opts.guard_allow), strict=tuple(opts.guard_strict), coach=opts.guard_coach,
             credentials=tuple(opts.guard_credentials), help_text=opts.guard_help, deadline_s=deadline,
+            alert_webhooks=tuple(opts.guard_alert_webhooks), syslog=opts.guard_syslog,
             hash_key=opts.guard_hash_key or os.environ.get("GUARD_INCIDENT_HASH_KEY") or None,
         )  # fmt: skip
         try:
