@@ -57,6 +57,10 @@ AlertWebhook = Annotated[
 Syslog = Annotated[
     str | None, typer.Option("--syslog", help="udp://host:port or tcp://host:port: CEF to a SIEM")
 ]
+MetricsPort = Annotated[
+    int | None,
+    typer.Option("--metrics-port", help="serve Prometheus /metrics of the incidents on 127.0.0.1:PORT"),
+]
 Deadline = Annotated[
     float, typer.Option("--deadline", help="seconds one request may take to inspect; over it: the fail mode")
 ]
@@ -74,7 +78,7 @@ def _settings(
     api_key: str | None, fail_mode: str | None, max_body: int, incidents: str, allow: list[str] | None,
     strict: list[str] | None, coach: bool, help_text: str, hash_key: str | None,
     credentials: list[str] | None = None, deadline: float = 10.0,
-    alert_webhook: list[str] | None = None, syslog: str | None = None,
+    alert_webhook: list[str] | None = None, syslog: str | None = None, metrics_port: int | None = None,
 ) -> InspectorSettings:  # fmt: skip
     if fail_mode not in (None, "closed", "open"):
         raise typer.BadParameter("must be 'closed' or 'open'", param_hint="--fail-mode")
@@ -84,7 +88,7 @@ def _settings(
         api_key=api_key, fail_mode=mode, max_body=max_body, incidents=incidents or None,
         allow=tuple(allow or ()), strict=(*DEFAULT_STRICT, *(strict or ())), coach=coach, help_text=help_text,
         hash_key=hash_key, credentials=tuple(credentials or ()), deadline_s=deadline,
-        alert_webhooks=tuple(alert_webhook or ()), syslog=syslog,
+        alert_webhooks=tuple(alert_webhook or ()), syslog=syslog, metrics_port=metrics_port,
     )  # fmt: skip
 
 
@@ -98,7 +102,7 @@ def icap(
     incidents: Incidents = DEFAULT_INCIDENTS, allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
     credentials: Credentials = None, deadline: Deadline = 10.0,
-    alert_webhook: AlertWebhook = None, syslog: Syslog = None,
+    alert_webhook: AlertWebhook = None, syslog: Syslog = None, metrics_port: MetricsPort = None,
 ) -> None:  # fmt: skip
     """Run the ICAP REQMOD server for Squid (``icap://HOST:PORT/SERVICE``)."""
     from serving.icap.server import IcapServer
@@ -106,7 +110,7 @@ def icap(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
                          allow, strict, coach, help_text, hash_key, credentials, deadline,
-                         alert_webhook, syslog)  # fmt: skip
+                         alert_webhook, syslog, metrics_port)  # fmt: skip
     settings = replace(settings, no_model=no_model, source="icap")
     try:
         inspector = build_inspector(settings)
@@ -138,7 +142,7 @@ def proxy(
     incidents: Incidents = DEFAULT_INCIDENTS, allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
     credentials: Credentials = None, deadline: Deadline = 10.0,
-    alert_webhook: AlertWebhook = None, syslog: Syslog = None,
+    alert_webhook: AlertWebhook = None, syslog: Syslog = None, metrics_port: MetricsPort = None,
     mitm_option: Annotated[list[str] | None, typer.Option("--set", help="extra mitmproxy option k=v")] = None,
 ) -> None:  # fmt: skip
     """Run mitmproxy (mitmdump) with the guard addon as an explicit HTTP(S) proxy."""
@@ -149,7 +153,7 @@ def proxy(
         raise typer.Exit(2) from exc
     s = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
                   allow, strict, coach, help_text, hash_key, credentials, deadline,
-                         alert_webhook, syslog)  # fmt: skip
+                         alert_webhook, syslog, metrics_port)  # fmt: skip
     if s.hash_key:  # through the environment: a command line is readable by every local user
         os.environ["GUARD_INCIDENT_HASH_KEY"] = s.hash_key
     # The flags given reach the addon through the environment and are applied after mitmproxy has read
@@ -167,6 +171,7 @@ def proxy(
         "guard_domains": list(s.domains) or None, "guard_allow": list(s.allow) or None,
         "guard_strict": list(s.strict) if strict else None, "guard_credentials": list(s.credentials) or None,
         "guard_alert_webhooks": list(s.alert_webhooks) or None, "guard_syslog": s.syslog,
+        "guard_metrics_port": s.metrics_port,
     }  # fmt: skip
     os.environ[FLAGS_ENV] = json.dumps({k: v for k, v in given.items() if v is not None})
     args = [

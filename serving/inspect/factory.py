@@ -14,6 +14,7 @@ from typing import Literal
 
 from guard import keys
 from guard.errors import ConfigError
+from serving.incident_metrics import IncidentMetrics, MetricsSink, SpoolingStore, serve_metrics
 from serving.inspect.destinations import DEFAULT_STRICT, DestinationRules
 from serving.inspect.incidents import IncidentLog, IncidentSink
 from serving.inspect.inspector import InspectConfig, Inspector
@@ -53,6 +54,8 @@ class InspectorSettings:
         alert_webhooks: URLs that get a Slack-compatible JSON message per block (`serving.alerts`).
         syslog: ``udp://host:port`` / ``tcp://host:port`` of a SIEM's syslog collector.
         syslog_format: ``cef`` or ``json``.
+        metrics_port: serve Prometheus ``/metrics`` (incidents by action, label, destination host;
+            the spool of an unreachable store) on 127.0.0.1 at this port.
         incident_max_bytes: rotate the incident file at this size.
         incident_backups: rotated incident files kept.
         allow: approved destination host patterns (not inspected).
@@ -83,6 +86,7 @@ class InspectorSettings:
     alert_webhooks: Sequence[str] = ()
     syslog: str | None = None
     syslog_format: str = "cef"
+    metrics_port: int | None = None
     incident_max_bytes: int = 10_000_000
     incident_backups: int = 5
     allow: Sequence[str] = ()
@@ -166,11 +170,17 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
         deadline_s=settings.deadline_s,
     )
     log: IncidentSink | None = None
+    metrics = IncidentMetrics()
     if settings.incidents and "://" in settings.incidents:
         from serving.store import IncidentStore
 
         version = getattr(getattr(scanner, "guard", None), "model_version", None)
-        log = IncidentStore(settings.incidents, source=settings.source, model_version=version)
+        url, source = settings.incidents, settings.source
+        log = SpoolingStore(
+            lambda: IncidentStore(url, source=source, model_version=version),
+            state_dir() / f"incident-spool-{source}.jsonl",
+            metrics=metrics,
+        )
     elif settings.incidents:
         try:
             log = IncidentLog(
@@ -180,8 +190,13 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
             )
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot open incident log {settings.incidents}: {exc}") from exc
+    sinks: list[IncidentSink] = [MetricsSink(metrics)]
+    if log is not None:
+        sinks.append(log)
+    if settings.metrics_port is not None:
+        serve_metrics(metrics, settings.metrics_port)
     if settings.alert_webhooks or settings.syslog:
-        from serving.alerts import AlertConfig, AlertSink, FanOut
+        from serving.alerts import AlertConfig, AlertSink
 
         try:
             alerts = AlertSink(AlertConfig(
@@ -190,5 +205,7 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
             ))  # fmt: skip
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
-        log = FanOut([s for s in (log, alerts) if s is not None])
-    return Inspector(scanner, config, log)
+        sinks.append(alerts)
+    from serving.alerts import FanOut
+
+    return Inspector(scanner, config, FanOut(sinks))

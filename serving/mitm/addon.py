@@ -51,6 +51,7 @@ _OPTIONS: list[tuple[str, Any, Any, str]] = [
      "help text on block pages"),
     ("guard_alert_webhooks", Sequence[str], [], "URLs for a Slack-compatible JSON message per block"),
     ("guard_syslog", str | None, None, "udp://host:port or tcp://host:port: CEF incidents to a SIEM"),
+    ("guard_metrics_port", int | None, None, "serve Prometheus /metrics of the incidents on 127.0.0.1:PORT"),
     ("guard_credentials", Sequence[str], [], "hosts trusted with Authorization/Cookie headers (company SSO)"),
     ("guard_hash_key", str, "",
      "HMAC key for incident hashes, 16+ bytes (default: $GUARD_INCIDENT_HASH_KEY, else generated per "
@@ -117,6 +118,7 @@ class GuardAddon:
             allow=tuple(opts.guard_allow), strict=tuple(opts.guard_strict), coach=opts.guard_coach,
             credentials=tuple(opts.guard_credentials), help_text=opts.guard_help, deadline_s=deadline,
             alert_webhooks=tuple(opts.guard_alert_webhooks), syslog=opts.guard_syslog,
+            metrics_port=opts.guard_metrics_port,
             hash_key=opts.guard_hash_key or os.environ.get("GUARD_INCIDENT_HASH_KEY") or None,
         )  # fmt: skip
         try:

@@ -122,3 +122,40 @@ def test_the_proxies_write_to_a_store_url(tmp_path: Path, monkeypatch: pytest.Mo
     (stored,) = IncidentStore(url).query()
     assert stored.incident.id == out.incident.id and stored.source == "icap"
     assert (tmp_path / "state" / "guard" / "incident-hash.key").exists()
+
+
+def test_proxies_keep_enforcing_and_spool_while_the_store_is_away(tmp_path: Path) -> None:
+    import httpx
+
+    from serving.incident_metrics import IncidentMetrics, SpoolingStore, serve_metrics
+    from tests.serving.inspect.netfixtures import free_port
+
+    urls = ["postgresql+psycopg://guard@127.0.0.1:1/none"]  # nothing listens: the store is away
+    metrics = IncidentMetrics()
+    port = free_port()
+    serve_metrics(metrics, port)
+    sink = SpoolingStore(lambda: IncidentStore(urls[0]), tmp_path / "spool.jsonl", metrics=metrics)
+    first, second = _incident("SECRET", "https://a.example:443"), _incident("EMAIL", "https://b.example:443")
+    sink.write(first)
+    sink.write(second)
+    assert len((tmp_path / "spool.jsonl").read_text().splitlines()) == 2
+    assert "guard_incident_spool 2.0" in httpx.get(f"http://127.0.0.1:{port}/metrics").text
+    urls[0] = f"sqlite:///{tmp_path / 'incidents.db'}"  # the database is back
+    third = _incident("SECRET", "https://c.example:443")
+    sink.write(third)
+    stored = {s.incident.id for s in IncidentStore(urls[0]).query()}
+    assert stored == {first.id, second.id, third.id} and not (tmp_path / "spool.jsonl").exists()
+    assert "guard_incident_spool 0.0" in httpx.get(f"http://127.0.0.1:{port}/metrics").text
+
+
+def test_incident_metrics_by_action_label_and_host(tmp_path: Path) -> None:
+    from serving.incident_metrics import IncidentMetrics, MetricsSink
+
+    metrics = IncidentMetrics()
+    sink = MetricsSink(metrics)
+    sink.write(_incident("SECRET", "https://pastebin.com:443"))
+    sink.write(_incident("SECRET", "https://pastebin.com:443"))
+    value = metrics.registry.get_sample_value(
+        "guard_incidents_total", {"action": "block", "label": "SECRET", "destination": "pastebin.com"}
+    )
+    assert value == 2
