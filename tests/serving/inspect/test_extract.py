@@ -133,15 +133,13 @@ def test_a_plain_text_body_is_not_read_twice() -> None:
     assert [v.kind for v in ext.views] == ["fields", "meta"]
 
 
-def test_archives_are_listed_as_unscanned() -> None:
-    import io
-    import zipfile
+def test_uploaded_files_are_opened_and_what_cannot_be_is_unscanned() -> None:
+    from tests.serving.inspect import filemakers as mk
 
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("keys.txt", "AKIA" * 20)
-    ext = extract(_req(buf.getvalue(), url="http://h/"), max_body=100_000)
-    assert ext.unscanned == ["zip archive"]
+    ext = extract(_req(mk.zip_of({"keys.txt": b"AKIA" * 20}), url="http://h/"), max_body=100_000)
+    assert ext.unscanned == [] and [v.text for v in ext.views if v.kind == "file"] == ["AKIA" * 20]
+    ext = extract(_req(b"7z\xbc\xaf\x27\x1c" + b"\0" * 40, url="http://h/"), max_body=100_000)
+    assert ext.unscanned == ["7z archive cannot be opened"]
 
 
 def test_credential_headers_of_a_trusted_destination_are_not_read() -> None:
