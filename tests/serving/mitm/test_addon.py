@@ -190,6 +190,8 @@ def test_websocket_drops_only_the_leaking_message(proxy: Mitmdump) -> None:
             ws.send("hello")
             assert ws.recv(timeout=30) == "echo hello"
             ws.send(f"my key is {AWS_KEY}")
+            ws.send(b"\x00my key is " + AWS_KEY.encode())  # a binary frame: read from its bytes
+            ws.send(f"my key is {AWS_KEY}".encode("utf-16-le"))
             ws.send("still there?")
             assert ws.recv(timeout=30) == "echo still there?"
         server.shutdown()
@@ -231,6 +233,7 @@ def test_http2_requests_are_inspected(proxy: Mitmdump, ca: TestCA, upstreams: di
     before = len(upstreams["https"].received)
     assert curl('{"a": "hello"}') == ("2", "200")
     assert curl(json.dumps({"a": CARD})) == ("2", "403")  # not AWS_KEY: the coach test approved that one
+    assert curl('{"a": "' + CARD + '", "a": "hello"}') == ("2", "403")  # duplicate key, HTTP/2
     assert [r.body for r in upstreams["https"].received[before:]] == [b'{"a": "hello"}']
 
 
