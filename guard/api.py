@@ -23,7 +23,7 @@ import dataclasses
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -120,6 +120,43 @@ class ScanResult:
     alerts: tuple[str, ...] = ()
     near_misses: tuple[str, ...] = ()
 
+    def pairs(self) -> tuple[tuple[Finding, Action], ...]:
+        """Each finding with its action."""
+        return tuple(zip(self.findings, self.actions, strict=True))
+
+    @property
+    def redaction_targets(self) -> tuple[Finding, ...]:
+        """The findings that redaction replaces: those whose action is ``redact`` or ``block``."""
+        return tuple(f for f, a in self.pairs() if a in ("redact", "block"))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScanResult:
+        """The inverse of `to_dict` (alerts and near misses are not part of the JSON shape).
+
+        Raises:
+            ValueError: not a scan result (unknown verdict or action, a malformed finding).
+        """
+        try:
+            verdict = data["verdict"]
+            items = [
+                (
+                    Finding(
+                        label=str(item["label"]), start=int(item["start"]), end=int(item["end"]),
+                        score=float(item["score"]), detector=str(item["detector"]),
+                        metadata=dict(item.get("metadata") or {}),
+                    ),
+                    item["action"],
+                )
+                for item in data["findings"]
+            ]  # fmt: skip
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a scan result: {type(exc).__name__} {exc}") from None
+        if verdict not in ("pass", "redact", "block") or any(
+            a not in ("allow", "redact", "block", "alert") for _, a in items
+        ):
+            raise ValueError("not a scan result: unknown verdict or action")
+        return cls(verdict, tuple(f for f, _ in items), tuple(a for _, a in items))
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape shared by the CLI, the server and the audit; it never carries a raw value."""
         return {
@@ -134,7 +171,7 @@ class ScanResult:
                     "action": a,
                     "metadata": _json_value(f.metadata),
                 }
-                for f, a in zip(self.findings, self.actions, strict=True)
+                for f, a in self.pairs()
             ],
         }
 
@@ -255,10 +292,7 @@ class Guard:
             raise ValueError(f"unknown redaction operator {op!r}; expected one of {sorted(OPERATORS)}")
         checked = check_text(text, self.max_chars)
         result = self.scan(checked, destination)
-        targets = [
-            f for f, a in zip(result.findings, result.actions, strict=True) if a in ("redact", "block")
-        ]
-        return RedactResult(redact(checked, targets, op, self.hmac_key), result)
+        return RedactResult(redact(checked, list(result.redaction_targets), op, self.hmac_key), result)
 
     def _analyze(self, texts: list[str]) -> list[TokenAnalysis | None]:
         if self.model is None:

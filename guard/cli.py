@@ -161,7 +161,7 @@ def _print_human(text: str, result: Any, console: Console) -> None:
         table = Table(show_edge=False, header_style="bold")
         for column in ("label", "start", "end", "preview", "score", "detector", "action"):
             table.add_column(column, justify="right" if column in ("start", "end", "score") else "left")
-        for f, action in zip(result.findings, result.actions, strict=True):
+        for f, action in result.pairs():
             style = {"block": "red", "redact": "yellow", "alert": "magenta"}.get(action, "")
             table.add_row(
                 f.label, str(f.start), str(f.end), mask_preview(text[f.start : f.end]), f"{f.score:.2f}",

@@ -208,7 +208,7 @@ def scan_lines(guard: Any, lines: Sequence[Line], hash_key: bytes) -> list[Findi
         for line in chunk:
             starts.append(pos)
             pos += len(line.text) + 1
-        for f, action in zip(result.findings, result.actions, strict=True):
+        for f, action in result.pairs():
             if action == "allow":
                 continue
             i = max(0, _index(starts, f.start))

@@ -235,7 +235,7 @@ class RecordScanner:
                             str(action),
                             str(f.metadata.get("kind", "")),
                         )
-                        for f, action in zip(result.findings, result.actions, strict=True)
+                        for f, action in result.pairs()
                     ]
                 )
         return out

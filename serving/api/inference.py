@@ -111,9 +111,8 @@ class Engine:
             return exc
 
     def _redacted(self, text: str, result: ScanResult) -> RedactResult:
-        # Same selection and operator as Guard.redact (tests compare the two).
-        targets = [
-            f for f, a in zip(result.findings, result.actions, strict=True) if a in ("redact", "block")
-        ]
+        # Same selection (ScanResult.redaction_targets) and operator as Guard.redact.
         operator = self.guard.policy.redaction.operator
-        return RedactResult(redact(text, targets, operator, self.guard.hmac_key), result)
+        return RedactResult(
+            redact(text, list(result.redaction_targets), operator, self.guard.hmac_key), result
+        )

@@ -160,7 +160,7 @@ class Inspector:
         hits = [
             _Hit(view, f, a)
             for view, res in zip(ext.views, results, strict=True)
-            for f, a in zip(res.findings, res.actions, strict=True)
+            for f, a in res.pairs()
             if not (view.kind == "meta" and _by_design(view.text, f, request.host))
         ]
         outcome = self._decide(request, ext, _drop_repeats(_drop_overreach(hits)), rewrite)
@@ -318,9 +318,7 @@ class Inspector:
             (res,) = self.scanner.scan_many([text], None)
         except GuardError:
             return "[unscanned justification withheld]"
-        spans = [
-            (f.start, f.end, f.label) for f, a in zip(res.findings, res.actions, strict=True) if a != "allow"
-        ]
+        spans = [(f.start, f.end, f.label) for f, a in res.pairs() if a != "allow"]
         return _apply(text, spans) if spans else text
 
     def _confirm(self, request: HttpRequest) -> Outcome:

@@ -12,16 +12,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from guard.errors import GuardError, ModelError
-from guard.findings import Finding
 
 if TYPE_CHECKING:
     import httpx
 
     from guard.api import Guard, ScanResult
-    from guard.policy import Action
 
 __all__ = ["Scanner", "LocalScanner", "RemoteScanner"]
 
@@ -94,21 +92,6 @@ class LocalScanner:
         return [r for r in out if r is not None]
 
 
-def _finding(item: dict[str, Any]) -> tuple[Finding, Action]:
-    finding = Finding(
-        label=item["label"],
-        start=int(item["start"]),
-        end=int(item["end"]),
-        score=float(item["score"]),
-        detector=str(item["detector"]),
-        metadata=dict(item.get("metadata") or {}),
-    )
-    action = item["action"]
-    if action not in ("allow", "redact", "block", "alert"):
-        raise ValueError("unknown action")
-    return finding, action
-
-
 class RemoteScanner:
     """Scans through a guard server's ``POST /v1/scan/batch``.
 
@@ -155,17 +138,6 @@ class RemoteScanner:
             results = resp.json()["results"]
             if len(results) != len(texts):
                 raise ValueError("result count mismatch")
-            out = []
-            for item in results:
-                pairs = [_finding(f) for f in item["findings"]]
-                out.append(
-                    ScanResult(
-                        verdict=item["verdict"],
-                        findings=tuple(f for f, _ in pairs),
-                        actions=tuple(a for _, a in pairs),
-                        alerts=(),
-                    )
-                )
-            return out
+            return [ScanResult.from_dict(item) for item in results]
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError("guard server sent a malformed answer") from exc

@@ -227,3 +227,14 @@ def test_ambiguous_codename_is_decided_by_the_model_span_score(guard: Guard) -> 
         assert [(f.start, f.end) for f in found] == [(0, 5)]
     else:
         assert all(f.detector != "domain" for f in found)
+
+
+def test_a_scan_result_round_trips_through_its_json_shape(guard: Guard) -> None:
+    from guard.api import ScanResult
+
+    result = guard.scan("Mail jane.roe@corp-mail.de the key AKIA" + "QYLPMN5HHHFPZAM2")  # gitleaks:allow
+    again = ScanResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert again.to_dict() == result.to_dict()
+    assert [f.label for f in again.redaction_targets] == [f.label for f in result.redaction_targets]
+    with pytest.raises(ValueError):
+        ScanResult.from_dict({"verdict": "maybe", "findings": []})
