@@ -328,3 +328,21 @@ def test_k8s_domain_pack_loads(tmp_path: Path) -> None:
         file = tmp_path / name
         file.write_text(text)
         assert load_domain_pack(file).company.name
+
+
+@pytest.mark.parametrize("overlay", ["cpu", "gpu", "queue-metric"])
+def test_kustomize_builds_every_overlay(overlay: str) -> None:
+    import shutil
+    import subprocess
+
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl (with its built-in kustomize) is not installed")
+    done = subprocess.run(
+        [kubectl, "kustomize", str(K8S / overlay)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    objects = [d for d in yaml.safe_load_all(done.stdout) if d]
+    [hpa] = [o for o in objects if o["kind"] == "HorizontalPodAutoscaler"]
+    types = [m["type"] for m in hpa["spec"]["metrics"]]
+    assert types == (["Resource", "Pods"] if overlay == "queue-metric" else ["Resource"])
