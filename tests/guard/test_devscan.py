@@ -51,7 +51,7 @@ def test_paths_and_directories_respect_gitignore(repo: Path) -> None:
     (repo / "build").mkdir()
     (repo / "build" / "generated.py").write_text(f"k = '{KEY}'\n")
     code, out = scan(".")
-    assert code == EXIT_BLOCK
+    assert code == EXIT_BLOCK, out
     assert "config.py:2:12: SECRET block" in out and "generated.py" not in out
     assert KEY not in out  # a masked preview only
 
