@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from guard.detect.base import Detector
+from guard.detect.base import Detector, Refiner, ScanContext
 from guard.detect.domain import DomainDetector, load_domain_pack
 from guard.detect.entropy import EntropyDetector
 from guard.detect.patterns import PatternDetector
@@ -245,6 +245,20 @@ class Guard:
             clf = OnnxTokenClassifier.load(model, provider=provider, intra_op_threads=intra_op_threads)
         return cls(pol, clf, tuple(chosen), max_chars, key or os.urandom(32))
 
+    def close(self) -> None:
+        """Release the model's onnxruntime session and thread pool (a server's shutdown, a test's end).
+
+        The object cannot scan with the model afterwards; detectors hold no resources.
+        """
+        if self.model is not None:
+            self.model.close()
+
+    def __enter__(self) -> Guard:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @property
     def model_version(self) -> str:
         """``name@version`` of the model, or ``none`` without a model."""
@@ -306,12 +320,10 @@ class Guard:
 
     def _detect(self, text: str, analysis: TokenAnalysis | None) -> list[Finding]:
         found: list[Finding] = []
+        context = ScanContext(scorer=analysis)
         for det in self.detectors:
             try:
-                if isinstance(det, DomainDetector):
-                    found.extend(det.detect(text, scorer=analysis))
-                else:
-                    found.extend(det.detect(text))
+                found.extend(det.detect(text, context))
             except GuardError:
                 raise
             except Exception as exc:  # a detector bug must not leak text through its message
@@ -349,8 +361,8 @@ class Guard:
                     meta = {**f.metadata, "normalized": True}
                     found.append(dataclasses.replace(f, start=start, end=end, metadata=meta))
         for det in self.detectors:
-            if isinstance(det, DomainDetector):
-                found = det.without_own_company(text, found)
+            if isinstance(det, Refiner):
+                found = det.refine(text, found)
         kept = apply_policy(found, self.policy, text, destination)
         fused = fuse(kept, text)
         decision = decide(fused, self.policy, destination)

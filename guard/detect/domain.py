@@ -27,7 +27,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from guard.detect.context import SpanScorer
+from guard.detect.base import ScanContext
 from guard.detect.dictionary import DictionaryMatcher, spelling_alternation
 from guard.detect.linear import compile_linear
 from guard.errors import ConfigError
@@ -242,6 +242,10 @@ class DomainDetector:
     def is_public_host(self, host: str) -> bool:
         return any(p.is_public_host(host) for p in self.packs)
 
+    def refine(self, text: str, findings: list[Finding]) -> list[Finding]:
+        """`guard.detect.base.Refiner`: the company's own name is no CUSTOMER or CODENAME."""
+        return self.without_own_company(text, findings)
+
     def without_own_company(self, text: str, findings: list[Finding]) -> list[Finding]:
         """Drop CUSTOMER and CODENAME findings (of any detector) that overlap the company's own name.
 
@@ -259,10 +263,11 @@ class DomainDetector:
             if f.label not in _NOT_OWN or not any(f.start < end and start < f.end for start, end in own)
         ]
 
-    def detect(self, text: str, scorer: SpanScorer | None = None) -> list[Finding]:
-        """Return findings sorted by offset; see the class docstring for the role of ``scorer``."""
+    def detect(self, text: str, context: ScanContext | None = None) -> list[Finding]:
+        """Return findings sorted by offset; the context's ``scorer`` (the model's span
+        probabilities) decides ambiguous dictionary hits, see the class docstring."""
         found = [*self._detect_hosts(text), *self._detect_ips(text), *self._detect_secrets(text)]
-        found.extend(self._dictionary.detect(text, scorer))
+        found.extend(self._dictionary.detect(text, context.scorer if context is not None else None))
         return sorted(found, key=lambda f: (f.start, -f.end))
 
     def _detect_hosts(self, text: str) -> Iterator[Finding]:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from types import MappingProxyType
 
+from guard.detect.base import ScanContext
 from guard.detect.patterns import Placeholders
 from guard.detect.validators import shannon_entropy
 from guard.findings import Finding
@@ -153,7 +154,7 @@ class EntropyDetector:
         self.max_length = max_length
         self.context_window = context_window
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, context: ScanContext | None = None) -> list[Finding]:
         """Return scored candidates sorted by offset."""
         return list(self._iter(text))
 

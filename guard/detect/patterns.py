@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from guard.detect.base import ScanContext
 from guard.detect.validators import VALIDATORS
 from guard.errors import ConfigError
 from guard.findings import LABELS, Finding
@@ -247,7 +248,7 @@ class PatternDetector:
                 raise ValueError(f"unknown pattern names: {sorted(unknown)}")
         self._patterns = tuple(p for p in self.table.patterns if only is None or p.name in only)
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, context: ScanContext | None = None) -> list[Finding]:
         """Return every validated, non-placeholder hit (overlaps included; fusion resolves them)."""
         if not text:
             return []

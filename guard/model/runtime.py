@@ -49,6 +49,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Encoding, Tokenizer
 
+from guard.detect.base import ScanContext
 from guard.errors import InputError, ModelError
 from guard.findings import Finding
 from guard.model.decode import TokenAnalysis, decode, softmax
@@ -192,7 +193,7 @@ class OnnxTokenClassifier:
         """Findings scoring below this are not reported."""
         return self._floor
 
-    def detect(self, text: str) -> list[Finding]:
+    def detect(self, text: str, context: ScanContext | None = None) -> list[Finding]:
         """Return the spans the model finds in ``text`` (the `Detector` protocol)."""
         return self.analyze_many([text])[0].findings
 
@@ -337,6 +338,14 @@ class OnnxTokenClassifier:
             raise ModelError(
                 f"{self.path}: the graph outputs {width} tag columns but the manifest lists {tags} tags"
             )
+
+    def close(self) -> None:
+        """Stop the call pool and drop the session; the classifier cannot be used afterwards."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+        self.session = None
 
     def __repr__(self) -> str:
         return f"OnnxTokenClassifier({self.manifest.name!r} {self.manifest.version!r} on {self.providers})"

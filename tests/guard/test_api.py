@@ -201,7 +201,7 @@ def test_detector_failure_is_a_detector_error_without_text(guard: Guard) -> None
     class Broken:
         name = "broken"
 
-        def detect(self, text: str) -> list:  # type: ignore[type-arg]
+        def detect(self, text: str, context: object = None) -> list:  # type: ignore[type-arg]
             raise RuntimeError(f"boom on {text}")
 
     g = Guard(guard.policy, None, (Broken(),))
@@ -238,3 +238,10 @@ def test_a_scan_result_round_trips_through_its_json_shape(guard: Guard) -> None:
     assert [f.label for f in again.redaction_targets] == [f.label for f in result.redaction_targets]
     with pytest.raises(ValueError):
         ScanResult.from_dict({"verdict": "maybe", "findings": []})
+
+
+def test_close_releases_the_model(guard_model_dir: Path) -> None:
+    with Guard.load(model=guard_model_dir, provider="cpu") as g:
+        assert g.scan("hello").verdict == "pass"
+        model = g.model
+    assert model is not None and model.session is None and model._pool is None

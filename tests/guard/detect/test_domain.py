@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from guard.detect.base import ScanContext
 from guard.detect.domain import DomainDetector, DomainPack, load_domain_pack
 from guard.errors import ConfigError
 
@@ -134,7 +135,7 @@ def test_model_score_decides_ambiguous_candidates(
 ) -> None:
     text = "Okapi is doing well"
     scorer = _Scorer(model_score)
-    (f,) = det.detect(text, scorer=scorer)
+    (f,) = det.detect(text, ScanContext(scorer=scorer))
     assert scorer.calls == [(0, 5, "CODENAME")]
     assert (f.score >= 0.5) is confirmed and f.metadata["confirmed_by"] == "model"
 
