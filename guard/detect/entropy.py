@@ -41,6 +41,18 @@ CONTEXT_WORDS: tuple[str, ...] = (
     "パスワード", "トークン", "秘密鍵", "暗証",
 )  # fmt: skip
 
+#: Blocks that hold public material: whatever random-looking text is inside is meant to be shared.
+_PUBLIC_BLOCK = re.compile(
+    r"-----BEGIN (?:PGP PUBLIC KEY BLOCK|PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE|X509 CRL|"
+    r"CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|PGP SIGNATURE|SSH2 PUBLIC KEY)-----"
+    r"(?:(?!-----(?:END|BEGIN) )[\s\S]){0,65536}?-----END [A-Z0-9 ]{1,40}-----"
+)
+#: On the token's line before it: a public-key assignment, or the start of encrypted material
+#: (SOPS ``ENC[AES256_GCM,data:…]``, Ansible Vault, sealed secrets): random by design, not a secret.
+_PUBLIC_OR_SEALED = re.compile(
+    r"(?i)(?:pub(?:lic)?[_-]?key[\"']?\s*[:=]\s*[\"']?\s*$"
+    r"|ENC\[(?:AES256_GCM|PGP|KMS)[^\]]*$|\$ANSIBLE_VAULT|sealedsecret|encryptedData:)"
+)
 _TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
 _CONTEXT = re.compile("|".join(re.escape(w) for w in CONTEXT_WORDS), re.IGNORECASE)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -159,10 +171,16 @@ class EntropyDetector:
         return list(self._iter(text))
 
     def _iter(self, text: str) -> Iterator[Finding]:
+        public = [(b.start(), b.end()) for b in _PUBLIC_BLOCK.finditer(text)] if "-----BEGIN" in text else []
         for m in _TOKEN.finditer(text):
             token = m.group()
             if len(token) < self.min_length:
                 continue
+            if public and any(a <= m.start() < b for a, b in public):
+                continue  # inside a public key or certificate block: public by design
+            line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 1024)  # bounded look-back
+            if _PUBLIC_OR_SEALED.search(text, line_start, m.start()):
+                continue  # assigned to a public key, or inside encrypted material (SOPS, Vault)
             before = text[max(0, m.start() - self.context_window) : m.start()]
             context = _CONTEXT.search(before) is not None
             if self.placeholders is not None and self.placeholders.match(token):

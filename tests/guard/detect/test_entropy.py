@@ -110,3 +110,26 @@ def test_long_digit_and_capital_runs_do_not_backtrack() -> None:
     assert not is_identifier(slack_like + "!")
     assert is_identifier("parseHTTPResponse2_id2") and not is_identifier("2fast")
     EntropyDetector().detect(f"token {slack_like} and {'9' * 5000}Zq")  # returns (before: minutes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n"
+        "mQINBGBvV2IBEADJ3v6Gq7a8cXx2kT1m3Pq9sWzYhN4bR5uL0eKfD8jVtA2yC6oE\n=AbCd\n-----END PGP PUBLIC KEY BLOCK-----",
+        "public_key = MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLez",
+        '"publicKey": "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0"',
+        "password: ENC[AES256_GCM,data:Jx8K2mQ9vT4wLp7ZrN3bYc6dFh1sGk5a,iv:Zq3Xv8Kp2Lm9Nw4Rt7Yb1Hc6Jd5Fs0Ga=,"
+        "tag:Abc12345XyZ==,type:str]",
+    ],
+    ids=["pgp-public-block", "public-key-assignment", "json-public-key", "sops"],
+)
+def test_public_and_encrypted_material_is_no_secret(text: str) -> None:
+    assert EntropyDetector().detect(text) == []
+
+
+def test_a_private_value_beside_public_material_is_still_found() -> None:
+    text = "public_key = MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfV\napi_secret = Zq3Xv8Kp2Lm9Nw4Rt7Yb1Hc6Jd5Fs0Ga"
+    assert [text[f.start : f.end] for f in EntropyDetector().detect(text)] == [
+        "Zq3Xv8Kp2Lm9Nw4Rt7Yb1Hc6Jd5Fs0Ga"
+    ]
