@@ -116,7 +116,8 @@ def test_long_digit_and_capital_runs_do_not_backtrack() -> None:
     "text",
     [
         "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n"
-        "mQINBGBvV2IBEADJ3v6Gq7a8cXx2kT1m3Pq9sWzYhN4bR5uL0eKfD8jVtA2yC6oE\n=AbCd\n-----END PGP PUBLIC KEY BLOCK-----",
+        "mQINBGBvV2IBEADJ3v6Gq7a8cXx2kT1m3Pq9sWzYhN4bR5uL0eKfD8jVtA2yC6oE\n"
+        "=AbCd\n-----END PGP PUBLIC KEY BLOCK-----",
         "public_key = MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLez",
         '"publicKey": "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0"',
         "password: ENC[AES256_GCM,data:Jx8K2mQ9vT4wLp7ZrN3bYc6dFh1sGk5a,iv:Zq3Xv8Kp2Lm9Nw4Rt7Yb1Hc6Jd5Fs0Ga=,"
@@ -129,7 +130,6 @@ def test_public_and_encrypted_material_is_no_secret(text: str) -> None:
 
 
 def test_a_private_value_beside_public_material_is_still_found() -> None:
-    text = "public_key = MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfV\napi_secret = Zq3Xv8Kp2Lm9Nw4Rt7Yb1Hc6Jd5Fs0Ga"
-    assert [text[f.start : f.end] for f in EntropyDetector().detect(text)] == [
-        "Zq3Xv8Kp2Lm9Nw4Rt7Yb1Hc6Jd5Fs0Ga"
-    ]
+    secret = "Zq3Xv8Kp2Lm9Nw4Rt7Yb1Hc6Jd5Fs0Ga"
+    text = f"public_key = MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfV\napi_secret = {secret}"
+    assert [text[f.start : f.end] for f in EntropyDetector().detect(text)] == [secret]
