@@ -393,21 +393,26 @@ def _drop_repeats(hits: list[_Hit]) -> list[_Hit]:
 
 
 def _drop_overreach(hits: list[_Hit]) -> list[_Hit]:
-    """Drop joined-view findings that touch a value already found field by field.
+    """Drop joined-view findings that stretch a value already found field by field, with its label.
 
     Gluing values together can stretch a finding into its neighbour (``a@b.de`` + ``hello`` reads as
-    the address ``a@b.dehello``); the joined view exists only for leaks no single field shows.
+    the address ``a@b.dehello``); the joined view exists only for leaks no single field shows. A joined
+    finding of another label is such a leak: a card split into ``4539 1488`` and ``0343 6467`` is a
+    CREDIT_CARD across two fields even where the second half alone reads as a PHONE.
     """
-    found: dict[int, list[tuple[int, int]]] = {}
+    found: dict[int, list[tuple[int, int, str]]] = {}
     for h in hits:
         if h.view.kind == "fields":
             for piece, lo, hi in h.view.locate(h.finding.start, h.finding.end):
                 if lo is not None and hi is not None:
-                    found.setdefault(piece, []).append((lo, hi))
+                    found.setdefault(piece, []).append((lo, hi, h.finding.label))
     kept = []
     for h in hits:
+        label = h.finding.label
         if h.view.kind == "joined" and any(
-            lo is not None and hi is not None and any(lo < b and a < hi for a, b in found.get(piece, ()))
+            lo is not None
+            and hi is not None
+            and any(lo < b and a < hi and label == seen for a, b, seen in found.get(piece, ()))
             for piece, lo, hi in h.view.locate(h.finding.start, h.finding.end)
         ):
             continue

@@ -150,9 +150,10 @@ CHANNELS: dict[str, Callable[[str, str], Case | None]] = {
         f"{k}-u-escapes", v, headers=_PLAIN, body=("note " + "".join(f"\\u{ord(c):04x}" for c in v)).encode()
     ),
     "hex": lambda k, v: Case(f"{k}-hex", v, headers=_PLAIN, body=f"blob {v.encode().hex()}".encode()),
+    # a value split across two fields must not leave with one half: forwarding anything is a leak
     "split-form-fields": lambda k, v: Case(
         f"{k}-split-form-fields", v, headers=(("Content-Type", "application/x-www-form-urlencoded"),),
-        body=urlencode({"a": v[: len(v) // 2], "b": v[len(v) // 2 :]}).encode(),
+        body=urlencode({"a": v[: len(v) // 2], "b": v[len(v) // 2 :]}).encode(), hidden=True,
     ),
     "cookie": lambda k, v: Case(f"{k}-cookie", v, "GET", headers=(("Cookie", f"note={quote(v)}"),)),
     "authorization": lambda k, v: Case(

@@ -306,6 +306,8 @@ def test_a_request_over_its_budget_follows_the_fail_mode_and_delays_no_other() -
 @pytest.mark.parametrize("case", evasion.cases(), ids=lambda c: c.id)
 def test_the_evasion_suite_leaks_nothing(inspector: Inspector, case: evasion.Case) -> None:
     out = inspector.inspect(case.request("http://upstream.example"))
+    if case.hidden:  # compressed in a file, or split so that one half would leave: only a block is safe
+        assert out.action == "block", (out.reason, case.id)
     if out.action == "redact":  # forwarded rewritten: the value must be gone from every part
         sent = out.request
         wire = sent.url + "".join(f"{k}:{v}" for k, v in sent.headers) + sent.body.decode("latin-1")
