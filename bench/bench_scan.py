@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 import onnxruntime as ort  # noqa: E402
 
-from bench.machine import cpu_name  # noqa: E402
+from bench.machine import cpu_name, shown_path  # noqa: E402
 from guard.errors import ModelError  # noqa: E402
 from guard.model import INT8_CPU_SLOW_FUSIONS, OnnxTokenClassifier, default_model_path  # noqa: E402
 
@@ -173,7 +173,7 @@ def _summarize(
     manifest = clf.manifest
     out: dict[str, Any] = {
         "model": {
-            "path": str(model_dir),
+            "path": shown_path(model_dir),
             "name": manifest.name,
             "version": manifest.version,
             "base_model": manifest.base_model,

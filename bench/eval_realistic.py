@@ -251,7 +251,7 @@ def evaluate(
             "benign": sum(not d["sensitive"] for d in docs),
             "gold_spans": len([s for d in docs for s in d["spans"]]),
         },
-        "domain_pack": str(args.domain),
+        "domain_pack": shown_path(args.domain),
         "model_version": version,
         "headline": "full+kestrel",
         "configurations": configs,
