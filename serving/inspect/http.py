@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -119,8 +119,26 @@ def _decompress_limited(data: bytes, wbits: int, limit: int) -> bytes:
     return out
 
 
-#: Compressed bytes fed to the brotli and zstd decoders at a time (see `_decode_one`).
-_BR_SLICE = 64
+#: Compressed bytes fed to the brotli and zstd decoders at a time (see `_sliced`).
+_SLICE = 64
+
+
+def _sliced(feed: Callable[[bytes], bytes], data: bytes, limit: int) -> bytes:
+    """Decode ``data`` through a streaming decoder without an output limit, in small input slices,
+    stopping as soon as the output passes ``limit``: a bomb never decodes in full.
+
+    Raises:
+        DecodedTooLarge: more than ``limit`` bytes of output.
+    """
+    parts: list[bytes] = []
+    size = 0
+    for i in range(0, len(data), _SLICE):
+        part = feed(data[i : i + _SLICE])
+        size += len(part)
+        if size > limit:
+            raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
+        parts.append(part)
+    return b"".join(parts)
 
 
 def _decode_one(coding: str, data: bytes, limit: int) -> bytes:
@@ -133,39 +151,23 @@ def _decode_one(coding: str, data: bytes, limit: int) -> bytes:
             except zlib.error:  # some clients send raw deflate without the zlib header
                 return _decompress_limited(data, -zlib.MAX_WBITS, limit)
         if coding == "br":
-            # Brotli 1.1 (mitmproxy's pin) has no output limit: feed the input in small slices and
-            # stop as soon as the output passes the limit, so a bomb never decodes in full.
+            # Brotli 1.1 (mitmproxy's pin) has no output limit
             dec = brotli.Decompressor()
-            parts: list[bytes] = []
-            size = 0
-            for i in range(0, len(data), _BR_SLICE):
-                part = dec.process(data[i : i + _BR_SLICE])
-                size += len(part)
-                if size > limit:
-                    raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
-                parts.append(part)
+            out = _sliced(dec.process, data, limit)
             if not dec.is_finished():  # a truncated stream decodes silently to a prefix
                 raise UnsupportedEncoding("truncated br body")
-            return b"".join(parts)
+            return out
         if coding == "zstd":
             import zstandard
 
-            # sliced like brotli: a zstd block of a few bytes can expand to 128 KB
-            zobj = zstandard.ZstdDecompressor().decompressobj()
-            parts = []
-            size = 0
+            zobj = zstandard.ZstdDecompressor().decompressobj()  # a block of a few bytes can be 128 KB
             try:
-                for i in range(0, len(data), _BR_SLICE):
-                    part = zobj.decompress(data[i : i + _BR_SLICE])
-                    size += len(part)
-                    if size > limit:
-                        raise DecodedTooLarge(f"decoded body larger than {limit} bytes")
-                    parts.append(part)
+                out = _sliced(zobj.decompress, data, limit)
             except zstandard.ZstdError as exc:
                 raise UnsupportedEncoding("corrupt zstd body") from exc
             if not zobj.eof:  # a truncated stream decodes silently to a prefix
                 raise UnsupportedEncoding("truncated zstd body")
-            return b"".join(parts)
+            return out
     except (zlib.error, brotli.error, ValueError) as exc:
         if isinstance(exc, DecodedTooLarge | UnsupportedEncoding):
             raise
