@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from serving.icap.protocol import (
     parse_icap_head,
     read_chunked,
 )
+from tests.serving.icap.icapfixtures import serving_icap
 
 pytestmark = pytest.mark.fuzz
 
@@ -100,16 +100,8 @@ def icap_port(proxy_model_dir: Path) -> Iterator[int]:
 
     inspector = Inspector(LocalScanner(Guard.load(model=proxy_model_dir)), InspectConfig(max_body=4096))
     server = IcapServer(inspector, istag="guard-fuzz", idle_timeout_s=2, message_timeout_s=2)
-    loop = asyncio.new_event_loop()
-    port = loop.run_until_complete(server.start("127.0.0.1", 0))
-    errors: list[dict[str, object]] = []
-    loop.set_exception_handler(lambda _loop, ctx: errors.append(ctx))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    yield port
-    asyncio.run_coroutine_threadsafe(server.close(), loop).result(5)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
+    with serving_icap(server) as (port, errors):
+        yield port
     assert errors == [], "unhandled exceptions in the ICAP server"
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from serving.icap.server import IcapServer
 from serving.inspect.incidents import IncidentLog
 from serving.inspect.inspector import InspectConfig, Inspector
 from serving.inspect.scanner import LocalScanner
+from tests.serving.icap.icapfixtures import serving_icap
 
 AWS_KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
 EMAIL = "jane.roe@corp-mail.de"
@@ -27,14 +26,8 @@ def icap_port(proxy_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
     log = IncidentLog(tmp_path_factory.mktemp("icap") / "inc.jsonl")
     inspector = Inspector(LocalScanner(Guard.load(model=proxy_model_dir)), InspectConfig(max_body=4096), log)
     server = IcapServer(inspector, istag="guard-test", preview=16, idle_timeout_s=2, message_timeout_s=2)
-    loop = asyncio.new_event_loop()
-    port = loop.run_until_complete(server.start("127.0.0.1", 0))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    yield port
-    asyncio.run_coroutine_threadsafe(server.close(), loop).result(5)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
+    with serving_icap(server) as (port, _):
+        yield port
 
 
 class Conn:
@@ -216,13 +209,14 @@ def test_connect_is_a_tunnel_unless_it_carries_a_body(
     c.close()
 
 
-def test_oversize_body_is_blocked(icap_port: int) -> None:
+@pytest.mark.parametrize("size", [10_000, 5_000_000], ids=["oversize", "huge-chunk-streamed"])
+def test_oversize_body_is_blocked(icap_port: int, size: int) -> None:
     c = Conn(icap_port)
-    body = b"x" * 10_000
+    body = b"x" * size
     msg, _ = _reqmod(_post(body, "text/plain"), body)
     c.send(msg)
     status, headers = c.head()
-    assert status == 200 and "res-hdr" in headers["encapsulated"]
+    assert status == 200 and "res-hdr" in headers["encapsulated"]  # the block page (over max_body)
     c.close()
 
 
@@ -264,13 +258,3 @@ def test_idle_and_slow_connections_are_closed(icap_port: int) -> None:
     assert body.head()[0] == 408
     for c in (idle, slow, body):
         c.close()
-
-
-def test_a_huge_chunk_is_streamed_and_the_oversize_body_blocked(icap_port: int) -> None:
-    c = Conn(icap_port)
-    body = b"x" * 5_000_000
-    msg, _ = _reqmod(_post(body, "text/plain"), body)
-    c.send(msg)
-    status, headers = c.head()
-    assert status == 200 and "res-hdr" in headers["encapsulated"]  # the block page (over max_body)
-    c.close()
