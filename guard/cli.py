@@ -21,7 +21,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -260,8 +259,7 @@ def _scan_tree(
         else:
             lines, skipped = devscan.file_lines([Path(p) for p in paths])
         known = devscan.load_baseline(baseline) if baseline is not None else set()
-        state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "guard"
-        found = devscan.scan_lines(load(), lines, keys.load_or_create(state / "scan-hash.key"))
+        found = devscan.scan_lines(load(), lines, keys.load_or_create(keys.state_dir() / "scan-hash.key"))
     if write_baseline is not None:
         n = devscan.write_baseline(write_baseline, found)
         typer.echo(f"baseline: {n} findings written to {write_baseline}", err=True)

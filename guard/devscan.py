@@ -17,6 +17,7 @@ Rows never hold the value: a masked preview and a keyed hash (`guard.redact.valu
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -211,7 +212,7 @@ def scan_lines(guard: Any, lines: Sequence[Line], hash_key: bytes) -> list[Findi
         for f, action in result.pairs():
             if action == "allow":
                 continue
-            i = max(0, _index(starts, f.start))
+            i = max(0, bisect.bisect_right(starts, f.start) - 1)
             line = chunk[i]
             if ALLOW_MARK in line.text:
                 continue
@@ -225,17 +226,6 @@ def scan_lines(guard: Any, lines: Sequence[Line], hash_key: bytes) -> list[Findi
                 value_hash=value_hash(value, hash_key), fingerprint=mark,
             ))  # fmt: skip
     return out
-
-
-def _index(starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(starts)
-    while lo + 1 < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid
-    return lo
 
 
 def load_baseline(path: Path) -> set[str]:

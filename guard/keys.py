@@ -15,10 +15,15 @@ from pathlib import Path
 
 from guard.errors import ConfigError
 
-__all__ = ["MIN_KEY_BYTES", "checked", "load_or_create"]
+__all__ = ["MIN_KEY_BYTES", "checked", "load_or_create", "state_dir"]
 
 #: Shortest key accepted from an operator.
 MIN_KEY_BYTES = 16
+
+
+def state_dir() -> Path:
+    """Where guard keeps its state on this host: ``$XDG_STATE_HOME/guard`` (``~/.local/state/guard``)."""
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "guard"
 
 
 def checked(key: bytes, origin: str = "hash key") -> bytes:

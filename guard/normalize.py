@@ -29,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["MAX_DECODES", "Normalized", "normalize"]
+__all__ = ["MAX_DECODES", "Normalized", "decode_base64", "normalize"]
 
 #: Encoded runs decoded per text, at most (a bound on the work an adversarial text can cause).
 MAX_DECODES = 64
@@ -90,16 +90,23 @@ class Normalized:
         return old_start, old_end
 
 
+def decode_base64(run: str) -> bytes | None:
+    """The bytes of a base64 run, standard or URL-safe, padding optional; None when it is none."""
+    padded = run.rstrip("=") + "=" * (-len(run.rstrip("=")) % 4)
+    alt = b"-_" if ("-" in run or "_" in run) else None
+    try:
+        return base64.b64decode(padded, altchars=alt, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+
+
 def _decoded(kind: str, run: str) -> str | None:
     try:
-        if kind == "hexrun":
-            raw = bytes.fromhex(run)
-        else:
-            padded = run.rstrip("=") + "=" * (-len(run.rstrip("=")) % 4)
-            alt = b"-_" if ("-" in run or "_" in run) else None
-            raw = base64.b64decode(padded, altchars=alt, validate=True)
+        raw = bytes.fromhex(run) if kind == "hexrun" else decode_base64(run)
+        if raw is None:
+            return None
         text = raw.decode("utf-8")
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError):
         return None
     if len(text) < 6 or sum(c.isprintable() or c in "\r\n\t" for c in text) < len(text):
         return None

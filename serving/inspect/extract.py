@@ -31,14 +31,13 @@ so a redaction lands in the same field it came from.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from guard.normalize import decode_base64
 from serving.inspect.codecs import (
     Document,
     FormDocument,
@@ -93,6 +92,7 @@ class View:
     text: str
     segments: tuple[Segment, ...]
     origin: str = ""  # what a raw or meta view was read from ("body as utf-16-le", "url and headers")
+    model_reads: bool = False  # a raw view that is text the parser could not read: the model reads it too
 
     @property
     def rewritable(self) -> bool:
@@ -102,9 +102,7 @@ class View:
     @property
     def shallow(self) -> bool:
         """Whether only the deterministic detectors read this view (the model reads the others)."""
-        return self.kind not in ("fields", "file") and not (
-            self.kind == "raw" and self.origin.endswith("(text)")
-        )
+        return self.kind not in ("fields", "file") and not self.model_reads
 
     def locate(self, start: int, end: int) -> list[tuple[int, int, int] | tuple[int, None, None]]:
         """Map a view span to ``(piece, piece_start, piece_end)`` or ``(piece, None, None)`` (whole piece)."""
@@ -168,12 +166,8 @@ class Extraction:
 
 
 def _decoded_b64(blob: str) -> str | None:
-    padded = blob.rstrip("=") + "=" * (-len(blob.rstrip("=")) % 4)
-    try:
-        raw = base64.b64decode(
-            padded, altchars=b"-_" if ("-" in blob or "_" in blob) else None, validate=True
-        )
-    except (binascii.Error, ValueError):
+    raw = decode_base64(blob)
+    if raw is None:
         return None
     text = decode_text(raw)
     if not text or sum(c.isprintable() or c in "\r\n\t" for c in text) < 0.9 * len(text):
@@ -339,7 +333,7 @@ def _raw_views(plain: bytes, parsed: set[str], *, text_body: bool) -> list[View]
     UTF-8 always (NUL bytes read as spaces); UTF-16 when a BOM or many NUL bytes suggest it, in the
     byte order the BOM or the NUL positions give; Latin-1 when the bytes are not UTF-8. A decoding
     of a body the parser could not read that is mostly printable text (UTF-16 text, text after a
-    NUL byte) is read by the model too (origin ending in ``(text)``); other raw views go through
+    NUL byte) is read by the model too (``model_reads``); other raw views go through
     the detectors only.
     """
     out: list[tuple[str, str]] = []
@@ -365,7 +359,7 @@ def _raw_views(plain: bytes, parsed: set[str], *, text_body: bool) -> list[View]
             continue
         seen.add(text)
         texty = not text_body and _printable_share(text) >= 0.9
-        views.append(View("raw", text, (), f"body as {enc}" + (" (text)" if texty else "")))
+        views.append(View("raw", text, (), f"body as {enc}", model_reads=texty))
     return views
 
 

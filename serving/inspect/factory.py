@@ -14,6 +14,7 @@ from typing import Literal
 
 from guard import keys
 from guard.errors import ConfigError
+from guard.keys import state_dir
 from serving.incident_metrics import IncidentMetrics, MetricsSink, SpoolingStore, serve_metrics
 from serving.inspect.destinations import DEFAULT_STRICT, DestinationRules
 from serving.inspect.incidents import IncidentLog, IncidentSink
@@ -21,13 +22,6 @@ from serving.inspect.inspector import InspectConfig, Inspector
 from serving.inspect.scanner import LocalScanner, RemoteScanner, Scanner
 
 __all__ = ["DEFAULT_INCIDENTS", "InspectorSettings", "build_inspector", "incident_hash_key", "state_dir"]
-
-
-def state_dir() -> Path:
-    """Where guard keeps its state on this host: ``$XDG_STATE_HOME/guard`` (``~/.local/state/guard``)."""
-    import os
-
-    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "guard"
 
 
 #: The incident log of the proxies unless configured: absolute, never the working directory.

@@ -20,6 +20,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from serving.inspect.codecs import decode_text
+
 __all__ = ["FileLimits", "FileText", "file_texts", "is_file_container"]
 
 _ZIP = b"PK\x03\x04"
@@ -224,12 +226,10 @@ def _leaf(data: bytes, name: str, depth: int, budget: _Budget) -> None:
 
 
 def _as_text(data: bytes) -> str | None:
-    if b"\x00" in data[:4096]:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            return data.decode("utf-16", errors="replace")
-        return None
-    text = data.decode("utf-8", errors="replace")
-    return text if text.count("\ufffd") <= max(1, len(data) // 50) else None
+    """A member as text: `serving.inspect.codecs.decode_text`, and UTF-16 with a byte-order mark."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
+    return decode_text(data)
 
 
 def _xml_text(content: bytes) -> str:
