@@ -251,8 +251,8 @@ def build(
     if unknown:
         raise ValueError(f"unknown language(s) {', '.join(unknown)} (expected some of {', '.join(LANGS)})")
     from training.pipeline import write_records
-    from training.realtext.inject import PassagePool, replace_persons, splice
-    from training.realtext.label import Labeller
+    from training.realtext.inject import PassagePool, pronoun_slots, replace_persons, splice
+    from training.realtext.label import PERSONAL_CHANNELS, Labeller
 
     chosen = [s for s in SOURCES if sources is None or s.name in sources]
     problems: list[str] = []
@@ -287,6 +287,12 @@ def build(
         kept = _label(candidates, labeller, problems)
         harmless = [(p, v) for p, v in kept if v.status == "harmless"]
         persons = [(p, v) for p, v in kept if v.status == "person"]
+        # rule 5: from every harmless candidate of personal writing (not only the kept ones)
+        pronouns = [
+            (p, slots)
+            for p, _ in harmless
+            if p.channel in PERSONAL_CHANNELS and (slots := pronoun_slots(p.text, p.lang))
+        ]
         if split == "train" and mine_model:
             harmless = _mine(harmless, mine_model, n, labeller)
         harmless = _rebalance(harmless, n)
@@ -301,11 +307,19 @@ def build(
             for p, _ in harmless
         ]
         fakers = _fakers(seed + len(split))
+        copies = PERSON_COPIES if split == "train" else 1
         for p, v in persons:
-            names = [_name(fakers, p.lang) for _ in v.persons]
-            text, spans = replace_persons(p.text, v.persons, names)
-            records.append({"text": text, "spans": spans, "lang": p.lang, "channel": p.channel,
-                            "template": f"real-person:{p.source}"})  # fmt: skip
+            for _ in range(copies):
+                names = [_name(fakers, p.lang, rng) for _ in v.persons]
+                text, spans = replace_persons(p.text, v.persons, names)
+                records.append({"text": text, "spans": spans, "lang": p.lang, "channel": p.channel,
+                                "template": f"real-person:{p.source}"})  # fmt: skip
+        for p, slots in pronouns[: int(n * PRONOUN_SHARE)]:  # copies with pronouns turned into names
+            for _ in range(copies):
+                chosen = sorted(rng.sample(slots, min(len(slots), rng.choice((1, 2)))))
+                text, spans = replace_persons(p.text, chosen, [_name(fakers, p.lang, rng) for _ in chosen])
+                records.append({"text": text, "spans": spans, "lang": p.lang, "channel": p.channel,
+                                "template": f"real-pronoun:{p.source}"})  # fmt: skip
         passages = PassagePool(split, seed=seed * 100 + len(split))
         hosts = rng.sample([p for p, _ in harmless], len(harmless))
         for i in range(int(len(harmless) * inject_ratio)):
@@ -334,6 +348,13 @@ def build(
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest
+
+
+#: At most this share of a split's harmless quota is added again as pronoun copies (rule 5).
+PRONOUN_SHARE = 0.15
+#: Train copies of each named paragraph (rules 3 and 5), each with other generated names: real
+#: personal writing is a small part of the corpus, and the names, not the sentences, vary.
+PERSON_COPIES = 3
 
 
 def _label(candidates: list[_Para], labeller: Any, problems: list[str]) -> list[tuple[_Para, Any]]:
@@ -368,7 +389,7 @@ def _mine(harmless: list[tuple[_Para, Any]], model: str, n: int, labeller: Any) 
     """Half the quota from paragraphs the current product flags, the rest at random.
 
     A flagged paragraph whose PERSON finding reads as a name (`Labeller.name_like`) is dropped: it
-    is a name the teacher missed, not a false alarm (rule 5 of `training.realtext.label`).
+    is a name the teacher missed, not a false alarm (rule 6 of `training.realtext.label`).
     """
     from guard import Guard
 
@@ -398,6 +419,9 @@ def _fakers(seed: int) -> dict[str, Any]:
     return make_fakers(seed)
 
 
-def _name(fakers: dict[str, Any], lang: str) -> str:
+def _name(fakers: dict[str, Any], lang: str, rng: random.Random) -> str:
+    """A generated name of ``lang``: in Latin script half the time a given name alone, as people write."""
     fk = fakers.get(lang, fakers["en"])
+    if lang in ("en", "de", "fr") and rng.random() < 0.5:
+        return str(fk.first_name())
     return str(fk.name())

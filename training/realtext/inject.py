@@ -2,8 +2,10 @@
 
 Two ways, both keeping the real text around the value:
 
-- **Replacement.** A private person's name that the labeller found in a real e-mail is replaced by a
-  generated name of the same language, labelled PERSON (the real name never reaches training).
+- **Replacement.** A name that the labeller found in personal writing (mail, chat, quotes, reviews)
+  is replaced by a generated name of the same language, labelled PERSON (the real name never
+  reaches training). A third-person subject pronoun there (`pronoun_slots`) is a person too: a
+  copy of the paragraph names them.
 - **Splicing.** A short generated passage of the same language that carries values of any of the
   12 labels in a company context ("the staging DB password is …", "Kunde X verlängert für …") is
   put into a real paragraph at a line or sentence boundary: the way a leak appears in real
@@ -20,9 +22,30 @@ from typing import Any
 
 from training.data.record import Example, Span
 
-__all__ = ["PassagePool", "replace_persons", "splice"]
+__all__ = ["PassagePool", "pronoun_slots", "replace_persons", "splice"]
 
 _BOUNDARY = re.compile(r"\n|(?<=[.!?。！？])\s+|(?<=[。！？])")
+
+
+#: Third-person subject pronouns that stand for a person, per language. German "sie" is left out
+#: (also "they" and the polite "you"); French "il" only where no impersonal verb follows ("il faut",
+#: "il y a", "il est possible de" ...); Chinese and Japanese plurals (他们, 彼ら) are not matched.
+_PRONOUNS: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\b(?:[Hh]e|[Ss]he)\b(?!-)"),
+    "de": re.compile(r"\b[Ee]r\b(?!-)"),
+    "fr": re.compile(
+        r"\b(?:[Ee]lle|[Ii]l(?!\s+(?:y|faut|fallait|fallut|s'agit|agit|semble|reste|suffit|existe|vaut|"
+        r"pleut|fait|est\s+\w+\s+de|est\s+\w+\s+que|était\s+une\s+fois)\b))\b(?!-)"
+    ),
+    "zh": re.compile(r"[他她](?![们們])"),
+    "ja": re.compile(r"彼女(?!ら)|彼(?![らの方女])"),
+}
+
+
+def pronoun_slots(text: str, lang: str) -> list[tuple[int, int]]:
+    """Character spans of third-person subject pronouns in ``text`` that a name can replace."""
+    pattern = _PRONOUNS.get(lang)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
 
 
 def replace_persons(

@@ -15,16 +15,24 @@ The rules (written out with their reasons in docs/realtext.md):
    Greeting and sign-off words are stripped from candidate spans first ("Bonjour Marie" → "Marie";
    "Cheers" alone is no candidate). For English and French a first name followed by a last name
    from the same lists is a candidate too: the small NER pipelines miss names in unusual places.
-   - In personal messages (the ``email`` channel) a candidate that is greeted, thanked or signs
-     (`private_context`) is a correspondent, a private individual: the paragraph is kept, and the
-     candidate is replaced by a generated name labelled PERSON. A candidate in the running text of
-     a mail (news, bylines, book titles, public figures) drops the paragraph.
-   - Anywhere else (documentation, help, quotes, chat logs, code) a name is an author, a public
-     figure or a fictional character, which the taxonomy does not count, but a teacher's miss could
-     hide a private name: the paragraph is dropped.
+   - In personal writing (`PERSONAL_CHANNELS`: mail, chat, quotes, reviews) a confirmed candidate
+     (a known given name in English and French; German candidates come from the name lists already;
+     Japanese and Chinese ones only when greeted or addressed, since list surname + given name also
+     matches ordinary words inside running CJK text) is **replaced by a generated name labelled
+     PERSON** and the paragraph is kept. The real name, public or private, never reaches training;
+     the generated one has no public identity, so the sentence now speaks of a private individual
+     ("Why is Katrine so impulsive?", "Hi Robert, thanks"): the everyday sentences in which
+     private people are named.
+   - In documentation, help, UI text, changelogs and code a name is an author, maintainer or
+     translator, which the taxonomy does not count, but a teacher's miss could hide a private
+     name: the paragraph is dropped.
 4. Everything else is harmless: every character is ``O``.
-5. Hard negatives (`training.realtext.build`, ``--mine``) are paragraphs the current model flags
-   although rules 1–4 call them harmless. A PERSON finding that `Labeller.name_like` confirms (a
+5. Pronoun slots (`training.realtext.inject.pronoun_slots`): in personal writing a third-person
+   subject pronoun ("she", "er", "elle", "他", "彼女") stands for a person; a copy of such a harmless
+   paragraph with one or two of them replaced by a generated name labelled PERSON is added, so the
+   model meets private names in every register of real writing, not only in generator templates.
+6. Hard negatives (`training.realtext.build`, ``--mine``) are paragraphs the current model flags
+   although rules 1–5 call them harmless. A PERSON finding that `Labeller.name_like` confirms (a
    known first or last name, in CJK a known surname opening a short span) is a name the teacher
    missed, not a false alarm: the paragraph is dropped rather than taught as harmless. Public and
    private people read alike to a small model; harmless text never teaches that a name is ``O``.
@@ -38,7 +46,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["GREETINGS", "Labeller", "Verdict", "private_context", "strip_greeting"]
+__all__ = ["GREETINGS", "PERSONAL_CHANNELS", "Labeller", "Verdict", "private_context", "strip_greeting"]
 
 #: Greeting, sign-off and address words stripped from the edges of a person candidate.
 GREETINGS: frozenset[str] = frozenset(
@@ -51,6 +59,9 @@ GREETINGS: frozenset[str] = frozenset(
         "zusammen mitglieder leute alle gentlemen ladies buddy mate pal love xoxo ciao"
     ).split()
 )
+
+#: Channels of personal writing, where a named person is replaced rather than dropped (rule 3).
+PERSONAL_CHANNELS: frozenset[str] = frozenset({"email", "chat", "quote", "review"})
 
 _WORD = re.compile(r"[\w'’.-]+", re.UNICODE)
 
@@ -259,12 +270,15 @@ class Labeller:
             elif len(named) < len(spans):
                 # the teacher saw a person where no given name is: unsure, so neither label nor negative
                 verdicts[i] = Verdict("drop", "person candidate without a known given name")
-            elif channel != "email":
-                verdicts[i] = Verdict("drop", "person candidate outside a personal message")
+            elif channel not in PERSONAL_CHANNELS:
+                verdicts[i] = Verdict("drop", "person candidate in documentation (an author)")
             elif all(private_context(texts[i], s, e) for s, e in spans):
                 verdicts[i] = Verdict("person", "name in a personal message", tuple(_disjoint(spans)))
+            elif lang in ("ja", "zh"):
+                # list surname + list given name also matches ordinary words inside running CJK text
+                verdicts[i] = Verdict("drop", "CJK name-list match outside a greeting")
             else:
-                verdicts[i] = Verdict("drop", "person candidate in public context (news, byline, title)")
+                verdicts[i] = Verdict("person", "name in personal writing", tuple(_disjoint(spans)))
         return [v for v in verdicts if v is not None]
 
 

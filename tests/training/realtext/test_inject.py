@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from training.data.record import validate_example
-from training.realtext.inject import PassagePool, replace_persons, splice
+from training.realtext.inject import PassagePool, pronoun_slots, replace_persons, splice
 
 
 def test_replaced_names_are_labelled_where_they_now_stand() -> None:
@@ -31,3 +33,27 @@ def test_spliced_passages_keep_every_span_on_its_value() -> None:
             values = [passage["text"][s["start"] : s["end"]] for s in passage["spans"]]
             assert [text[s["start"] : s["end"]] for s in spans] == values
             assert host.split()[0] in text  # the real text is still there
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "pronouns"),
+    [
+        ("Why is she so impulsive? He said no.", "en", ["she", "He"]),
+        ("The shell is theirs; these help.", "en", []),
+        ("Dann ging er nach Hause. Er lacht, sie nicht.", "de", ["er", "Er"]),
+        ("Il faut partir. Il y a un bug. Elle dort. Il mange.", "fr", ["Elle", "Il"]),
+        ("他说他们不来。她很好", "zh", ["他", "她"]),
+        ("彼女は来た。彼らは帰った。彼は笑った。", "ja", ["彼女", "彼"]),
+    ],
+)
+def test_person_pronouns_are_found_and_impersonal_ones_are_not(
+    text: str, lang: str, pronouns: list[str]
+) -> None:
+    assert [text[s:e] for s, e in pronoun_slots(text, lang)] == pronouns
+
+
+def test_a_pronoun_replaced_by_a_name_is_labelled_on_the_name() -> None:
+    text = "Why is she so impulsive?"
+    out, spans = replace_persons(text, pronoun_slots(text, "en"), ["Katrine"])
+    assert out == "Why is Katrine so impulsive?"
+    assert [(out[s["start"] : s["end"]], s["label"]) for s in spans] == [("Katrine", "PERSON")]

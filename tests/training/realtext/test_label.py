@@ -53,9 +53,11 @@ def test_a_teacher_person_without_a_given_name_is_neither_label_nor_negative(lab
     assert verdicts[0].reason == "person candidate without a known given name"
 
 
-def test_a_name_outside_a_personal_message_drops_the_paragraph(labeller: Labeller) -> None:
-    (verdict,) = labeller.label(["This manual page was written by Robert Miller for Debian."], "en", "manual")
-    assert verdict.status == "drop"
+def test_a_name_in_documentation_drops_the_paragraph(labeller: Labeller) -> None:
+    for channel in ("manual", "book", "help", "ui", "code", "changelog"):
+        text = "This manual page was written by Robert Miller for Debian."
+        (verdict,) = labeller.label([text], "en", channel)
+        assert verdict.status == "drop" and verdict.reason == "person candidate in documentation (an author)"
 
 
 def test_greetings_and_sign_offs_alone_are_harmless(labeller: Labeller) -> None:
@@ -70,8 +72,11 @@ def test_german_and_japanese_candidates_come_from_name_lists(labeller: Labeller)
 
     de = Faker("de_DE").provider("faker.providers.person")
     first, last = sorted(de.first_names)[0], sorted(de.last_names)[0]  # type: ignore[attr-defined]
-    (v,) = labeller.label([f"Laut {first} {last} ist der Server wieder erreichbar."], "de", "chat")
+    (v,) = labeller.label([f"Laut {first} {last} ist der Server wieder erreichbar."], "de", "book")
     assert v.status == "drop"
+    text = f"Laut {first} {last} ist der Server wieder erreichbar."
+    (v,) = labeller.label([text], "de", "chat")
+    assert v.status == "person" and [text[s:e] for s, e in v.persons] == [f"{first} {last}"]
     ja = Faker("ja_JP").provider("faker.providers.person")
     surname = next(s for s in sorted(ja.last_names) if len(s) >= 2)  # type: ignore[attr-defined]
     (v,) = labeller.label([f"{surname}さん、資料ありがとうございます。"], "ja", "email")
@@ -97,9 +102,13 @@ def test_only_correspondents_count_as_private_persons_in_mail(text: str, name: s
     assert private_context(text, start, start + len(name)) is private
 
 
-def test_a_name_in_the_running_text_of_a_mail_drops_the_paragraph(labeller: Labeller) -> None:
-    (verdict,) = labeller.label(["The Wired piece by Robert Miller covers the outage."], "en", "email")
-    assert verdict.status == "drop"
+@pytest.mark.parametrize("channel", ["email", "chat", "quote"])
+def test_a_name_in_personal_writing_is_kept_for_replacement(labeller: Labeller, channel: str) -> None:
+    # public or private, the real name never reaches training: a generated one takes its place
+    text = "Why is Robert Miller so impulsive today?"
+    (verdict,) = labeller.label([text], "en", channel)
+    assert verdict.status == "person" and verdict.reason == "name in personal writing"
+    assert [text[s:e] for s, e in verdict.persons] == ["Robert Miller"]
 
 
 @pytest.mark.parametrize(
@@ -119,7 +128,7 @@ def test_a_name_in_the_running_text_of_a_mail_drops_the_paragraph(labeller: Labe
 def test_a_flagged_person_is_a_name_only_when_the_name_lists_confirm_it(
     labeller: Labeller, span: str, lang: str, name: bool
 ) -> None:
-    # rule 5: a mined PERSON finding that is a name is dropped, one that is a greeting or a noun
+    # rule 6: a mined PERSON finding that is a name is dropped, one that is a greeting or a noun
     # stays as a hard negative
     assert labeller.name_like(span, lang) is name
 
