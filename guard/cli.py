@@ -187,6 +187,23 @@ ScanArgs = Annotated[
 ]
 
 
+VerifyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verify",
+        help="ask each credential's provider (GitHub, GitLab, Slack, Stripe, OpenAI...) whether it is live; "
+        "this sends the credential to that provider",
+    ),
+]
+VerifyEndpointOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--verify-endpoint",
+        help="PROVIDER=URL: a provider API of your own (GitHub Enterprise, self-managed GitLab)",
+    ),
+]
+
+
 @app.command()
 def scan(
     args: ScanArgs = None,
@@ -214,19 +231,25 @@ def scan(
         Path | None,
         typer.Option("--write-baseline", help="write the current findings as a baseline and exit 0"),
     ] = None,
+    verify: VerifyOpt = False,
+    verify_endpoint: VerifyEndpointOpt = None,
 ) -> None:
     """Scan text, files, directories or git changes. Exit 1 when something (new) blocks.
 
     Lines holding ``guard:allow`` report nothing; ``--baseline`` ignores known findings.
+    ``--verify`` asks each credential's provider whether it is live (sends it there; off by default).
     """
+    verifier = _verifier(verify, verify_endpoint)
     paths = [a for a in args or [] if a != "-"]
     tree_mode = git_staged or git_range is not None or (bool(paths) and all(Path(p).exists() for p in paths))
     if not tree_mode:
         if len(args or []) > 1:
             missing = next(p for p in paths if not Path(p).exists())
             raise _fail(f"{missing}: no such file or directory")
-        if sarif or baseline or write_baseline:
-            raise _fail("--sarif and the baseline options apply to files and git changes, not to one text")
+        if sarif or baseline or write_baseline or verifier:
+            raise _fail(
+                "--sarif, --verify and the baseline options apply to files and git changes, not to one text"
+            )
         with _clean_errors():
             guard = _load_guard(model, no_model, policy, domain, provider)
             body = _read_input(args[0] if args else None)
@@ -239,12 +262,26 @@ def scan(
     if git_staged and git_range is not None:
         raise _fail("--git-staged and --git-range exclude each other")
     _scan_tree(paths, git_staged, git_range, json_out, sarif, baseline, write_baseline,
-               lambda: _load_guard(model, no_model, policy, domain, provider))  # fmt: skip
+               lambda: _load_guard(model, no_model, policy, domain, provider), verifier)  # fmt: skip
+
+
+def _verifier(verify: bool, endpoints: list[str] | None) -> Any:
+    """A `guard.verify.Verifier` for ``--verify``, None without it."""
+    if endpoints and not verify:
+        raise _fail("--verify-endpoint needs --verify")
+    if not verify:
+        return None
+    from guard.verify import Verifier, parse_endpoints
+
+    try:
+        return Verifier(parse_endpoints(endpoints))
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _scan_tree(
     paths: list[str], git_staged: bool, git_range: str | None, json_out: bool, sarif: Path | None,
-    baseline: Path | None, write_baseline: Path | None, load: Callable[[], Any],
+    baseline: Path | None, write_baseline: Path | None, load: Callable[[], Any], verifier: Any = None,
 ) -> None:  # fmt: skip
     from guard import devscan, keys
 
@@ -259,7 +296,8 @@ def _scan_tree(
         else:
             lines, skipped = devscan.file_lines([Path(p) for p in paths])
         known = devscan.load_baseline(baseline) if baseline is not None else set()
-        found = devscan.scan_lines(load(), lines, keys.load_or_create(keys.state_dir() / "scan-hash.key"))
+        key = keys.load_or_create(keys.state_dir() / "scan-hash.key")
+        found = devscan.scan_lines(load(), lines, key, verifier)
     if write_baseline is not None:
         n = devscan.write_baseline(write_baseline, found)
         typer.echo(f"baseline: {n} findings written to {write_baseline}", err=True)
@@ -279,7 +317,11 @@ def _scan_tree(
         for f in new:
             style = {"block": "red", "redact": "yellow", "alert": "magenta"}.get(f.action, "")
             where = f"{escape(f.path)}:{f.line}:{f.column}"
-            console.print(f"{where}: [{style}]{f.label}[/] {f.action} {escape(f.preview)}", highlight=False)
+            live = {"verified": " [bold red]verified live[/]", "invalid": " [dim]rejected by its provider[/]"}
+            note = live.get(f.verification or "", "")
+            console.print(
+                f"{where}: [{style}]{f.label}[/] {f.action} {escape(f.preview)}{note}", highlight=False
+            )
         for reason in skipped:
             console.print(f"skipped {reason}", highlight=False, style="dim")
         old = len(found) - len(new)

@@ -74,13 +74,18 @@ class Finding:
     preview: str
     value_hash: str
     fingerprint: str
+    #: ``verified`` / ``invalid`` / ``unknown`` with ``--verify`` (`guard.verify`), else None
+    verification: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "file": self.path, "line": self.line, "column": self.column, "end_column": self.end_column,
             "label": self.label, "action": self.action, "detector": self.detector, "score": self.score,
             "preview": self.preview, "value_hash": self.value_hash, "fingerprint": self.fingerprint,
         }  # fmt: skip
+        if self.verification is not None:
+            out["verification"] = self.verification
+        return out
 
 
 def _git(args: Sequence[str], cwd: Path) -> str:
@@ -198,8 +203,11 @@ def fingerprint(path: str, label: str, line: str, start: int, end: int) -> str:
     return f"{context}:{value}"
 
 
-def scan_lines(guard: Any, lines: Sequence[Line], hash_key: bytes) -> list[Finding]:
-    """Scan ``lines`` (a `guard.Guard`); findings on ``guard:allow`` lines are dropped."""
+def scan_lines(guard: Any, lines: Sequence[Line], hash_key: bytes, verifier: Any = None) -> list[Finding]:
+    """Scan ``lines`` (a `guard.Guard`); findings on ``guard:allow`` lines are dropped.
+
+    With a `guard.verify.Verifier`, each SECRET finding of a provider format is checked live.
+    """
     chunks = list(_chunks(lines))
     results = guard.scan_many(["\n".join(line.text for line in chunk) for chunk in chunks]) if chunks else []
     out: list[Finding] = []
@@ -220,10 +228,13 @@ def scan_lines(guard: Any, lines: Sequence[Line], hash_key: bytes) -> list[Findi
             end = min(len(line.text), f.end - starts[i])
             value = line.text[start:end]
             mark = fingerprint(line.path, f.label, line.text, start, end)
+            checked = None
+            if verifier is not None and f.label == "SECRET":
+                checked = verifier.verify(f.metadata.get("provider"), value)
             out.append(Finding(
                 path=line.path, line=line.number, column=start + 1, end_column=end + 1, label=f.label,
                 action=action, detector=f.detector, score=round(f.score, 3), preview=mask_preview(value),
-                value_hash=value_hash(value, hash_key), fingerprint=mark,
+                value_hash=value_hash(value, hash_key), fingerprint=mark, verification=checked,
             ))  # fmt: skip
     return out
 

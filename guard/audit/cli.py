@@ -87,13 +87,33 @@ def audit(
     table: Annotated[str | None, typer.Option(help="Spark only: inputs are parquet or delta tables.")] = None,
     text_column: Annotated[str | None, typer.Option(help="Spark tables: the text column.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary (cron).")] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Ask each credential's provider whether it is live (sends it there; local engine only).",
+        ),
+    ] = False,
+    verify_endpoint: Annotated[
+        list[str] | None,
+        typer.Option("--verify-endpoint", help="PROVIDER=URL: your own provider API (GitHub Enterprise)"),
+    ] = None,
 ) -> None:
     """Audit logs for sensitive data: every planted secret, card, PII or internal host, with file and line."""
     from guard.audit.engine import AuditOptions, resolve_hash_key, run_audit
     from guard.audit.outputs import write_reports
     from guard.audit.reader import ReadOptions
     from guard.audit.scanner import ScanConfig
+    from guard.verify import parse_endpoints
 
+    if verify_endpoint and not verify:
+        raise _fail("--verify-endpoint needs --verify")
+    if verify and engine == "spark":
+        raise _fail("--verify runs with the local engine only (Spark executors would call the providers)")
+    try:
+        endpoints = tuple(sorted(parse_endpoints(verify_endpoint).items()))
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
     formats = tuple(x.strip() for x in report.split(",") if x.strip())
     if unknown := set(formats) - set(_REPORTS):
         raise _fail(f"unknown report format(s) {sorted(unknown)}; choose from {', '.join(_REPORTS)}")
@@ -152,6 +172,8 @@ def audit(
                 restart=restart,
                 batch_texts=batch,
                 checkpoint_every=checkpoint_every,
+                verify=verify,
+                verify_endpoints=endpoints,
             )
             run = _run_with_progress(opts, run_audit, quiet)
             summary, interrupted, seconds = run.summary, run.interrupted, run.seconds

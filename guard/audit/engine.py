@@ -52,6 +52,8 @@ class AuditOptions:
         restart: ignore an existing checkpoint.
         batch_texts: texts per batch sent to a worker.
         checkpoint_every: seconds between checkpoints (0 = after every batch).
+        verify: check SECRET findings live with their providers (`guard.verify`; off by default).
+        verify_endpoints: ``(provider, url)`` pairs for providers' own installations.
     """
 
     inputs: tuple[str, ...]
@@ -65,6 +67,8 @@ class AuditOptions:
     restart: bool = False
     batch_texts: int = 256
     checkpoint_every: float = 5.0
+    verify: bool = False
+    verify_endpoints: tuple[tuple[str, str], ...] = ()
 
     @property
     def state_dir(self) -> Path:
@@ -111,6 +115,7 @@ def _fingerprint(opts: AuditOptions, sources: list[Source]) -> str:
         repr(opts.scan.policy),
         repr(opts.scan.domains),
         hashlib.sha256(opts.hash_key).hexdigest(),
+        repr((opts.verify, opts.verify_endpoints)),
     ]
     for src in sources:
         try:
@@ -222,6 +227,11 @@ def run_audit(
     sources, start_problems = discover(list(opts.inputs), opts.format)
     checkpoint = Checkpoint(opts.state_dir)
     fingerprint = _fingerprint(opts, sources)
+    verify = None
+    if opts.verify:
+        from guard.verify import Verifier
+
+        verify = Verifier(dict(opts.verify_endpoints)).verify
     state = None if opts.restart else checkpoint.load()
     if state is not None and state.get("fingerprint") != fingerprint:
         raise ConfigError(
@@ -267,7 +277,7 @@ def run_audit(
                     problems.write([problem.to_dict()])
                     summary.add_problem(problem)
                 if hits is not None:
-                    rows = finding_rows(item, hits[k : k + len(item.texts)], opts.hash_key)
+                    rows = finding_rows(item, hits[k : k + len(item.texts)], opts.hash_key, verify)
                     k += len(item.texts)
                     findings.write(rows)
                     summary.add_rows(rows)

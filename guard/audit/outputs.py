@@ -111,8 +111,9 @@ def write_sarif_rows(rows: Iterable[dict[str, Any]], out: Path, tool_version: st
 
     Rows are the audit's (or ``guard scan``'s) finding dicts: ``file``, ``line``, ``column``,
     ``start``/``end`` (the span's length), ``label``, ``action``, ``detector``, ``kind``, ``preview``,
-    ``value_hash``, ``score`` and optional ``record_id``/``field``. Results are streamed into the file
-    so memory stays bounded. The message carries the label and the masked preview;
+    ``value_hash``, ``score`` and optional ``record_id``/``field``/``verification``. A credential its
+    provider accepted (``--verify``) is an error of rank 100 whatever the policy's action. Results
+    are streamed into the file so memory stays bounded. The message carries the label and the masked preview;
     ``partialFingerprints`` carry the keyed value hash (and the baseline fingerprint when present).
     """
     labels: set[str] = set()
@@ -125,11 +126,15 @@ def write_sarif_rows(rows: Iterable[dict[str, Any]], out: Path, tool_version: st
             prints = {"guardValueHash/v1": row["value_hash"]}
             if row.get("fingerprint"):
                 prints["guardBaseline/v1"] = row["fingerprint"]
+            verification = row.get("verification")
+            live = " [verified live: rotate it]" if verification == "verified" else ""
             result = {
                 "ruleId": row["label"],
-                "level": "error" if row["action"] in _BLOCKING else "warning",
+                "level": "error" if row["action"] in _BLOCKING or verification == "verified" else "warning",
+                # a credential its provider accepted outranks every other finding
+                "rank": 100.0 if verification == "verified" else 50.0,
                 "message": {
-                    "text": f"{row['label']} ({row.get('kind') or row['detector']}): {row['preview']}"
+                    "text": f"{row['label']} ({row.get('kind') or row['detector']}): {row['preview']}{live}"
                 },
                 "locations": [
                     {
@@ -150,6 +155,7 @@ def write_sarif_rows(rows: Iterable[dict[str, Any]], out: Path, tool_version: st
                     "action": row["action"],
                     "recordId": row.get("record_id"),
                     "field": row.get("field"),
+                    "verification": verification,
                 },
             }
             fh.write(("" if first else ",") + json.dumps(result, ensure_ascii=False))

@@ -128,6 +128,13 @@ def render_report(
         _card(f"{blocked:,}", "blocking findings", "bad" if blocked else "ok"),
         _card(f"{problems:,}", "input problems", "bad" if problems else "ok"),
     ]
+    if summary.by_verification:  # --verify: live credentials come first
+        checked = summary.by_verification
+        live = checked.get("verified", 0)
+        cards[:0] = [
+            _card(f"{live:,}", "live credentials (verified)", "bad" if live else "ok"),
+            _card(f"{checked.get('invalid', 0):,} / {checked.get('unknown', 0):,}", "rejected / unchecked"),
+        ]
     if seconds > 0:
         cards.append(_card(f"{mb / seconds:,.2f} MB/s", f"in {seconds:,.0f} s"))
     top_hashes = summary.by_hash.most_common(15)

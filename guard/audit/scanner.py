@@ -64,6 +64,7 @@ class Hit(NamedTuple):
     detector: str
     action: str
     kind: str
+    provider: str = ""  # the credential's provider (pattern table), for ``--verify``
 
     def shifted(self, start: int, end: int) -> Hit:
         return self._replace(start=start, end=end)
@@ -234,6 +235,7 @@ class RecordScanner:
                             f.detector,
                             str(action),
                             str(f.metadata.get("kind", "")),
+                            str(f.metadata.get("provider", "")),
                         )
                         for f, action in result.pairs()
                     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,13 +38,20 @@ ROW_FIELDS: tuple[str, ...] = (
     "preview",
     "value_hash",
     "time",
+    "verification",
 )
 _TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d(?::\d\d)?")
 _TOP_CAP = 20_000
 
 
-def finding_rows(unit: Unit, hits: Sequence[list[Hit]], hash_key: bytes) -> list[dict[str, Any]]:
-    """Rows for the hits of each of ``unit.texts`` (window overlaps resolved, see `Unit`)."""
+def finding_rows(
+    unit: Unit, hits: Sequence[list[Hit]], hash_key: bytes, verify: Callable[[str, str], str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows for the hits of each of ``unit.texts`` (window overlaps resolved, see `Unit`).
+
+    ``verify(provider, value)`` (a `guard.verify.Verifier`'s ``verify``) fills ``verification`` of
+    SECRET rows; it is None otherwise.
+    """
     from guard.redact import mask_preview, value_hash
 
     rows: list[dict[str, Any]] = []
@@ -74,6 +81,9 @@ def finding_rows(unit: Unit, hits: Sequence[list[Hit]], hash_key: bytes) -> list
                     "preview": mask_preview(value),
                     "value_hash": value_hash(value, hash_key),
                     "time": unit.time if unit.time is not None else _time_of(text),
+                    "verification": (
+                        verify(hit.provider, value) if verify is not None and hit.label == "SECRET" else None
+                    ),
                 }
             )
     return rows
@@ -98,6 +108,7 @@ class Summary:
     by_file: Counter[str] = field(default_factory=Counter)
     by_hour: Counter[str] = field(default_factory=Counter)
     by_hash: Counter[str] = field(default_factory=Counter)
+    by_verification: Counter[str] = field(default_factory=Counter)
     hash_labels: dict[str, str] = field(default_factory=dict)
     problems: Counter[str] = field(default_factory=Counter)
     problem_files: Counter[str] = field(default_factory=Counter)
@@ -117,6 +128,8 @@ class Summary:
             if row["time"]:
                 self.by_hour[str(row["time"])[:13]] += 1
             self.by_hash[row["value_hash"]] += 1
+            if row.get("verification"):
+                self.by_verification[row["verification"]] += 1
             self.hash_labels[row["value_hash"]] = row["label"]
         if len(self.by_hash) > _TOP_CAP:  # keep memory bounded: drop the rarest half
             keep = dict(self.by_hash.most_common(_TOP_CAP // 2))
@@ -139,6 +152,7 @@ class Summary:
             "by_file": dict(self.by_file),
             "by_hour": dict(self.by_hour),
             "by_hash": dict(self.by_hash),
+            "by_verification": dict(self.by_verification),
             "hash_labels": self.hash_labels,
             "problems": dict(self.problems),
             "problem_files": dict(self.problem_files),
@@ -166,4 +180,5 @@ class Summary:
             "scanner",
         ):
             setattr(out, name, Counter(raw[name]))
+        out.by_verification = Counter(raw.get("by_verification", {}))  # absent in older checkpoints
         return out
