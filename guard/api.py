@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from guard.detect.base import Detector, Refiner, ScanContext
 from guard.detect.domain import DomainDetector, load_domain_pack
-from guard.detect.entropy import EntropyDetector
+from guard.detect.entropy import EntropyDetector, is_digest, public_material
 from guard.detect.patterns import PatternDetector
 from guard.errors import ConfigError, DetectorError, GuardError, InputError
 from guard.findings import Finding
@@ -314,7 +314,10 @@ class Guard:
         out: list[TokenAnalysis | None] = [None] * len(texts)
         todo = [i for i, t in enumerate(texts) if t]
         if todo:
-            for i, analysis in zip(todo, self.model.analyze_many([texts[i] for i in todo]), strict=True):
+            # the base64 of certificates and public keys is blanked (same length, offsets kept):
+            # public by design, and a 4 kB key block would cost the model a dozen windows
+            inputs = [_blank(texts[i], public_material(texts[i])) for i in todo]
+            for i, analysis in zip(todo, self.model.analyze_many(inputs), strict=True):
                 out[i] = analysis
         return out
 
@@ -343,8 +346,13 @@ class Guard:
             # first; policy thresholds then apply to every detector's findings alike. Spans
             # that cannot be a value of their label (a 3-digit PHONE) are dropped.
             calibrated = self.model.manifest.thresholds
+            public = public_material(text)  # certificates, public keys: random by design
             for f in analysis.findings:
                 if not plausible(f.label, text[f.start : f.end]):
+                    continue
+                if f.label == "SECRET" and (
+                    any(a < f.end and f.start < b for a, b in public) or is_digest(text, f.start, f.end)
+                ):
                     continue
                 if f.score >= calibrated.get(f.label, 0.0):
                     found.append(f)
@@ -369,6 +377,19 @@ class Guard:
         log.debug("scanned %d chars: %s, %d findings", len(text), decision.verdict, len(fused))
         near_misses = tuple(sorted(near))
         return ScanResult(decision.verdict, tuple(fused), decision.actions, decision.alerts, near_misses)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(" " * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _read_key(policy: Policy) -> bytes | None:

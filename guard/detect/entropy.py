@@ -27,7 +27,14 @@ from guard.detect.patterns import Placeholders
 from guard.detect.validators import shannon_entropy
 from guard.findings import Finding
 
-__all__ = ["CONTEXT_WORDS", "EntropyDetector", "NO_CONTEXT_MAX"]
+__all__ = [
+    "CONTEXT_WORDS",
+    "EntropyDetector",
+    "NO_CONTEXT_MAX",
+    "is_digest",
+    "public_blocks",
+    "public_material",
+]
 
 NO_CONTEXT_MAX = 0.6
 
@@ -47,12 +54,53 @@ _PUBLIC_BLOCK = re.compile(
     r"CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|PGP SIGNATURE|SSH2 PUBLIC KEY)-----"
     r"(?:(?!-----(?:END|BEGIN) )[\s\S]){0,65536}?-----END [A-Z0-9 ]{1,40}-----"
 )
+
+
+def is_digest(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies in a token named as a digest (``sha256=…``, ``sha512-…``).
+
+    For spans of other detectors (the model's SECRET fragments of a wheel RECORD line).
+    """
+    s = start
+    while s > 0 and s > start - 512 and (text[s - 1].isalnum() or text[s - 1] in "+/_-"):
+        s -= 1
+    named = _DIGEST_NAME.search(text, max(0, s - 16), s)
+    return bool(named or _DIGEST_NAME.match(text[s:end].partition("-")[0] + "-"))
+
+
+def public_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of public key, certificate and signature blocks in ``text`` (their content is public)."""
+    return [(b.start(), b.end()) for b in _PUBLIC_BLOCK.finditer(text)] if "-----BEGIN" in text else []
+
+
+_ARMOR_LINE = re.compile(
+    r"^[ \t]*(?:-----(?:BEGIN|END) [A-Z0-9 ]{1,40}-----|=?[A-Za-z0-9+/]+={0,2})[ \t]*\r?$", re.M
+)
+
+
+def public_material(text: str) -> list[tuple[int, int]]:
+    """Spans of the armor and base64 lines of public blocks (`public_blocks`), line by line.
+
+    Other lines inside a block (``Comment:`` headers, or prose someone wrapped in armor) are not
+    included: the model still reads them, and findings on them stand.
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in public_blocks(text):
+        for m in _ARMOR_LINE.finditer(text, start, end):
+            if m.end() > m.start():
+                out.append((m.start(), m.end()))
+    return out
+
+
 #: On the token's line before it: a public-key assignment, or the start of encrypted material
 #: (SOPS ``ENC[AES256_GCM,data:…]``, Ansible Vault, sealed secrets): random by design, not a secret.
 _PUBLIC_OR_SEALED = re.compile(
     r"(?i)(?:pub(?:lic)?[_-]?key[\"']?\s*[:=]\s*[\"']?\s*$"
     r"|ENC\[(?:AES256_GCM|PGP|KMS)[^\]]*$|\$ANSIBLE_VAULT|sealedsecret|encryptedData:)"
 )
+#: A digest's algorithm just before a token (``sha256=…`` in wheel RECORD files, ``sha512-…`` npm
+#: integrity, ``--hash=sha256:…``, ``md5:``): a checksum of a public file, not a secret.
+_DIGEST_NAME = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|xxh(?:32|64|128))[=:-]$")
 _TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
 _CONTEXT = re.compile("|".join(re.escape(w) for w in CONTEXT_WORDS), re.IGNORECASE)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -171,7 +219,7 @@ class EntropyDetector:
         return list(self._iter(text))
 
     def _iter(self, text: str) -> Iterator[Finding]:
-        public = [(b.start(), b.end()) for b in _PUBLIC_BLOCK.finditer(text)] if "-----BEGIN" in text else []
+        public = public_blocks(text)
         for m in _TOKEN.finditer(text):
             token = m.group()
             if len(token) < self.min_length:
@@ -194,7 +242,9 @@ class EntropyDetector:
         """Score one token in ``[0, 1]``; 0 means rejected. Pure: depends only on its arguments."""
         if len(token) > self.max_length and not context:
             return 0.0
-        if before.rstrip().endswith(("base64,", "://", "/", "\\", "sha256:", "sha1:", "sha512:", "md5:")):
+        if before.rstrip().endswith(("base64,", "://", "/", "\\")) or _DIGEST_NAME.search(before):
+            return 0.0
+        if _DIGEST_NAME.match(token.partition("-")[0] + "-"):  # "sha512-…" is one token
             return 0.0
         if _UUID.fullmatch(token) or _UUID.search(token):
             return 0.0

@@ -357,12 +357,15 @@ def _contains(folded: str, keyword: str, seen: dict[str, bool]) -> bool:
 
 
 _CODE_IDENTIFIER = re.compile(
-    r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|(?:self|this|args|config|cfg|opts)\..+"
+    r"_*[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|(?:self|this|args|config|cfg|opts)\..+"
+    r"|_*[A-Za-z][A-Za-z0-9_.]{0,80}\([^()]{0,80}\)[;,]?"  # a call: _get_token_from_file()
+    r"|(?:[A-Za-z_]+\.)+[A-Za-z_]+"  # a dotted name without digits: settings.SECRET_KEY
 )
 
 
 def _is_identifier(pattern: CompiledPattern, value: str, m: re.Match[str]) -> bool:
-    """A bare password assignment whose value is a code identifier (``password = user_password``)."""
+    """A bare password assignment whose value is code: an identifier (``password = user_password``),
+    a call (``token = _get_token_from_file()``) or a dotted name (``key = settings.SECRET_KEY``)."""
     if pattern.kind != "password" or "q" in m.re.groupindex:
         return False
     return _CODE_IDENTIFIER.fullmatch(value) is not None

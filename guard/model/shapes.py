@@ -28,7 +28,10 @@ INTERNAL_HOST at least 2 characters, starting with a letter, a digit or ``[`` an
 SECRET        at least 6 characters other than spaces, 4 of them letters or digits (``248`` and a
               table rule ``----+----`` are not credentials), and no placeholder or public material
               by the pattern table's rules (``xoxb-xxxx``, ``aaaa1111bbbb2222``, ``pk_live_…``,
-              ``sha512-…``, base64 of "bar"), the same rules the deterministic detectors apply
+              ``sha512-…``, base64 of "bar"), the same rules the deterministic detectors apply;
+              no file name, package reference, path of words or code identifier with at most
+              one digit (``__Pyx_PyBool_FromLong``); and not inside a certificate or public key
+              block (`guard.api` drops those)
 CODENAME      it has a letter and is not a weekday or month name in one of the five languages (``Thursday``,
               ``Donnerstag``, ``jeudi``, ``木曜日``, ``星期四``): the generic model guesses code names
               from context, and those words sit in the same contexts. A company whose code name
@@ -149,7 +152,39 @@ def _codename(value: str) -> bool:
 def _secret(value: str) -> bool:
     if sum(1 for c in value if not c.isspace()) < 6 or sum(1 for c in value if c.isalnum()) < 4:
         return False
-    return not _placeholders().match(value.strip())
+    core = value.strip()
+    if all(_not_a_credential(part) for part in core.split()):
+        return False
+    return not _placeholders().match(core)
+
+
+def _not_a_credential(part: str) -> bool:
+    if _FILE_NAME.fullmatch(part) or _PACKAGE_REF.fullmatch(part) or _word_path(part):
+        return True
+    return _IDENTIFIER.fullmatch(part) is not None and sum(c.isdigit() for c in part) <= 1
+
+
+#: Not credentials, however random they look to the model: a file name (``curand_philox4x32_x.h``),
+#: a package reference (``anstyle-query@1.1.4``), a path of words (``tzdata/zoneinfo/Antarctica``)
+#: and a code identifier with at most one digit (``__Pyx_PyBool_FromLong``, ``XXH3_scrambleAcc``).
+_FILE_NAME = re.compile(
+    r"[\w.+-]+\.(?:h|hpp|c|cc|cpp|py|pyc|pyi|pyx|js|mjs|ts|go|rs|java|kt|rb|php|json|ya?ml|toml|txt|md|rst|"
+    r"cfg|conf|ini|xml|html?|css|sh|pb|onnx|so|dll|dylib|o|lock|log|csv|tsv|gz|zip|tar|whl|pem|crt)"
+)
+_PACKAGE_REF = re.compile(r"#?[\w.-]+@\d+(?:\.\d+)+[\w.+-]*")
+_IDENTIFIER = re.compile(
+    r"_*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+"
+)
+_PATH_PIECE = re.compile(r"[a-z][a-z0-9_.-]*|[A-Z][a-z]+[a-z0-9_.-]*")
+
+
+def _word_path(value: str) -> bool:
+    pieces = value.strip("/").split("/")
+    return (
+        len(pieces) >= 3
+        and all(_PATH_PIECE.fullmatch(p) for p in pieces)
+        and sum(c.isdigit() for c in value) <= 2
+    )
 
 
 @functools.cache

@@ -245,3 +245,34 @@ def test_close_releases_the_model(guard_model_dir: Path) -> None:
         assert g.scan("hello").verdict == "pass"
         model = g.model
     assert model is not None and model.session is None and model._pool is None
+
+
+def test_a_certificate_or_public_key_block_holds_no_secret(guard: Guard) -> None:
+    import random
+    import string
+
+    rng = random.Random(22)
+    b64 = string.ascii_letters + string.digits + "+/"
+    body = "\n".join("".join(rng.choice(b64) for _ in range(64)) for _ in range(8))
+    for kind in ("CERTIFICATE", "PGP PUBLIC KEY BLOCK", "PUBLIC KEY"):
+        text = f"-----BEGIN {kind}-----\nMIIDMjCCAhqgAwIBAgIU{body}\n-----END {kind}-----\n"
+        assert [f for f in guard.scan(text).findings if f.label == "SECRET"] == [], kind
+
+
+def test_digests_of_public_files_are_no_secrets(guard: Guard) -> None:
+    text = (
+        "pyarrow/flight.py,sha256=HLB04A0SZ35MZJumPIuBu5I2dpetjEc-CGMEdjQeQRQ,2177\n"
+        "pyarrow/fs.py,sha256=qL7lXu2QSbD3JbOwJEQwf642Y5Nne56tpW5nQ8O9t5A,1432\n"
+        "websockets/extensions/base.py,sha256=JNfyk543C7VuPH0QOobiqKoGrzjJILje6sz5ILvOPl4,2903\n"
+    )
+    assert [f for f in guard.scan(text).findings if f.label == "SECRET"] == []
+
+
+def test_prose_wrapped_in_certificate_armor_is_still_read(guard: Guard) -> None:
+    # only the base64 and armor lines of a public block are public; a line of prose inside is not
+    text = (
+        "-----BEGIN CERTIFICATE-----\nMIIDMjCCAhqgAwIBAgIUZSW8dB1CV2BwiYpOFLDGrYrEXIowDQYJKoZIhvcNAQEL\n"
+        "Comment: the prod database password is Kx9#mQ2vL7pR\n-----END CERTIFICATE-----\n"
+    )
+    secrets = [text[f.start : f.end] for f in guard.scan(text).findings if f.label == "SECRET"]
+    assert any("Kx9#mQ2vL7pR" in s for s in secrets)

@@ -49,6 +49,10 @@ def test_without_context_capped(det: EntropyDetector) -> None:
         "api token check failed on frontend-f9f6547f5-v2sjj",  # a pod name even after a context word
         "attached to subnet-0a1b2c3d4e5f67890 in vpc-0fedcba9876543210",  # cloud resource ids
         "webhook evt_1OqXyZ2eZvKYlo2C8fH3kLmN (charge.succeeded) for cus_Nf8sPq2LkXw9Zt",  # Stripe object ids
+        # digests of public files: wheel RECORD lines, npm integrity, pip hashes
+        "pyarrow/flight.py,sha256=HLB04A0SZ35MZJumPIuBu5I2dpetjEc-CGMEdjQeQRQ,2177",
+        '"integrity": "sha512-9bGZsc1pA2UAnD0Ts0yWpyXoLkF7sH3lVw2rTn8yJq0eK4mXzPaQ1bC6dE5fG7hI8jK9lM0nO1pQ2r"',
+        "requests==2.32.3 --hash=sha256:70761cfe03c773ceb22aa2f671b4757976145175cdfca038c02654d061d6dcc6",
     ],
 )
 def test_rejections(det: EntropyDetector, text: str) -> None:
@@ -133,3 +137,12 @@ def test_a_private_value_beside_public_material_is_still_found() -> None:
     secret = "Zq3Xv8Kp2Lm9Nw4Rt7Yb1Hc6Jd5Fs0Ga"
     text = f"public_key = MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfV\napi_secret = {secret}"
     assert [text[f.start : f.end] for f in EntropyDetector().detect(text)] == [secret]
+
+
+def test_a_fragment_of_a_named_digest_is_a_digest() -> None:
+    from guard.detect.entropy import is_digest
+
+    line = "pyarrow/flight.py,sha256=HLB04A0SZ35MZJumPIuBu5I2dpetjEc-CGMEdjQeQRQ,2177"
+    start = line.index("-CGM")
+    assert is_digest(line, start, start + 12)
+    assert not is_digest("token=HLB04A0SZ35MZJumPIuBu5I2dpetjEc", 6, 37)

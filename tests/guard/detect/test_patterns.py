@@ -289,6 +289,8 @@ NEAR_MISSES: list[tuple[str, str]] = [
         "-----BEGIN PRIVATE KEY-----\nanything goes here, nothing else\n-----END PRIVATE KEY-----",
     ),
     ("docker_config_auth", '"auth": "bm90IGEgY3JlZGVudGlhbA=="'),  # "not a credential": no user:password
+    ("password_assignment_line", "    token = _get_token_from_file()\n"),
+    ("password_assignment_bare", "SECRET_KEY = settings.DJANGO_SECRET_KEY"),
     ("credit_card", "order 4111 1111 1111 1112"),
     ("iban", "DE89370400440532013001"),
     ("email", "user@example.com"),
