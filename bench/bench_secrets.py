@@ -61,6 +61,11 @@ def _r(rng: random.Random, n: int, alphabet: str = ALNUM) -> str:
 
 Gen = Callable[[random.Random], str]
 
+
+def _uuid(g: random.Random) -> str:
+    return "-".join(_r(g, n, HEX) for n in (8, 4, 4, 4, 12))
+
+
 #: provider family → (variable name, generator of a value in the documented format)
 FAMILIES: dict[str, tuple[str, Gen]] = {
     "aws_access_key": ("AWS_ACCESS_KEY_ID", lambda g: "AKIA" + _r(g, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")),
@@ -101,8 +106,16 @@ FAMILIES: dict[str, tuple[str, Gen]] = {
     "azure_storage": ("AZURE_STORAGE_KEY", lambda g: "AccountKey=" + _r(g, 86, B64) + "=="),
     "datadog": ("DD_API_KEY", lambda g: _r(g, 32, HEX)),
     "heroku": ("HEROKU_API_KEY", lambda g: "HRKU-" + _r(g, 60, URL)),
+    "algolia": ("ALGOLIA_ADMIN_KEY", lambda g: _r(g, 32, HEX)),
+    "fastly": ("FASTLY_API_TOKEN", lambda g: _r(g, 32, URL)),
+    "zendesk": ("ZENDESK_API_TOKEN", lambda g: _r(g, 40)),
+    "launchdarkly": ("LAUNCHDARKLY_ACCESS_TOKEN", lambda g: "api-" + _uuid(g)),
+    "snyk": ("SNYK_TOKEN", _uuid),
+    "mailjet": ("MAILJET_API_SECRET", lambda g: _r(g, 32, HEX)),
+    "scalingo": ("SCALINGO_API_TOKEN", lambda g: "tk-us-" + _r(g, 48, URL)),
+    "figma": ("FIGMA_TOKEN", lambda g: "figd_" + _r(g, 40, URL)),
     "generic_hex40": ("DEPLOY_TOKEN", lambda g: _r(g, 40, HEX)),
-    "generic_uuid_token": ("API_TOKEN", lambda g: "-".join(_r(g, n, HEX) for n in (8, 4, 4, 4, 12))),
+    "generic_uuid_token": ("API_TOKEN", _uuid),
 }  # fmt: skip
 
 _SYNTAX = (

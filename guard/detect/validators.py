@@ -369,6 +369,16 @@ def pem_key_body(value: str) -> bool:
     return len(material) >= 64 and shannon_entropy(material) >= 4.5
 
 
+def random_token(value: str) -> bool:
+    """A token that looks generated, for formats already narrowed by the provider's name nearby.
+
+    Two character classes and 3.0 bits per character: random hex keys (at most 4 bits) pass,
+    words and repeated filler do not. `high_entropy` (3.5) is for formats without such context.
+    """
+    classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
+    return shannon_entropy(value) >= 3.0 and classes >= 2
+
+
 #: Registry: validator name in ``patterns.yaml`` → function.
 def password_like(value: str) -> bool:
     """A bare assigned value that looks like a credential, not a word or a heading.
@@ -388,6 +398,7 @@ def password_like(value: str) -> bool:
 
 VALIDATORS: Mapping[str, Callable[[str], bool]] = MappingProxyType({
     "password_like": password_like,
+    "random_token": random_token,
     "pem_key_body": pem_key_body,
     "aba_routing": aba_routing,
     "basic_auth": basic_auth,

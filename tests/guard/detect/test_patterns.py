@@ -212,6 +212,78 @@ HITS: list[tuple[str, str, str]] = [
     ("nuget_cleartext_password", '<add key="ClearTextPassword" value="{}" />', "N!uGet-" + r(8)),
     ("xml_key_value_secret", '<add key="Smtp.Password" value="{}" />', "M@il-" + r(10)),
     ("password_assignment_line", "db_pass: {}\n", "m{{h}o)p${e]nob(ody"),
+    ("adafruit_api_key", "adafruit = {}", r(32, string.ascii_lowercase + string.digits)),
+    ("algolia_admin_key", "algolia = {}", r(32, HEX)),
+    ("beamer_api_token", "beamer = {}", "b_" + r(44, URLSAFE)),
+    ("bittrex_key", "bittrex = {}", r(32, string.ascii_lowercase + string.digits)),
+    ("codecov_token", "codecov = {}", r(32, HEX)),
+    ("coinbase_key", "coinbase = {}", r(64, URLSAFE)),
+    ("confluent_secret", "confluent = {}", r(64, ALNUM)),
+    ("contentful_token", "contentful = {}", r(43, URLSAFE)),
+    ("droneci_token", "drone_token = {}", r(32)),
+    ("etsy_key", "etsy = {}", r(24, string.ascii_lowercase + string.digits)),
+    ("facebook_app_secret", "facebook = {}", r(32, HEX)),
+    ("fastly_api_token", "fastly = {}", r(32, URLSAFE)),
+    ("finicity_secret", "finicity = {}", r(20)),
+    ("finnhub_token", "finnhub = {}", r(20, string.ascii_lowercase + string.digits)),
+    ("flickr_key", "flickr = {}", r(32, string.ascii_lowercase + string.digits)),
+    ("freshbooks_token", "freshbooks = {}", r(64, string.ascii_lowercase + string.digits)),
+    ("gocardless_token", "gocardless = {}", "live_" + r(40, URLSAFE)),
+    ("kraken_key", "kraken = {}", r(88, B64)),
+    ("kucoin_key", "kucoin = {}", r(24, HEX)),
+    ("launchdarkly_token", "launchdarkly = {}", r(40, URLSAFE)),
+    ("linkedin_client_secret", "linkedin = {}", r(16)),
+    ("lob_api_key", "lob_ = {}", "live_" + r(35, HEX)),
+    ("mattermost_token", "mattermost = {}", r(26, string.ascii_lowercase + string.digits)),
+    ("messagebird_key", "messagebird = {}", r(25)),
+    ("nytimes_key", "nytimes = {}", r(32, URLSAFE)),
+    ("rapidapi_key", "rapidapi = {}", r(50, URLSAFE)),
+    ("sendbird_token", "sendbird = {}", r(40, HEX)),
+    ("snyk_token", "snyk = {}", "-".join(r(n, HEX) for n in (8, 4, 4, 4, 12))),
+    ("squarespace_token", "squarespace = {}", "-".join(r(n, HEX) for n in (8, 4, 4, 4, 12))),
+    ("sumologic_key", "sumo_access = {}", r(64)),
+    ("travisci_token", "travis = {}", r(22, URLSAFE)),
+    ("trello_key", "trello = {}", r(32)),
+    ("twitch_token", "twitch = {}", r(30, string.ascii_lowercase + string.digits)),
+    ("twitter_secret", "twitter = {}", r(50)),
+    ("yandex_key", "yandex = {}", "AQVN" + r(36, URLSAFE)),
+    ("zendesk_token", "zendesk = {}", r(40)),
+    ("mailjet_key", "mailjet = {}", r(32, HEX)),
+    ("pagerduty_token", "pagerduty = {}", r(20, ALNUM)),
+    ("vercel_token", "vercel = {}", r(24)),
+    ("auth0_client_secret", "auth0 = {}", r(64, URLSAFE)),
+    ("circleci_legacy_token", "circleci = {}", r(40, HEX)),
+    ("bitbucket_client_secret", "bitbucket = {}", r(64, URLSAFE)),
+    ("gitter_token", "gitter = {}", r(40, URLSAFE)),
+    ("discord_client_secret", "discord = {}", r(32, URLSAFE)),
+    ("hetzner_token", "hetzner = {}", r(64)),
+    ("linode_token", "linode = {}", r(64, HEX)),
+    ("mistral_api_key", "mistral = {}", r(32)),
+    ("scalingo_token", "{}", "tk-us-" + r(48, URLSAFE)),
+    (
+        "teams_webhook",
+        "{}",
+        "https://acme.webhook.office.com/webhookb2/"
+        + "-".join(r(n, HEX) for n in (8, 4, 4, 4, 12))
+        + "@"
+        + "-".join(r(n, HEX) for n in (8, 4, 4, 4, 12))
+        + "/IncomingWebhook/"
+        + r(32, HEX)
+        + "/"
+        + "-".join(r(n, HEX) for n in (8, 4, 4, 4, 12)),
+    ),
+    (
+        "putty_private_key",
+        "{}",
+        "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPublic-Lines: 2\n"
+        + r(64, B64)
+        + "\nPrivate-Lines: 1\n"
+        + r(44, B64)
+        + "\nPrivate-MAC: "
+        + r(64, HEX),
+    ),
+    ("url_query_token", "https://api.acme.io/v1/items?page=2&api_key={}", r(32)),
+    ("connection_string_password", "Server=db01;Database=app;User Id=svc;Password={};", "saT8ICq9ky[_@FmzGqd"),
     ("jwt", "token {}", _jwt()),
     ("pem_private_key", "key:\n{}\n", PEM),
     ("credential_uri", "postgres://admin:{}@db.acme.io:5432/app", "Pa55-" + r(10)),

@@ -16,6 +16,10 @@ CASES = [
     ("password_like", "Welcome_1557#", True),
     ("password_like", "Invalid", False),
     ("pem_key_body", _PEM_BODY, True),
+    ("random_token", "9f86d081884c7d659a2feaa0c55ad015", True),  # a hex key
+    ("random_token", "Xk29fLq0Zr7Yb3Nw", True),
+    ("random_token", "administrator", False),  # one class
+    ("random_token", "ab12ab12ab12ab12", False),  # repeated filler
     ("pem_key_body", "-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----", False),
     ("pem_key_body", "-----BEGIN PRIVATE KEY-----\n" + "A" * 200 + "\n-----END PRIVATE KEY-----", False),
     ("luhn", "4111 1111 1111 1111", True),
