@@ -1,4 +1,4 @@
-"""``guard serve`` and ``guard serve-key``: plugin commands registered on the guard CLI.
+"""``guard serve``, ``guard serve-key``, ``guard console`` and ``guard console-user``: plugin commands.
 
 `register` is called by ``guard.cli`` (see docs/architecture.md). fastapi, uvicorn and the
 server package are imported inside the commands, so ``guard scan`` does not pay for them and
@@ -101,7 +101,98 @@ def serve_key() -> None:
     sys.stdout.write(f"key:  {key}\nhash: {hash_api_key(key)}\n")
 
 
+def default_incidents_url() -> str:
+    """The embedded default store: ``sqlite:///$XDG_STATE_HOME/guard/incidents.db``."""
+    from guard.keys import state_dir
+
+    return f"sqlite:///{state_dir() / 'incidents.db'}"
+
+
+IncidentsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--incidents", envvar="GUARD_INCIDENTS_URL",
+        help="store URL (sqlite:///… or postgresql+psycopg://…); default: SQLite in the state folder",
+    ),
+]  # fmt: skip
+
+
+def _open_store(url: str | None) -> Any:
+    try:
+        from serving.store.store import IncidentStore, StoreError
+    except ImportError as exc:
+        typer.echo(f"error: {_EXTRA_HINT} ({exc.name} is missing)", err=True)
+        raise typer.Exit(2) from None
+    try:
+        return IncidentStore(url or default_incidents_url(), source="console")
+    except StoreError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def console(
+    incidents: IncidentsOpt = None,
+    host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8095,
+    user_header: Annotated[
+        str | None,
+        typer.Option(help="trust this header for the user, e.g. X-Remote-User (behind a proxy that sets it)"),
+    ] = None,
+    secure_cookies: Annotated[bool, typer.Option(help="Secure session cookie (served over HTTPS)")] = False,
+) -> None:
+    """Run the incident console: queue, incidents, decisions, allowlist (accounts: guard console-user)."""
+    try:
+        import uvicorn
+
+        from serving.console import create_console
+    except ImportError as exc:
+        typer.echo(f"error: {_EXTRA_HINT} ({exc.name} is missing)", err=True)
+        raise typer.Exit(2) from None
+    store = _open_store(incidents)
+    if host not in ("127.0.0.1", "::1", "localhost") and not secure_cookies:
+        typer.echo("warning: the console is served on a public address without --secure-cookies", err=True)
+    typer.echo(f"guard console on http://{host}:{port} (store {store.safe_url})", err=True)
+    uvicorn.run(
+        create_console(store, user_header=user_header, secure_cookies=secure_cookies),
+        host=host, port=port, access_log=False, server_header=False,
+    )  # fmt: skip
+
+
+def console_user(
+    username: Annotated[str, typer.Argument(help="the analyst's user name")],
+    role: Annotated[str, typer.Option(help="analyst | admin")] = "analyst",
+    incidents: IncidentsOpt = None,
+    password_stdin: Annotated[bool, typer.Option(help="read the password from stdin (one line)")] = False,
+    no_password: Annotated[
+        bool, typer.Option(help="no password: the account logs in through --user-header only")
+    ] = False,
+    disable: Annotated[bool, typer.Option(help="disable the account and end its sessions")] = False,
+) -> None:
+    """Create or update a console account (the password is asked for, or read with --password-stdin)."""
+    from serving.store.accounts import Accounts
+
+    accounts = Accounts(_open_store(incidents))
+    if disable:
+        accounts.disable(username)
+        typer.echo(f"{username}: disabled", err=True)
+        return
+    password: str | None = None
+    if not no_password:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.add(username, role, password)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{username}: {role}" + (" (header login only)" if password is None else ""), err=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``serve`` and ``serve-key`` to the guard CLI."""
+    """Add ``serve``, ``serve-key``, ``console`` and ``console-user`` to the guard CLI."""
     app.command("serve")(serve)
     app.command("serve-key")(serve_key)
+    app.command("console")(console)
+    app.command("console-user")(console_user)

@@ -7,10 +7,10 @@ the explicit setting, else the policy's ``fail_mode`` (in-process), else ``close
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from guard import keys
 from guard.errors import ConfigError
@@ -164,9 +164,11 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
         deadline_s=settings.deadline_s,
     )
     log: IncidentSink | None = None
+    allowlisted = None
     metrics = IncidentMetrics()
     if settings.incidents and "://" in settings.incidents:
         from serving.store import IncidentStore
+        from serving.store.accounts import HashAllowlist
 
         version = getattr(getattr(scanner, "guard", None), "model_version", None)
         url, source = settings.incidents, settings.source
@@ -175,6 +177,7 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
             state_dir() / f"incident-spool-{source}.jsonl",
             metrics=metrics,
         )
+        allowlisted = HashAllowlist(_allowlist_reader(url))
     elif settings.incidents:
         try:
             log = IncidentLog(
@@ -202,4 +205,23 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
         sinks.append(alerts)
     from serving.alerts import FanOut
 
-    return Inspector(scanner, config, FanOut(sinks))
+    return Inspector(scanner, config, FanOut(sinks), allowlisted)
+
+
+def _allowlist_reader(url: str) -> Callable[[str], frozenset[str]]:
+    """host → hashes the console allowlisted, opening the store on first use (and again after a failure)."""
+    opened: list[Any] = []
+
+    def read(host: str) -> frozenset[str]:
+        if not opened:
+            from serving.store import IncidentStore
+            from serving.store.accounts import Accounts
+
+            opened.append(Accounts(IncidentStore(url, source="reader")))
+        try:
+            return frozenset(opened[0].hashes_for(host))
+        except Exception:
+            opened.clear()
+            raise
+
+    return read

@@ -16,6 +16,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Literal
@@ -106,14 +107,21 @@ class Inspector:
         scanner: in-process or remote scanner.
         config: settings.
         incidents: where incidents go (None: not recorded, only logged by id).
+        allowlisted: host → keyed value hashes (the incidents' ``hash``) an admin allowlisted for
+            it in the console (`serving.store.accounts.HashAllowlist`); such findings are dropped.
     """
 
     def __init__(
-        self, scanner: Scanner, config: InspectConfig, incidents: IncidentSink | None = None
+        self,
+        scanner: Scanner,
+        config: InspectConfig,
+        incidents: IncidentSink | None = None,
+        allowlisted: Callable[[str], frozenset[str]] | None = None,
     ) -> None:
         self.scanner = scanner
         self.config = config
         self.incidents = incidents
+        self.allowlisted = allowlisted
         self.pages = BlockPages(config.help_text, coach=config.coach, coach_minutes=config.coach_minutes)
         self._lock = threading.Lock()
         self._pending: dict[str, tuple[str, float]] = {}  # incident id -> (fingerprint, expiry)
@@ -163,6 +171,10 @@ class Inspector:
             for f, a in res.pairs()
             if not (view.kind == "meta" and _by_design(view.text, f, request.host))
         ]
+        if self.allowlisted is not None and hits:
+            allowed = self.allowlisted(request.host or "")
+            if allowed:
+                hits = [h for h in hits if self._hash(h) not in allowed]
         outcome = self._decide(request, ext, _drop_repeats(_drop_overreach(hits)), rewrite)
         if ext.unscanned and outcome.action != "block":
             log.warning("unscanned part (%s); fail mode %s", ", ".join(ext.unscanned), self.config.fail_mode)
@@ -279,6 +291,9 @@ class Inspector:
         if self.incidents is not None:
             self.incidents.write(incident)
         return Outcome(outcome.action, outcome.request, outcome.reason, outcome.response, incident)
+
+    def _hash(self, hit: _Hit) -> str:
+        return value_hash(hit.view.text[hit.finding.start : hit.finding.end], self.config.hash_key)
 
     def _finding_record(self, hit: _Hit) -> FindingRecord:
         value = hit.view.text[hit.finding.start : hit.finding.end]

@@ -6,6 +6,7 @@ No column ever holds a guarded value: findings carry label, location, masked pre
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -18,7 +19,7 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["decisions", "findings", "incidents", "metadata"]
+__all__ = ["allowlist", "analysts", "decisions", "findings", "incidents", "metadata", "sessions"]
 
 metadata = MetaData()
 
@@ -68,4 +69,38 @@ decisions = Table(
     Column("verdict", String(16), nullable=False),  # confirmed | false_positive | missed
     Column("reason", Text),
     Index("ix_decisions_incident", "incident_id"),
+)
+
+# Console (revision 0002): analysts' accounts, their sessions, and the value hashes they allowlisted.
+
+analysts = Table(
+    "analysts",
+    metadata,
+    Column("username", String(255), primary_key=True),
+    Column("password_hash", String(255)),  # scrypt; None for accounts that log in by proxy header only
+    Column("role", String(16), nullable=False),  # analyst | admin
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the cookie: a leaked row logs no one in
+    Column("username", String(255), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("expires", DateTime(timezone=True), nullable=False),
+)
+
+allowlist = Table(
+    "allowlist",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hash", String(128), nullable=False),  # the incidents' keyed value hash
+    Column("destination", String(512), nullable=False),  # a host, or * for every destination
+    Column("analyst", String(255), nullable=False),
+    Column("time", DateTime(timezone=True), nullable=False),
+    Column("reason", Text),
+    Column("incident_id", String(32)),
+    Index("ix_allowlist_destination", "destination"),
 )
