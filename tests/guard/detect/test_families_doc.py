@@ -11,7 +11,8 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "secrets.md"
 
 
 def test_the_family_table_in_the_docs_is_the_table_of_patterns_yaml() -> None:
-    m = re.search(r"<!-- families:begin -->\n(.*)<!-- families:end -->", DOC.read_text(encoding="utf-8"), re.S)
+    doc = DOC.read_text(encoding="utf-8")
+    m = re.search(r"<!-- families:begin -->\n(.*)<!-- families:end -->", doc, re.S)
     assert m is not None, "docs/secrets.md lost its families markers"
     assert m.group(1) == family_table(), "docs/secrets.md is stale: run `make docs`"
 

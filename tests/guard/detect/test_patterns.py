@@ -283,7 +283,7 @@ HITS: list[tuple[str, str, str]] = [
         + r(64, HEX),
     ),
     ("url_query_token", "https://api.acme.io/v1/items?page=2&api_key={}", r(32)),
-    ("connection_string_password", "Server=db01;Database=app;User Id=svc;Password={};", "saT8ICq9ky[_@FmzGqd"),
+    ("connection_string_password", "Server=db01;Database=app;Password={};", "saT8ICq9ky[_@FmzGqd"),
     ("jwt", "token {}", _jwt()),
     ("pem_private_key", "key:\n{}\n", PEM),
     ("credential_uri", "postgres://admin:{}@db.acme.io:5432/app", "Pa55-" + r(10)),
