@@ -36,6 +36,10 @@ def serve(
         bool | None, typer.Option("--allow-unauthenticated", help="allow a public bind without keys")
     ] = None,
     log_level: Annotated[str | None, typer.Option(help="debug | info | warning | error")] = None,
+    incidents: Annotated[
+        str | None,
+        typer.Option(help="incident store URL: record texts that block or redact (for the console)"),
+    ] = None,
 ) -> None:
     """Run the HTTP inference API (POST /v1/scan, /v1/redact, /v1/scan/batch; GET /healthz, /readyz...)."""
     try:
@@ -58,6 +62,7 @@ def serve(
         "api_key_hashes": api_key_hash or None,
         "allow_unauthenticated": allow_unauthenticated,
         "log_level": log_level,
+        "incidents_url": incidents,
     }
     try:
         settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})

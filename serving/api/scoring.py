@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from guard.api import check_text
@@ -50,6 +50,9 @@ class ScoringService:
         self.limiter = TokenBucketLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
         self.engine = engine
         self.status: Status = "loading"
+        self.incidents = _incidents(
+            settings, lambda: getattr(getattr(self.engine, "guard", None), "model_version", None)
+        )
         self.batcher = MicroBatcher(
             self._process,
             batching=settings.batching,
@@ -152,6 +155,14 @@ class ScoringService:
             fields["error"] = type(exc).__name__
             raise ApiError(500, "scan_failed", f"scan failed ({type(exc).__name__})") from None
         self._account(endpoint, kind, results, fields)
+        if self.incidents is not None:
+            scans = [getattr(r, "result", r) if kind == "redact" else r for r in results]
+            loop = asyncio.get_running_loop()
+            ids = await loop.run_in_executor(
+                None, self.incidents.record, endpoint, texts, scans, context.user, context.destination
+            )
+            if ids:
+                fields["incidents"] = ids
         return results
 
     def _account(self, endpoint: str, kind: str, results: Sequence[Any], fields: dict[str, Any]) -> None:
@@ -168,3 +179,20 @@ class ScoringService:
             self.metrics.findings.labels(label).inc(count)
         fields["verdicts"] = dict(verdicts)
         fields["labels"] = dict(labels)
+
+
+def _incidents(settings: ServeSettings, model_version: Callable[[], str | None]) -> Any:
+    """`ServerIncidents` on the configured store (spooled to disk while it is away), or None."""
+    if not settings.incidents_url:
+        return None
+    from guard.keys import load_or_create, state_dir
+    from serving.api.incidents import ServerIncidents
+    from serving.incident_metrics import SpoolingStore
+    from serving.store import IncidentStore
+
+    url = settings.incidents_url
+    sink = SpoolingStore(
+        lambda: IncidentStore(url, source="server", model_version=model_version()),
+        state_dir() / "incident-spool-server.jsonl",
+    )
+    return ServerIncidents(sink, load_or_create(state_dir() / "incident-hash.key"))

@@ -94,6 +94,11 @@ class ServeSettings(BaseSettings):
     drain_timeout_s: float = Field(30.0, gt=0.0)
 
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    incidents_url: str | None = Field(
+        None,
+        description="incident store URL (sqlite:///… or postgresql+psycopg://…): texts that block or redact "
+        "are recorded for the console (env GUARD_INCIDENTS_URL)",
+    )
 
     @field_validator("api_key_hashes", "domains", mode="before")
     @classmethod

@@ -12,7 +12,7 @@ __all__ = ["AWS_KEY", "CARD", "API_KEY", "SECRET_TEXT", "AppFactory"]
 AppFactory = Callable[..., contextlib.AbstractAsyncContextManager[tuple[Any, Any]]]
 
 #: Fake AWS access key id (right format, not a real key).
-AWS_KEY = "AKIA" + "QWERTYUIOPASDFGH"  # gitleaks:allow
+AWS_KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
 #: Luhn-valid test card number.
 CARD = "4111 1111 1111 1111"  # gitleaks:allow
 API_KEY = "test-api-key-" + "0123456789abcdef"  # gitleaks:allow
