@@ -195,9 +195,33 @@ def console_user(
     typer.echo(f"{username}: {role}" + (" (header login only)" if password is None else ""), err=True)
 
 
+def incidents_import(
+    audit_out: Annotated[Path, typer.Argument(help="the --out folder of guard audit (findings.jsonl)")],
+    incidents: IncidentsOpt = None,
+    min_action: Annotated[
+        str, typer.Option(help="block | redact: the least action that makes an incident")
+    ] = "block",
+) -> None:
+    """Import an audit's findings into the incident store: one incident per record, for the console."""
+    from guard.errors import InputError
+    from serving.audit_import import import_audit
+
+    store = _open_store(incidents)
+    store.source = "audit"
+    try:
+        written, known = import_audit(
+            audit_out, store, min_action=min_action, exists=lambda i: store.get(i) is not None
+        )
+    except InputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{written} incidents imported ({known} already there) into {store.safe_url}", err=True)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``serve``, ``serve-key``, ``console`` and ``console-user`` to the guard CLI."""
     app.command("serve")(serve)
     app.command("serve-key")(serve_key)
     app.command("console")(console)
     app.command("console-user")(console_user)
+    app.command("incidents-import")(incidents_import)
