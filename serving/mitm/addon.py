@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_origin
 
 from mitmproxy import ctx, exceptions, http
 
@@ -76,6 +76,22 @@ def _response(outcome: Outcome) -> http.Response:
     )
 
 
+def _last_value_wins(options: Any) -> None:
+    """A guard option given twice (``--set guard_x=a --set guard_x=b``, or config.yaml and --set) keeps
+    its last value, as command lines do.
+
+    mitmproxy collects the repeats of an option it does not know yet into a list and, when the
+    script registers the option, fails with "multiple values": the script is then dropped and the
+    proxy forwards everything unguarded. Only single-valued guard options are collapsed here.
+    """
+    single = {name for name, typespec, _, _ in _OPTIONS if get_origin(typespec) is not Sequence}
+    for name, value in list(options.deferred.items()):
+        values = getattr(value, "val", None)
+        if name in single and isinstance(values, list) and len(values) > 1:
+            options.deferred[name] = type(value)([values[-1]])
+            log.warning("guard: %s given %d times; the last value counts", name, len(values))
+
+
 class GuardAddon:
     """Blocks or redacts leaking requests and drops leaking WebSocket messages."""
 
@@ -85,6 +101,7 @@ class GuardAddon:
     def load(self, loader: Any) -> None:
         for name, typespec, default, help_text in _OPTIONS:
             loader.add_option(name, typespec, default, help_text)
+        _last_value_wins(loader.master.options)
         flags = os.environ.get(FLAGS_ENV)
         if flags:  # `guard proxy`'s flags: they win over <confdir>/config.yaml (serving.mitm.flags)
             try:
