@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl
 
 from guard.errors import GuardError
 from guard.findings import Finding
-from guard.redact import mask_preview, value_hash
+from guard.redact import mask_preview, redact, value_hash
 from serving.inspect.blockpage import COACH_HOST, BlockPages, BlockResponse
 from serving.inspect.destinations import DestinationRules
 from serving.inspect.extract import CREDENTIAL_HEADERS, DEFAULT_SKIP_HEADERS, Extraction, View, extract
@@ -362,7 +362,7 @@ class Inspector:
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """Replace spans (merged when they overlap) by ``[LABEL]`` placeholders."""
+    """Replace spans (merged when they overlap) by ``[LABEL]`` placeholders, through `guard.redact`."""
     merged: list[tuple[int, int, str]] = []
     for lo, hi, label in sorted(spans):
         if merged and lo < merged[-1][1]:
@@ -370,9 +370,7 @@ def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
             merged[-1] = (prev[0], max(prev[1], hi), prev[2])
         else:
             merged.append((lo, hi, label))
-    for lo, hi, label in reversed(merged):
-        text = f"{text[:lo]}[{label}]{text[hi:]}"
-    return text
+    return redact(text, [Finding(label, lo, hi, 1.0, "inspector") for lo, hi, label in merged], "placeholder")
 
 
 def _by_design(text: str, finding: Finding, host: str) -> bool:
