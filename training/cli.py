@@ -35,7 +35,10 @@ def train(
         str, typer.Option(help="e5-small-trim | e5-small | minilm | HF directory | hub id")
     ] = "e5-small-trim",
     from_model: Annotated[
-        str | None, typer.Option("--from", help="continue from a trained torch model dir, or 'default'")
+        str | None,
+        typer.Option(
+            "--from", help="continue from a trained torch model dir, a packaged model dir, or 'default'"
+        ),
     ] = None,
     domain: Annotated[Path | None, typer.Option(help="company domain pack (YAML)")] = None,
     docs: Annotated[Path | None, typer.Option(help="folder of company documents (text files)")] = None,
@@ -88,12 +91,18 @@ def train(
     ] = False,
 ) -> None:
     """Train a guard model: generate data, fine-tune, export to ONNX (int8), calibrate, evaluate."""
-    from training.pipeline import PipelineConfig, default_torch_dir, run
+    from training.pipeline import PipelineConfig, default_torch_dir, run, torch_dir_of
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from_default = from_model == "default"
     if from_default:
         from_model = str(default_torch_dir())
+    elif (
+        from_model
+        and (Path(from_model) / "model.onnx").exists()
+        and not (Path(from_model) / "config.json").exists()
+    ):
+        from_model = str(torch_dir_of(Path(from_model)))  # a packaged model: continue from its graph
     if from_model and not (Path(from_model) / "config.json").exists():
         typer.echo(f"error: --from {from_model}: not a trained model directory (no config.json)", err=True)
         raise typer.Exit(2)

@@ -33,6 +33,7 @@ __all__ = [
     "prepare_base",
     "prepare_data",
     "default_torch_dir",
+    "torch_dir_of",
     "run",
     "train_models",
     "write_records",
@@ -56,6 +57,21 @@ def default_torch_dir() -> Path:
     from training.onnx_weights import derive_checkpoint
 
     return derive_checkpoint(default_model_path(), DEFAULT_TORCH_DIR, DEFAULT_TORCH_CACHE)
+
+
+def torch_dir_of(model_dir: Path) -> Path:
+    """A packaged guard model (``model.onnx``, no ``config.json``) as a torch checkpoint to continue from.
+
+    The weights are derived from its graph like ``--from default`` (the architecture is the default
+    model's), into a cache folder named after the graph, so `make default-model` continues stage 3
+    from exactly the int8 graph that stage 2 shipped.
+    """
+    import hashlib
+
+    from training.onnx_weights import derive_checkpoint
+
+    digest = hashlib.sha256((model_dir / "model.onnx").read_bytes()).hexdigest()[:16]
+    return derive_checkpoint(model_dir, DEFAULT_TORCH_DIR, DEFAULT_TORCH_CACHE.with_name(f"derived-{digest}"))
 
 
 @dataclass

@@ -71,3 +71,15 @@ def test_a_graph_that_is_not_guards_is_a_clear_error(tmp_path: Path) -> None:
     onnx.save(helper.make_model(graph), str(tmp_path / "model.onnx"))
     with pytest.raises((ValueError, KeyError)):
         state_dict_from_onnx(tmp_path / "model.onnx")
+
+
+def test_a_packaged_model_folder_is_continued_from_its_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import training.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "DEFAULT_TORCH_CACHE", tmp_path / "cache" / "default-torch")
+    out = pipeline.torch_dir_of(default_model_path())
+    assert out.parent == tmp_path / "cache" and out.name.startswith("derived-")
+    assert (out / "model.safetensors").exists() and (out / "config.json").exists()
+    assert pipeline.torch_dir_of(default_model_path()) == out  # same graph: the same folder, reused
