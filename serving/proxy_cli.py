@@ -70,6 +70,12 @@ Credentials = Annotated[
                  "the company's SSO (repeatable); elsewhere they are scanned"),
 ]  # fmt: skip
 
+KeepText = Annotated[
+    bool,
+    typer.Option("--keep-training-text", help="opt-in: the incident store keeps the texts that held "
+                 "findings, for guard train --feedback (needs a store URL)"),
+]  # fmt: skip
+
 _DEFAULT_HELP = "If you think this is a mistake, contact the security team and quote the incident id."
 
 
@@ -79,6 +85,7 @@ def _settings(
     strict: list[str] | None, coach: bool, help_text: str, hash_key: str | None,
     credentials: list[str] | None = None, deadline: float = 10.0,
     alert_webhook: list[str] | None = None, syslog: str | None = None, metrics_port: int | None = None,
+    keep_text: bool = False,
 ) -> InspectorSettings:  # fmt: skip
     if fail_mode not in (None, "closed", "open"):
         raise typer.BadParameter("must be 'closed' or 'open'", param_hint="--fail-mode")
@@ -89,6 +96,7 @@ def _settings(
         allow=tuple(allow or ()), strict=(*DEFAULT_STRICT, *(strict or ())), coach=coach, help_text=help_text,
         hash_key=hash_key, credentials=tuple(credentials or ()), deadline_s=deadline,
         alert_webhooks=tuple(alert_webhook or ()), syslog=syslog, metrics_port=metrics_port,
+        keep_training_text=keep_text,
     )  # fmt: skip
 
 
@@ -103,6 +111,7 @@ def icap(
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
     credentials: Credentials = None, deadline: Deadline = 10.0,
     alert_webhook: AlertWebhook = None, syslog: Syslog = None, metrics_port: MetricsPort = None,
+    keep_training_text: KeepText = False,
 ) -> None:  # fmt: skip
     """Run the ICAP REQMOD server for Squid (``icap://HOST:PORT/SERVICE``)."""
     from serving.icap.server import IcapServer
@@ -110,7 +119,7 @@ def icap(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
                          allow, strict, coach, help_text, hash_key, credentials, deadline,
-                         alert_webhook, syslog, metrics_port)  # fmt: skip
+                         alert_webhook, syslog, metrics_port, keep_training_text)  # fmt: skip
     settings = replace(settings, no_model=no_model, source="icap")
     try:
         inspector = build_inspector(settings)
@@ -143,6 +152,7 @@ def proxy(
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
     credentials: Credentials = None, deadline: Deadline = 10.0,
     alert_webhook: AlertWebhook = None, syslog: Syslog = None, metrics_port: MetricsPort = None,
+    keep_training_text: KeepText = False,
     mitm_option: Annotated[list[str] | None, typer.Option("--set", help="extra mitmproxy option k=v")] = None,
 ) -> None:  # fmt: skip
     """Run mitmproxy (mitmdump) with the guard addon as an explicit HTTP(S) proxy."""
@@ -153,7 +163,7 @@ def proxy(
         raise typer.Exit(2) from exc
     s = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
                   allow, strict, coach, help_text, hash_key, credentials, deadline,
-                         alert_webhook, syslog, metrics_port)  # fmt: skip
+                  alert_webhook, syslog, metrics_port, keep_training_text)  # fmt: skip
     if s.hash_key:  # through the environment: a command line is readable by every local user
         os.environ["GUARD_INCIDENT_HASH_KEY"] = s.hash_key
     # The flags given reach the addon through the environment and are applied after mitmproxy has read
@@ -171,7 +181,7 @@ def proxy(
         "guard_domains": list(s.domains) or None, "guard_allow": list(s.allow) or None,
         "guard_strict": list(s.strict) if strict else None, "guard_credentials": list(s.credentials) or None,
         "guard_alert_webhooks": list(s.alert_webhooks) or None, "guard_syslog": s.syslog,
-        "guard_metrics_port": s.metrics_port,
+        "guard_metrics_port": s.metrics_port, "guard_keep_training_text": keep_training_text or None,
     }  # fmt: skip
     os.environ[FLAGS_ENV] = json.dumps({k: v for k, v in given.items() if v is not None})
     args = [

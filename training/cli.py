@@ -70,6 +70,13 @@ def train(
         Path | None,
         typer.Option(help="a `guard corpus` folder: its train/dev are mixed in, its test is evaluated"),
     ] = None,
+    feedback: Annotated[
+        str | None,
+        typer.Option(
+            help="incident store URL: analysts' verdicts on incidents whose text was kept "
+            "(--keep-training-text on the proxies) become training data; needs --domain"
+        ),
+    ] = None,
     baseline: Annotated[
         Path | None,
         typer.Option(
@@ -117,6 +124,25 @@ def train(
             err=True,
         )
         raise typer.Exit(2)
+    if feedback is not None:
+        if domain is None:
+            typer.echo("error: --feedback trains a company model: give its --domain pack", err=True)
+            raise typer.Exit(2)
+        from training.feedback import write_feedback
+
+        fb_file = (work_dir or _DEFAULT_WORK / output.name) / "feedback.jsonl"
+        try:
+            n_feedback, counts = write_feedback(feedback, fb_file)
+        except Exception as exc:  # noqa: BLE001 - the store's own error names the URL without its password
+            typer.echo(f"error: --feedback: {exc}", err=True)
+            raise typer.Exit(2) from None
+        summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "no reviewed incident"
+        typer.echo(f"feedback: {n_feedback} texts from the analysts' verdicts ({summary})", err=True)
+        if not n_feedback:
+            typer.echo("error: --feedback: no verdict on an incident with kept text (--keep-training-text)",
+                       err=True)  # fmt: skip
+            raise typer.Exit(2)
+        data = [*(data or []), fb_file]
     tuning = bool(from_model) and not export_only  # the smaller defaults of a continued fine-tune
     cfg = PipelineConfig(
         output=output,

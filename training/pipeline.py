@@ -421,6 +421,7 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
         evaluations["held-out domain split (guard with the domain pack)"] = evaluate_guard(
             out, domain_test, thresholds, domain=cfg.domain
         )
+    regression = _regression_gate(cfg, evaluations, data)
     real_text: dict[str, Any] = {}
     gate: dict[str, Any] | None = None
     if "real_test" in data:
@@ -431,7 +432,11 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
             )
         }
         gate = _precision_gate(cfg, real_text, real_records)
-    metrics = {"heldout": evaluations, "real_text": real_text} | ({"precision_gate": gate} if gate else {})
+    metrics = (
+        {"heldout": evaluations, "real_text": real_text}
+        | ({"precision_gate": gate} if gate else {})
+        | ({"regression_gate": regression} if regression else {})
+    )
     manifest_path = write_manifest(out, thresholds=thresholds, metrics=metrics, export=report, **meta)
     config = json.loads((torch_dir / "config.json").read_text())
     write_model_card(
@@ -470,16 +475,56 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
         ],
         command=command,
     )
+    reasons = []
     if gate and not gate["passed"]:
+        reasons.append(
+            f"the model puts a finding on {gate['model_rate'] * 100:.1f} % of held-out harmless "
+            f"real paragraphs, the model it started from ({gate['baseline']}) on "
+            f"{gate['baseline_rate'] * 100:.1f} %"
+        )
+    if regression and not regression["passed"]:
+        reasons.append(
+            f"on the company's held-out domain split its micro F1 is {regression['model_f1']:.3f}, the "
+            f"model it started from ({regression['baseline']}) {regression['baseline_f1']:.3f}:\n"
+            + regression["table"]
+        )
+    if reasons:
         rejected = out.with_name(out.name + ".rejected")
         shutil.rmtree(rejected, ignore_errors=True)
         out.rename(rejected)
-        raise ShipRejected(
-            f"not shipped: the model puts a finding on {gate['model_rate'] * 100:.1f} % of held-out harmless "
-            f"real paragraphs, the model it started from ({gate['baseline']}) on "
-            f"{gate['baseline_rate'] * 100:.1f} %; the model is in {rejected} for inspection"
-        )
+        raise ShipRejected(f"not shipped: {'; '.join(reasons)}; the model is in {rejected} for inspection")
     return out
+
+
+#: How much micro F1 a company model may lose on its own held-out split against its starting model.
+REGRESSION_TOLERANCE = 0.01
+
+
+def _regression_gate(
+    cfg: PipelineConfig, evaluations: Mapping[str, Any], data: Mapping[str, Path]
+) -> dict[str, Any] | None:
+    """A company model against its starting model on the company's held-out domain split (the product,
+    with the domain pack), label by label; it passes unless micro F1 drops by more than the tolerance."""
+    baseline = _baseline_model(cfg)
+    ours = evaluations.get("held-out domain split (guard with the domain pack)")
+    if cfg.domain is None or baseline is None or ours is None or "domain_test" not in data:
+        return None
+    theirs = evaluate_guard(baseline, load_records([data["domain_test"]]), {}, domain=cfg.domain)
+    rows = ["label          model F1  baseline F1"]
+    for label in sorted(set(ours["by_label"]) | set(theirs["by_label"])):
+        a = ours["by_label"].get(label, {}).get("f1", 0.0)
+        b = theirs["by_label"].get(label, {}).get("f1", 0.0)
+        rows.append(f"{label:<14} {a:8.3f}  {b:11.3f}")
+    rows.append(f"{'micro':<14} {ours['micro']['f1']:8.3f}  {theirs['micro']['f1']:11.3f}")
+    table = "\n".join(rows)
+    log.info("regression gate on the held-out domain split:\n%s", table)
+    return {
+        "baseline": json.loads((baseline / "guard_model.json").read_text()).get("version", baseline.name),
+        "model_f1": ours["micro"]["f1"],
+        "baseline_f1": theirs["micro"]["f1"],
+        "table": table,
+        "passed": ours["micro"]["f1"] >= theirs["micro"]["f1"] - REGRESSION_TOLERANCE,
+    }
 
 
 def _baseline_model(cfg: PipelineConfig) -> Path | None:

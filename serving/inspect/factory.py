@@ -61,6 +61,8 @@ class InspectorSettings:
         hash_key: HMAC key for incident hashes (at least 16 bytes). None: the key kept in
             ``hash_key_file``, generated there (0600) on first start.
         deadline_s: budget of one request's inspection, seconds; over it: the fail mode.
+        keep_training_text: opt-in: incidents keep the texts that held findings, in the incident
+            store only (``incidents`` must be a store URL), for ``guard train --feedback``.
         hash_key_file: where the generated key lives. None: ``incident-hash.key`` beside the
             incident log, or in `state_dir` with an incident store; without either, a random key
             per process.
@@ -91,6 +93,7 @@ class InspectorSettings:
     hash_key: str | None = None
     hash_key_file: str | None = None
     deadline_s: float = 10.0
+    keep_training_text: bool = False
 
 
 def incident_hash_key(settings: InspectorSettings) -> bytes:
@@ -133,6 +136,8 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
         raise ConfigError("server_timeout must be positive")
     if not settings.deadline_s > 0:
         raise ConfigError("deadline_s must be a positive number of seconds")
+    if settings.keep_training_text and not (settings.incidents and "://" in settings.incidents):
+        raise ConfigError("keep_training_text needs an incident store URL (texts never go to a log file)")
     scanner: Scanner
     fail_mode: Literal["closed", "open"]
     if settings.server:
@@ -162,6 +167,7 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
         help_text=settings.help_text,
         hash_key=incident_hash_key(settings),
         deadline_s=settings.deadline_s,
+        keep_training_text=settings.keep_training_text,
     )
     log: IncidentSink | None = None
     allowlisted = None

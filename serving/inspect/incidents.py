@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["FindingRecord", "Incident", "IncidentLog", "IncidentSink", "new_incident_id"]
+__all__ = ["FindingRecord", "Incident", "IncidentLog", "IncidentSink", "TrainingText", "new_incident_id"]
 
 
 def new_incident_id() -> str:
@@ -39,6 +39,19 @@ class FindingRecord:
     hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class TrainingText:
+    """A scanned text of an incident with its findings' spans, kept only where the company opted in.
+
+    Off by default (``keep_training_text``): with it, the incident store keeps the texts that held
+    findings so that analysts' verdicts can train the company's model (``guard train --feedback``).
+    Never written to incident logs, spools, alerts or pages; only the store's ``incident_texts`` table.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int, str], ...]
+
+
 @dataclass(slots=True)
 class Incident:
     """A request the guard acted on."""
@@ -52,6 +65,8 @@ class Incident:
     findings: list[FindingRecord] = field(default_factory=list)
     justification: str | None = None
     time: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds"))
+    #: opt-in only (`TrainingText`); never serialized by `to_dict`
+    training: tuple[TrainingText, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def labels(self) -> dict[str, int]:
@@ -59,6 +74,7 @@ class Incident:
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        del out["training"]  # guarded text: the store's opt-in table only
         out["labels"] = self.labels
         out["count"] = len(self.findings)
         return out

@@ -29,7 +29,7 @@ from serving.inspect.blockpage import COACH_HOST, BlockPages, BlockResponse
 from serving.inspect.destinations import DestinationRules
 from serving.inspect.extract import CREDENTIAL_HEADERS, DEFAULT_SKIP_HEADERS, Extraction, View, extract
 from serving.inspect.http import DecodedTooLarge, HttpRequest, UnsupportedEncoding
-from serving.inspect.incidents import FindingRecord, Incident, IncidentSink, new_incident_id
+from serving.inspect.incidents import FindingRecord, Incident, IncidentSink, TrainingText, new_incident_id
 from serving.inspect.scanner import Scanner
 
 __all__ = ["InspectConfig", "Outcome", "Inspector"]
@@ -66,6 +66,9 @@ class InspectConfig:
     help_text: str = "If you think this is a mistake, contact the security team and quote the incident id."
     hash_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     deadline_s: float = 10.0
+    #: opt-in: incidents carry the texts that held findings, for ``guard train --feedback``
+    #: (stored only in the incident store's ``incident_texts`` table; `TrainingText`)
+    keep_training_text: bool = False
 
     def __post_init__(self) -> None:
         if self.max_body <= 0:
@@ -283,6 +286,7 @@ class Inspector:
             method=outcome.request.method,
             destination=outcome.request.destination,
             findings=[self._finding_record(h) for h in hits],
+            training=_training_texts(hits) if self.config.keep_training_text else (),
         )
         log.warning(
             "incident %s: %s (%s) %s %s labels=%s",
@@ -359,6 +363,16 @@ class Inspector:
         if self.incidents is not None:
             self.incidents.write(incident)
         return Outcome("respond", request, "coach_confirm", response, incident)
+
+
+def _training_texts(hits: list[_Hit]) -> tuple[TrainingText, ...]:
+    """The scanned views that hold findings, each once, with the spans found in it."""
+    by_view: dict[int, tuple[View, list[tuple[int, int, str]]]] = {}
+    for h in hits:
+        by_view.setdefault(id(h.view), (h.view, []))[1].append(
+            (h.finding.start, h.finding.end, h.finding.label)
+        )
+    return tuple(TrainingText(view.text, tuple(sorted(set(spans)))) for view, spans in by_view.values())
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:

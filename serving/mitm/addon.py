@@ -56,6 +56,8 @@ _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_hash_key", str, "",
      "HMAC key for incident hashes, 16+ bytes (default: $GUARD_INCIDENT_HASH_KEY, else generated per "
      "installation beside the incident log)"),
+    ("guard_keep_training_text", bool, False,
+     "opt-in: the incident store keeps the texts that held findings, for guard train --feedback"),
 ]  # fmt: skip
 
 
@@ -135,7 +137,7 @@ class GuardAddon:
             allow=tuple(opts.guard_allow), strict=tuple(opts.guard_strict), coach=opts.guard_coach,
             credentials=tuple(opts.guard_credentials), help_text=opts.guard_help, deadline_s=deadline,
             alert_webhooks=tuple(opts.guard_alert_webhooks), syslog=opts.guard_syslog,
-            metrics_port=opts.guard_metrics_port,
+            metrics_port=opts.guard_metrics_port, keep_training_text=opts.guard_keep_training_text,
             hash_key=opts.guard_hash_key or os.environ.get("GUARD_INCIDENT_HASH_KEY") or None,
         )  # fmt: skip
         try:

@@ -19,7 +19,16 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["allowlist", "analysts", "decisions", "findings", "incidents", "metadata", "sessions"]
+__all__ = [
+    "allowlist",
+    "analysts",
+    "decisions",
+    "findings",
+    "incident_texts",
+    "incidents",
+    "metadata",
+    "sessions",
+]
 
 metadata = MetaData()
 
@@ -103,4 +112,16 @@ allowlist = Table(
     Column("reason", Text),
     Column("incident_id", String(32)),
     Index("ix_allowlist_destination", "destination"),
+)
+
+# Revision 0003: the texts of incidents, only where the company opted in (``keep_training_text``), for
+# ``guard train --feedback``. The one table that holds guarded text; nothing else reads it.
+
+incident_texts = Table(
+    "incident_texts",
+    metadata,
+    Column("incident_id", String(32), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("spans", Text, nullable=False),  # JSON [[start, end, label], ...]
 )

@@ -12,6 +12,7 @@ mitmproxy addon write to it as they write to a JSONL file.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +24,8 @@ from sqlalchemy import Engine, create_engine, event, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from guard.errors import ConfigError
-from serving.inspect.incidents import FindingRecord, Incident
-from serving.store.schema import decisions, findings, incidents
+from serving.inspect.incidents import FindingRecord, Incident, TrainingText
+from serving.store.schema import decisions, findings, incident_texts, incidents
 
 __all__ = ["VERDICTS", "IncidentStore", "StoreError", "StoredIncident"]
 
@@ -129,11 +130,22 @@ class IncidentStore:
              "preview": f.preview, "hash": f.hash}
             for i, f in enumerate(incident.findings)
         ]  # fmt: skip
+        texts = [
+            {
+                "incident_id": incident.id,
+                "idx": i,
+                "text": t.text,
+                "spans": json.dumps([list(s) for s in t.spans]),
+            }
+            for i, t in enumerate(incident.training)
+        ]  # opt-in only (keep_training_text)
         try:
             with self._lock, self.engine.begin() as conn:
                 conn.execute(insert(incidents), [row])
                 if rows:
                     conn.execute(insert(findings), rows)
+                if texts:
+                    conn.execute(insert(incident_texts), texts)
         except SQLAlchemyError as exc:
             raise StoreError(f"incident store {self.safe_url}: cannot write ({type(exc).__name__})") from None
 
@@ -197,6 +209,23 @@ class IncidentStore:
             heads = conn.execute(select(incidents).where(incidents.c.id == incident_id)).mappings().all()
             found = self._with_findings(conn, heads)
         return found[0] if found else None
+
+    def reviewed_texts(self) -> list[tuple[str, str, list[TrainingText]]]:
+        """``(incident id, verdict, texts)`` of every reviewed incident (texts empty without the opt-in)."""
+        with self.engine.connect() as conn:
+            heads = conn.execute(
+                select(incidents.c.id, incidents.c.verdict).where(incidents.c.verdict.is_not(None))
+            ).all()
+            by_id: dict[str, list[TrainingText]] = {h.id: [] for h in heads}
+            if by_id:
+                for r in conn.execute(
+                    select(incident_texts)
+                    .where(incident_texts.c.incident_id.in_(list(by_id)))
+                    .order_by(incident_texts.c.incident_id, incident_texts.c.idx)
+                ).mappings():
+                    spans = tuple((int(a), int(b), str(label)) for a, b, label in json.loads(r["spans"]))
+                    by_id[r["incident_id"]].append(TrainingText(r["text"], spans))
+        return [(h.id, str(h.verdict), by_id[h.id]) for h in heads]
 
     def decisions(self, incident_id: str) -> list[dict[str, Any]]:
         """The decisions trail of one incident, oldest first."""
