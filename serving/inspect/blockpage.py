@@ -18,6 +18,7 @@ __all__ = ["BlockResponse", "BlockPages", "LABEL_TEXT", "COACH_HOST", "COACH_URL
 #: The magic host of the coach-mode confirmation endpoint (``.invalid`` never resolves: RFC 2606).
 COACH_HOST = "guard-coach.invalid"
 COACH_URL = f"http://{COACH_HOST}/confirm"
+REPORT_URL = f"http://{COACH_HOST}/report"
 
 LABEL_TEXT: dict[str, str] = {
     "PERSON": "a person's name",
@@ -87,7 +88,9 @@ class BlockPages:
         if wants_html(accept):
             coach = ""
             if self.coach and labels:
-                coach = self._coach.substitute(action=COACH_URL, incident_id=html.escape(incident_id))
+                coach = self._coach.substitute(
+                    action=COACH_URL, report_action=REPORT_URL, incident_id=html.escape(incident_id)
+                )
             body = self._page.substitute(
                 labels="".join(f"<li>{html.escape(k)}</li>" for k in kinds),
                 destination=html.escape(destination),
@@ -107,10 +110,29 @@ class BlockPages:
             }
             if self.coach and labels:
                 doc["confirm_url"] = COACH_URL
+                doc["report_url"] = REPORT_URL
             body = json.dumps(doc).encode()
             headers.append(("Content-Type", "application/json"))
         headers.append(("Content-Length", str(len(body))))
         return BlockResponse(403, tuple(headers), body)
+
+    def reported(self, incident_id: str, ok: bool) -> BlockResponse:
+        """The answer to a user's report (200 when recorded, 404 for an unknown incident)."""
+        if ok:
+            body = (
+                '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>guard: reported</title>'
+                '</head><body><main><h1 id="guard-reported">Report recorded</h1><p>Incident <code>'
+                f"{html.escape(incident_id)}</code>: the security team will look at it.</p>"
+                "</main></body></html>"
+            )
+            status = 200
+        else:
+            body = "<!DOCTYPE html><title>guard</title><p>Unknown or expired incident.</p>"
+            status = 404
+        data = body.encode()
+        return BlockResponse(
+            status, (("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data)))), data
+        )
 
     def confirmed(self, incident_id: str, ok: bool) -> BlockResponse:
         """The answer to a coach-mode confirmation (200 when recorded, 404 for an unknown incident)."""

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from guard.errors import GuardError
 from guard.findings import Finding
@@ -142,6 +142,8 @@ class Inspector:
         if not request.url_valid:
             return self.fail(request, "uninspectable")
         if self.config.coach and request.host == COACH_HOST:
+            if urlsplit(request.url).path.rstrip("/") == "/report":
+                return self._report(request)
             return self._confirm(request)
         if self.config.destinations.classify(request.host) == "allow":
             return Outcome("pass", request, "allowlisted")
@@ -339,6 +341,25 @@ class Inspector:
             return "[unscanned justification withheld]"
         spans = [(f.start, f.end, f.label) for f, a in res.pairs() if a != "allow"]
         return _apply(text, spans) if spans else text
+
+    def _report(self, request: HttpRequest) -> Outcome:
+        """A user's report from the coach page ("this is not sensitive", "wrong kind"): scrubbed like a
+        justification, recorded on the incident's trail for the security team; the block stands."""
+        form = dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+        incident_id = form.get("incident", "")
+        note = self._scrub(form.get("report", "").strip()[:500])
+        with self._lock:
+            known = bool(note) and incident_id in self._pending
+        response = self.pages.reported(incident_id, known)
+        if not known:
+            return Outcome("respond", request, "report_unknown", response)
+        incident = Incident(
+            id=incident_id, action="user_report", reason="reported", client=request.client,
+            method=request.method, destination=request.destination, justification=note,
+        )  # fmt: skip
+        if self.incidents is not None:
+            self.incidents.write(incident)
+        return Outcome("respond", request, "user_report", response, incident)
 
     def _confirm(self, request: HttpRequest) -> Outcome:
         form = dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))

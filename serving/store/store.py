@@ -13,6 +13,7 @@ mitmproxy addon write to it as they write to a JSONL file.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,13 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from guard.errors import ConfigError
 from serving.inspect.incidents import FindingRecord, Incident, TrainingText
 from serving.store.schema import decisions, findings, incident_texts, incidents
 
 __all__ = ["VERDICTS", "IncidentStore", "StoreError", "StoredIncident"]
+
+log = logging.getLogger(__name__)
 
 #: What an analyst can decide about an incident.
 VERDICTS = ("confirmed", "false_positive", "missed")
@@ -146,6 +149,33 @@ class IncidentStore:
                     conn.execute(insert(findings), rows)
                 if texts:
                     conn.execute(insert(incident_texts), texts)
+        except IntegrityError:
+            self._follow_up(incident)  # the id is stored: a user's answer to its block page, or a replay
+        except SQLAlchemyError as exc:
+            raise StoreError(f"incident store {self.safe_url}: cannot write ({type(exc).__name__})") from None
+
+    def _follow_up(self, incident: Incident) -> None:
+        """A second write of a stored incident id: a user's justification (coach mode) or report goes
+        to the incident's trail (and a justification onto the incident); a replayed write (a spool
+        flushed twice) changes nothing. Never raises for a duplicate: a spooled duplicate must not
+        hold back the incidents queued behind it."""
+        if incident.action not in ("coach_confirm", "user_report"):
+            log.info("incident %s is already stored", incident.id)
+            return
+        user = f"user {incident.client}" if incident.client else "user"
+        try:
+            with self._lock, self.engine.begin() as conn:
+                if incident.action == "coach_confirm":
+                    conn.execute(
+                        update(incidents)
+                        .where(incidents.c.id == incident.id)
+                        .values(justification=incident.justification)
+                    )
+                conn.execute(
+                    insert(decisions),
+                    [{"incident_id": incident.id, "time": _utc(incident.time), "analyst": user[:255],
+                      "verdict": incident.action, "reason": incident.justification}],
+                )  # fmt: skip
         except SQLAlchemyError as exc:
             raise StoreError(f"incident store {self.safe_url}: cannot write ({type(exc).__name__})") from None
 

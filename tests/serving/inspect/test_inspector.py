@@ -314,3 +314,23 @@ def test_the_evasion_suite_leaks_nothing(inspector: Inspector, case: evasion.Cas
         assert case.value not in wire and case.value.replace(" ", "") not in wire
     else:
         assert out.action == "block", (out.reason, case.id)
+
+
+def test_a_user_report_from_the_coach_page_is_scrubbed_and_recorded(
+    inspector: Inspector, tmp_path: Path
+) -> None:
+    blocked = inspector.inspect(_json({"k": AWS_KEY}, Accept="text/html"))
+    assert blocked.incident is not None and blocked.response is not None
+    assert b'id="guard-report"' in blocked.response.body  # the coach page offers the report form
+    form = f"incident={blocked.incident.id}&report=only+a+test+key,+ask+{EMAIL}".encode()
+    answer = inspector.inspect(
+        HttpRequest("POST", "http://guard-coach.invalid/report", (), form, client="10.0.0.7")
+    )
+    assert answer.action == "respond" and answer.response is not None and answer.response.status == 200
+    again = inspector.inspect(_json({"k": AWS_KEY}))
+    assert again.action == "block"  # a report does not let anything through
+    lines = [json.loads(line) for line in (tmp_path / "inc.jsonl").read_text().splitlines()]
+    assert lines[1]["action"] == "user_report" and lines[1]["justification"] == "only a test key, ask [EMAIL]"
+    unknown = b"incident=G-000000000000&report=hello"
+    miss = inspector.inspect(HttpRequest("POST", "http://guard-coach.invalid/report", (), unknown))
+    assert miss.response is not None and miss.response.status == 404

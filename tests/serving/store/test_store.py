@@ -159,3 +159,23 @@ def test_incident_metrics_by_action_label_and_host(tmp_path: Path) -> None:
         "guard_incidents_total", {"action": "block", "label": "SECRET", "destination": "pastebin.com"}
     )
     assert value == 2
+
+
+def test_a_users_answer_to_a_block_page_goes_to_the_trail(store: IncidentStore) -> None:
+    blocked = _incident("SECRET", "https://pastebin.com:443")
+    store.write(blocked)
+    store.write(blocked)  # a replay (a spool flushed twice): nothing changes, nothing raises
+    for action, note in (("coach_confirm", "vendor support case"), ("user_report", "only a test key")):
+        store.write(
+            Incident(
+                blocked.id, action, "justified", "alice", "POST", blocked.destination, justification=note
+            )
+        )
+    got = store.get(blocked.id)
+    assert got is not None and got.incident.justification == "vendor support case" and got.verdict is None
+    trail = [(d["analyst"], d["verdict"], d["reason"]) for d in store.decisions(blocked.id)]
+    assert trail == [
+        ("user alice", "coach_confirm", "vendor support case"),
+        ("user alice", "user_report", "only a test key"),
+    ]
+    assert len(store.query()) == 1
