@@ -123,3 +123,34 @@ def test_a_company_model_that_regresses_on_its_own_split_is_refused(
     assert "CODENAME" in gate["table"] and "0.800" in gate["table"] and "0.920" in gate["table"]
     same = {key: {"micro": {"f1": 0.895}, "by_label": {}}}
     assert pipeline._regression_gate(cfg, same, data)["passed"]  # type: ignore[index]
+
+
+def test_the_feedback_reaches_the_training_data_of_a_company_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+
+    from tests.training.test_pipeline import _PACK, _real_text_dir, _small_cfg
+    from training.feedback import write_feedback
+    from training.pipeline import run
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    url = f"sqlite:///{tmp_path / 'incidents.db'}"
+    confirmed = _block(url, f"ticket 4711: the deploy key is {KEY}", keep=True, tmp_path=tmp_path)
+    store = IncidentStore(url, source="test")
+    store.decide(confirmed, "confirmed", "ada")
+    store.close()
+    n, _ = write_feedback(url, tmp_path / "feedback.jsonl")
+    assert n >= 1
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(_PACK, encoding="utf-8")
+    cfg = _small_cfg(tmp_path / "run", domain=pack, real_text=_real_text_dir(tmp_path),
+                     train_files=[tmp_path / "feedback.jsonl"])  # fmt: skip
+    try:
+        run(cfg, command="guard train --feedback (test)")
+    except Exception as exc:  # a tiny random model may be refused by a gate: the data is what is tested
+        assert "not shipped" in str(exc)
+    with gzip.open(tmp_path / "run" / "work" / "data" / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        train = [json.loads(line) for line in fh]
+    fed = [r for r in train if r["template"] == "feedback:confirmed"]
+    assert len(fed) == 3 * n and all(KEY in r["text"] for r in fed)
