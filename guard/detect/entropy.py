@@ -64,8 +64,9 @@ def is_digest(text: str, start: int, end: int) -> bool:
     s = start
     while s > 0 and s > start - 512 and (text[s - 1].isalnum() or text[s - 1] in "+/_-"):
         s -= 1
+    token = text[s:end]
     named = _DIGEST_NAME.search(text, max(0, s - 16), s)
-    return bool(named or _DIGEST_NAME.match(text[s:end].partition("-")[0] + "-"))
+    return bool(named or _DIGEST_START.match(token) or _DIGEST_NAME.match(token.partition("-")[0] + "-"))
 
 
 def public_blocks(text: str) -> list[tuple[int, int]]:
@@ -101,6 +102,7 @@ _PUBLIC_OR_SEALED = re.compile(
 #: A digest's algorithm just before a token (``sha256=…`` in wheel RECORD files, ``sha512-…`` npm
 #: integrity, ``--hash=sha256:…``, ``md5:``): a checksum of a public file, not a secret.
 _DIGEST_NAME = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|xxh(?:32|64|128))[=:-]$")
+_DIGEST_START = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|xxh(?:32|64|128))[=:-]")
 _TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
 _CONTEXT = re.compile("|".join(re.escape(w) for w in CONTEXT_WORDS), re.IGNORECASE)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")

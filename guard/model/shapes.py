@@ -161,7 +161,8 @@ def _secret(value: str) -> bool:
 def _not_a_credential(part: str) -> bool:
     if _FILE_NAME.fullmatch(part) or _PACKAGE_REF.fullmatch(part) or _word_path(part):
         return True
-    return _IDENTIFIER.fullmatch(part) is not None and sum(c.isdigit() for c in part) <= 1
+    code = _IDENTIFIER.fullmatch(part) or _DOTTED.fullmatch(part)
+    return code is not None and sum(c.isdigit() for c in part) <= 1
 
 
 #: Not credentials, however random they look to the model: a file name (``curand_philox4x32_x.h``),
@@ -175,13 +176,15 @@ _PACKAGE_REF = re.compile(r"#?[\w.-]+@\d+(?:\.\d+)+[\w.+-]*")
 _IDENTIFIER = re.compile(
     r"_*[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+"
 )
+_DOTTED = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*\.)+[A-Za-z_][A-Za-z0-9_]*(?:\(\))?")
 _PATH_PIECE = re.compile(r"[a-z][a-z0-9_.-]*|[A-Z][a-z]+[a-z0-9_.-]*")
 
 
 def _word_path(value: str) -> bool:
     pieces = value.strip("/").split("/")
+    edged = value.startswith("/") or value.endswith("/")  # a piece of a path: "/zoneinfo/Europe"
     return (
-        len(pieces) >= 3
+        len(pieces) >= (1 if edged else 3)
         and all(_PATH_PIECE.fullmatch(p) for p in pieces)
         and sum(c.isdigit() for c in value) <= 2
     )

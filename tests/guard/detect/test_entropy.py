@@ -146,3 +146,6 @@ def test_a_fragment_of_a_named_digest_is_a_digest() -> None:
     start = line.index("-CGM")
     assert is_digest(line, start, start + 12)
     assert not is_digest("token=HLB04A0SZ35MZJumPIuBu5I2dpetjEc", 6, 37)
+    record = "spacy/lang/te/stop_words.py,sha256=51WkXwQVp5H5NUW5TfSs5XVsR14MRMsyS7VRQns,99"
+    at = record.index("=51")  # a span that starts on the "=" of "sha256="
+    assert is_digest(record, at, at + 20)

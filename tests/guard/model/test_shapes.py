@@ -93,6 +93,8 @@ def test_real_values_pass(label: str, value: str) -> None:
         ("SECRET", "curand_philox4x32_x.h"),
         ("SECRET", "#anstyle-query@1.1.4"),
         ("SECRET", "tzdata/zoneinfo/Antarctica"),
+        ("SECRET", "/zoneinfo/Europe"),
+        ("SECRET", "CertStore.umask_secret"),
         ("SECRET", "xoxb-xxxxxxxxxxxx"),
         ("SECRET", "aaaa1111bbbb2222"),
         ("SECRET", "pk_live_51HqLyjWDarjtT1zdp7dc"),
