@@ -57,7 +57,7 @@ WORDS = (
     "la réunion est reportée à jeudi et le compte rendu suivra demain "
     "会議は木曜日に延期されました 会议改到星期四 "
 ).split()
-SECRETS = ("AKIA" + "QWERTYUIOPASDFGH", "4111 1111 1111 1111", "jane.doe@example-corp.com")  # gitleaks:allow
+SECRETS = ("AKIA" + "QYLPMN5HHHFPZAM2", "4111 1111 1111 1111", "jane.doe@example-corp.com")  # gitleaks:allow
 
 
 @dataclass

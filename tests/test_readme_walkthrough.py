@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,13 +25,17 @@ def _block(name: str) -> str:
     return found.group(1)
 
 
-def _run(script: str) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        ["bash", "-e", "-c", script], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,  # the walkthrough's background jobs stay in this group: killed after
-    )  # fmt: skip
-    out, _ = proc.communicate(timeout=600)
-    return proc, out
+def _run(script: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Run ``script`` with bash in a new session; its output goes to a file, not a pipe, so a
+    background job the script leaves running (``guard serve &``) cannot keep the read open."""
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            ["bash", "-e", "-c", script], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # the walkthrough's background jobs stay in this group: killed after
+        )  # fmt: skip
+        proc.wait(timeout=600)
+        log.seek(0)
+        return proc, log.read().decode("utf-8", "replace")
 
 
 def _stop_squid() -> None:
@@ -58,6 +63,22 @@ def test_the_readme_walkthrough_ends_in_a_403(name: str) -> None:
     finally:
         if name == "squid":
             _stop_squid()
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
+def test_the_readme_http_api_example_blocks() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## HTTP API (`guard serve`)") :]
+    found = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert found is not None
+    proc, out = _run(found.group(1))
+    try:
+        assert proc.returncode == 0, out[-3000:]
+        assert '"verdict":"block"' in out and '"label":"SECRET"' in out, out[-3000:]
+    finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
         except ProcessLookupError:
