@@ -177,9 +177,9 @@ class Verifier:
         """The checkable provider whose format covers all of ``value`` (pattern table), if any."""
         with self._lock:
             if self._formats is None:
-                from guard.detect.patterns import PatternDetector, load_patterns
+                from guard.detect.patterns import PatternDetector, default_patterns
 
-                table = load_patterns()
+                table = default_patterns()
                 names = [p.name for p in table.patterns if p.provider in CHECKS]
                 self._formats = PatternDetector(table, only=names)
         for f in self._formats.detect(value):

@@ -124,13 +124,14 @@ def train(
             err=True,
         )
         raise typer.Exit(2)
+    work_dir = work_dir or _DEFAULT_WORK / output.name
     if feedback is not None:
         if domain is None:
             typer.echo("error: --feedback trains a company model: give its --domain pack", err=True)
             raise typer.Exit(2)
         from training.feedback import write_feedback
 
-        fb_file = (work_dir or _DEFAULT_WORK / output.name) / "feedback.jsonl"
+        fb_file = work_dir / "feedback.jsonl"
         try:
             n_feedback, counts = write_feedback(feedback, fb_file)
         except Exception as exc:  # noqa: BLE001 - the store's own error names the URL without its password
@@ -146,7 +147,7 @@ def train(
     tuning = bool(from_model) and not export_only  # the smaller defaults of a continued fine-tune
     cfg = PipelineConfig(
         output=output,
-        work_dir=work_dir or _DEFAULT_WORK / output.name,
+        work_dir=work_dir,
         base_model=base_model,
         from_model=from_model,
         train_files=list(data or []),

@@ -66,7 +66,7 @@ def is_digest(text: str, start: int, end: int) -> bool:
         s -= 1
     token = text[s:end]
     named = _DIGEST_NAME.search(text, max(0, s - 16), s)
-    return bool(named or _DIGEST_START.match(token) or _DIGEST_NAME.match(token.partition("-")[0] + "-"))
+    return bool(named or _DIGEST_START.match(token))
 
 
 def public_blocks(text: str) -> list[tuple[int, int]]:
@@ -101,8 +101,9 @@ _PUBLIC_OR_SEALED = re.compile(
 )
 #: A digest's algorithm just before a token (``sha256=…`` in wheel RECORD files, ``sha512-…`` npm
 #: integrity, ``--hash=sha256:…``, ``md5:``): a checksum of a public file, not a secret.
-_DIGEST_NAME = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|xxh(?:32|64|128))[=:-]$")
-_DIGEST_START = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|xxh(?:32|64|128))[=:-]")
+_DIGEST = r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|xxh(?:32|64|128))[=:-]"
+_DIGEST_NAME = re.compile(_DIGEST + "$")  # ends the text before a token
+_DIGEST_START = re.compile(_DIGEST)  # opens a token ("sha512-…", "sha256=…")
 _TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_-])")
 _CONTEXT = re.compile("|".join(re.escape(w) for w in CONTEXT_WORDS), re.IGNORECASE)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -246,7 +247,7 @@ class EntropyDetector:
             return 0.0
         if before.rstrip().endswith(("base64,", "://", "/", "\\")) or _DIGEST_NAME.search(before):
             return 0.0
-        if _DIGEST_NAME.match(token.partition("-")[0] + "-"):  # "sha512-…" is one token
+        if _DIGEST_START.match(token):  # "sha512-…" is one token
             return 0.0
         if _UUID.fullmatch(token) or _UUID.search(token):
             return 0.0

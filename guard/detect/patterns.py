@@ -12,6 +12,7 @@ A ``SECRET`` hit whose value is a placeholder (``AKIAIOSFODNN7EXAMPLE``, ``<pass
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from guard.errors import ConfigError
 from guard.findings import LABELS, Finding
 
 __all__ = [
+    "default_patterns",
     "family_table",
     "CompiledPattern",
     "PatternDetector",
@@ -153,6 +155,13 @@ class PatternTable:
         return frozenset(p.provider for p in self.patterns if p.label == "SECRET" and p.provider)
 
 
+@functools.cache
+def default_patterns() -> PatternTable:
+    """The packaged table, loaded once per process (the detectors, the model's shape checks and
+    ``--verify`` share it; a `PatternTable` is immutable)."""
+    return load_patterns()
+
+
 def default_patterns_path() -> Path:
     """The packaged ``guard/detect/patterns.yaml``."""
     return Path(str(resources.files("guard.detect").joinpath("patterns.yaml")))
@@ -272,7 +281,7 @@ class PatternDetector:
     name = "regex"
 
     def __init__(self, table: PatternTable | None = None, only: Sequence[str] | None = None) -> None:
-        self.table = table if table is not None else load_patterns()
+        self.table = table if table is not None else default_patterns()
         if only is not None:
             unknown = set(only) - {p.name for p in self.table.patterns}
             if unknown:
@@ -377,7 +386,7 @@ def family_table(table: PatternTable | None = None) -> str:
     One row per provider: its patterns, the kinds of credential, whether a validator or a required
     context word narrows the match.
     """
-    table = table if table is not None else load_patterns()
+    table = table if table is not None else default_patterns()
     rows: dict[str, list[CompiledPattern]] = {}
     for p in table.patterns:
         if p.label == "SECRET":

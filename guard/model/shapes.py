@@ -46,13 +46,12 @@ Deterministic detectors are not filtered: their patterns and validators already 
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
 
-from guard.detect.patterns import Placeholders, load_patterns
+from guard.detect.patterns import default_patterns
 from guard.detect.validators import luhn_checksum
 
 __all__ = ["plausible"]
@@ -155,7 +154,7 @@ def _secret(value: str) -> bool:
     core = value.strip()
     if all(_not_a_credential(part) for part in core.split()):
         return False
-    return not _placeholders().match(core)
+    return not default_patterns().placeholders.match(core)
 
 
 def _not_a_credential(part: str) -> bool:
@@ -188,11 +187,6 @@ def _word_path(value: str) -> bool:
         and all(_PATH_PIECE.fullmatch(p) for p in pieces)
         and sum(c.isdigit() for c in value) <= 2
     )
-
-
-@functools.cache
-def _placeholders() -> Placeholders:
-    return load_patterns().placeholders
 
 
 _CHECKS: dict[str, Callable[[str], bool]] = {

@@ -142,7 +142,7 @@ class ScoringService:
                 {"Retry-After": self.limiter.retry_after_header(wait_s)},
             )
         try:
-            results = await self.batcher.submit(kind, texts, context.destination)
+            results: list[Any] = await self.batcher.submit(kind, texts, context.destination)
         except Overloaded as exc:
             self.metrics.shed.labels("overloaded").inc()
             raise ApiError(503, "overloaded", str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
@@ -154,9 +154,9 @@ class ScoringService:
         except GuardError as exc:
             fields["error"] = type(exc).__name__
             raise ApiError(500, "scan_failed", f"scan failed ({type(exc).__name__})") from None
-        self._account(endpoint, kind, results, fields)
+        scans = [r.result if kind == "redact" else r for r in results]  # a redaction carries its scan
+        self._account(endpoint, scans, fields)
         if self.incidents is not None:
-            scans = [getattr(r, "result", r) if kind == "redact" else r for r in results]
             loop = asyncio.get_running_loop()
             ids = await loop.run_in_executor(
                 None, self.incidents.record, endpoint, texts, scans, context.user, context.destination
@@ -165,11 +165,10 @@ class ScoringService:
                 fields["incidents"] = ids
         return results
 
-    def _account(self, endpoint: str, kind: str, results: Sequence[Any], fields: dict[str, Any]) -> None:
+    def _account(self, endpoint: str, scans: Sequence[Any], fields: dict[str, Any]) -> None:
         verdicts: collections.Counter[str] = collections.Counter()
         labels: collections.Counter[str] = collections.Counter()
-        for result in results:
-            scan = result.result if kind == "redact" else result
+        for scan in scans:
             verdicts[scan.verdict] += 1
             for finding in scan.findings:
                 labels[finding.label] += 1

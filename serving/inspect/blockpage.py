@@ -62,6 +62,16 @@ def _template(name: str) -> Template:
     return Template(resources.files("serving").joinpath("templates", name).read_text(encoding="utf-8"))
 
 
+_UNKNOWN = "<!DOCTYPE html><title>guard</title><p>Unknown or expired incident.</p>"
+
+
+def _answer(page: str | None) -> BlockResponse:
+    """A coach-host answer: ``page`` with 200, or 404 for an unknown or expired incident (None)."""
+    body = (page if page is not None else _UNKNOWN).encode()
+    headers = (("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))))
+    return BlockResponse(200 if page is not None else 404, headers, body)
+
+
 class BlockPages:
     """Renders block and coach-confirmation responses.
 
@@ -78,6 +88,7 @@ class BlockPages:
         self._page = _template("block.html")
         self._coach = _template("coach.html")
         self._confirmed = _template("confirmed.html")
+        self._reported = _template("reported.html")
 
     def block(
         self, *, incident_id: str, labels: list[str], reason: str, destination: str, accept: str | None
@@ -118,35 +129,9 @@ class BlockPages:
 
     def reported(self, incident_id: str, ok: bool) -> BlockResponse:
         """The answer to a user's report (200 when recorded, 404 for an unknown incident)."""
-        if ok:
-            body = (
-                '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>guard: reported</title>'
-                '</head><body><main><h1 id="guard-reported">Report recorded</h1><p>Incident <code>'
-                f"{html.escape(incident_id)}</code>: the security team will look at it.</p>"
-                "</main></body></html>"
-            )
-            status = 200
-        else:
-            body = "<!DOCTYPE html><title>guard</title><p>Unknown or expired incident.</p>"
-            status = 404
-        data = body.encode()
-        return BlockResponse(
-            status, (("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data)))), data
-        )
+        return _answer(self._reported.substitute(incident_id=html.escape(incident_id)) if ok else None)
 
     def confirmed(self, incident_id: str, ok: bool) -> BlockResponse:
         """The answer to a coach-mode confirmation (200 when recorded, 404 for an unknown incident)."""
-        if ok:
-            body = self._confirmed.substitute(
-                incident_id=html.escape(incident_id), minutes=self.coach_minutes
-            )
-            status = 200
-        else:
-            body = "<!DOCTYPE html><title>guard</title><p>Unknown or expired incident.</p>"
-            status = 404
-        data = body.encode()
-        return BlockResponse(
-            status,
-            (("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data)))),
-            data,
-        )
+        page = self._confirmed.substitute(incident_id=html.escape(incident_id), minutes=self.coach_minutes)
+        return _answer(page if ok else None)

@@ -312,7 +312,7 @@ class Inspector:
             score=round(hit.finding.score, 3),
             action=hit.action,
             preview=mask_preview(value),
-            hash=value_hash(value, self.config.hash_key),
+            hash=self._hash(hit),
         )
 
     # -- coach mode ---------------------------------------------------------------------------
