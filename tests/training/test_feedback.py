@@ -19,7 +19,14 @@ from training.feedback import feedback_records
 KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
 
 
-def _block(url: str, body: str, *, keep: bool, tmp_path: Path) -> str:
+@pytest.fixture()
+def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A SQLite incident store in ``tmp_path``, with guard's state folder (keys, spools) beside it."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return f"sqlite:///{tmp_path / 'incidents.db'}"
+
+
+def _block(url: str, body: str, *, keep: bool) -> str:
     inspector = build_inspector(InspectorSettings(no_model=True, incidents=url, source="icap",
                                                   keep_training_text=keep, hash_key="k" * 32))  # fmt: skip
     headers = (("Content-Type", "text/plain"),)
@@ -29,14 +36,10 @@ def _block(url: str, body: str, *, keep: bool, tmp_path: Path) -> str:
     return out.incident.id
 
 
-def test_texts_are_kept_only_with_the_opt_in_and_only_in_the_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    url = f"sqlite:///{tmp_path / 'incidents.db'}"
-    kept = _block(url, f"the deploy key is {KEY}", keep=True, tmp_path=tmp_path)
-    plain = _block(url, f"the old key was {KEY} too", keep=False, tmp_path=tmp_path)
-    store = IncidentStore(url, source="test")
+def test_texts_are_kept_only_with_the_opt_in_and_only_in_the_store(tmp_path: Path, store_url: str) -> None:
+    kept = _block(store_url, f"the deploy key is {KEY}", keep=True)
+    plain = _block(store_url, f"the old key was {KEY} too", keep=False)
+    store = IncidentStore(store_url, source="test")
     store.decide(kept, "confirmed", "ada")
     store.decide(plain, "confirmed", "ada")
     by_id = {i: texts for i, _, texts in store.reviewed_texts()}
@@ -53,20 +56,18 @@ def test_texts_are_kept_only_with_the_opt_in_and_only_in_the_store(
         )
 
 
-def test_verdicts_become_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    url = f"sqlite:///{tmp_path / 'incidents.db'}"
+def test_verdicts_become_records(store_url: str) -> None:
     ids = {
-        v: _block(url, f"{v}: token {KEY}", keep=True, tmp_path=tmp_path)
+        v: _block(store_url, f"{v}: token {KEY}", keep=True)
         for v in ("confirmed", "false_positive", "missed")
     }
-    unkept = _block(url, f"no text kept {KEY}", keep=False, tmp_path=tmp_path)
-    store = IncidentStore(url, source="test")
+    unkept = _block(store_url, f"no text kept {KEY}", keep=False)
+    store = IncidentStore(store_url, source="test")
     for verdict, incident_id in ids.items():
         store.decide(incident_id, verdict, "ada", "test" if verdict == "false_positive" else None)
     store.decide(unkept, "false_positive", "ada", "test")
     store.close()
-    records, counts = feedback_records(url)
+    records, counts = feedback_records(store_url)
     by_template = {r["template"]: r for r in records}
     confirmed = by_template["feedback:confirmed"]
     assert {confirmed["text"][s["start"] : s["end"]] for s in confirmed["spans"]} == {KEY}
@@ -125,22 +126,18 @@ def test_a_company_model_that_regresses_on_its_own_split_is_refused(
     assert pipeline._regression_gate(cfg, same, data)["passed"]  # type: ignore[index]
 
 
-def test_the_feedback_reaches_the_training_data_of_a_company_model(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_feedback_reaches_the_training_data_of_a_company_model(tmp_path: Path, store_url: str) -> None:
     import gzip
 
     from tests.training.test_pipeline import _PACK, _real_text_dir, _small_cfg
     from training.feedback import write_feedback
     from training.pipeline import run
 
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    url = f"sqlite:///{tmp_path / 'incidents.db'}"
-    confirmed = _block(url, f"ticket 4711: the deploy key is {KEY}", keep=True, tmp_path=tmp_path)
-    store = IncidentStore(url, source="test")
+    confirmed = _block(store_url, f"ticket 4711: the deploy key is {KEY}", keep=True)
+    store = IncidentStore(store_url, source="test")
     store.decide(confirmed, "confirmed", "ada")
     store.close()
-    n, _ = write_feedback(url, tmp_path / "feedback.jsonl")
+    n, _ = write_feedback(store_url, tmp_path / "feedback.jsonl")
     assert n >= 1
     pack = tmp_path / "pack.yaml"
     pack.write_text(_PACK, encoding="utf-8")

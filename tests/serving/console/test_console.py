@@ -4,16 +4,14 @@ allowlist, and the allowlist taking effect in the inspector."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from guard import Guard
 from serving.console import create_console
@@ -23,20 +21,12 @@ from serving.inspect.inspector import InspectConfig, Inspector
 from serving.inspect.scanner import LocalScanner
 from serving.store import IncidentStore
 from serving.store.accounts import Accounts, HashAllowlist, hash_password, verify_password
-from tests.serving.inspect.netfixtures import free_port
-from tests.serving.store.pgfixture import postgres_bin, running_postgres
+from tests.serving.console.consoleproc import console_on_loopback
+from tests.serving.store.pgfixture import clear_store, pg_url  # noqa: F401 (pg_url: a fixture)
 
 ADMIN_PW = "correct horse battery"
 ANALYST_PW = "staple gun 2026 spring"
 KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if postgres_bin() is None:
-        pytest.fail("PostgreSQL (Debian package postgresql) is needed for the console tests")
-    with running_postgres() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -52,11 +42,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IncidentSt
     accounts.add("ann", "analyst", ANALYST_PW)
     yield s
     if request.param == "postgresql":
-        with s.engine.begin() as conn:
-            conn.exec_driver_sql(
-                "DELETE FROM allowlist; DELETE FROM sessions; DELETE FROM analysts; "
-                "DELETE FROM decisions; DELETE FROM findings; DELETE FROM incidents"
-            )
+        clear_store(s)
     s.close()
 
 
@@ -66,27 +52,13 @@ Client = httpx.Client
 @pytest.fixture()
 def console(store: IncidentStore) -> Iterator[Callable[..., httpx.Client]]:
     """``console(**options)``: a real console (uvicorn on a loopback port) and a client with cookies."""
-    servers: list[tuple[uvicorn.Server, threading.Thread, httpx.Client]] = []
+    with ExitStack() as stack:
 
-    def start(**options: Any) -> httpx.Client:
-        port = free_port()
-        server = uvicorn.Server(uvicorn.Config(create_console(store, **options), host="127.0.0.1", port=port,
-                                               log_level="warning", access_log=False))  # fmt: skip
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "console did not start"
-            time.sleep(0.02)
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
-        servers.append((server, thread, client))
-        return client
+        def start(**options: Any) -> httpx.Client:
+            url = stack.enter_context(console_on_loopback(create_console(store, **options)))
+            return stack.enter_context(httpx.Client(base_url=url, timeout=30))
 
-    yield start
-    for server, thread, client in servers:
-        client.close()
-        server.should_exit = True
-        thread.join(10)
+        yield start
 
 
 def _incident(label: str, destination: str, client: str = "10.0.0.7", minutes_ago: int = 0) -> Incident:

@@ -8,19 +8,17 @@ kept in tests/artifacts/.
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from serving.console import create_console
 from serving.inspect.incidents import FindingRecord, Incident, new_incident_id
 from serving.store import IncidentStore
 from serving.store.accounts import Accounts
+from tests.serving.console.consoleproc import console_on_loopback
 from tests.serving.inspect.netfixtures import free_port
 from tests.serving.inspect.proxyprocs import ROOT, install_system_deps
 
@@ -52,17 +50,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, IncidentStore, list[Incident]]]:
     ]
     for incident in seeded:
         store.write(incident)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_console(store), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", store, seeded
-    server.should_exit = True
-    thread.join(10)
+    with console_on_loopback(create_console(store)) as url:
+        yield url, store, seeded
     store.close()
 
 

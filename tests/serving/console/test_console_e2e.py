@@ -8,19 +8,17 @@ right after the 403, without waiting.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from serving.console import create_console
 from serving.store import IncidentStore
 from serving.store.accounts import Accounts
-from tests.serving.inspect.netfixtures import TestCA, Upstream, free_port
+from tests.serving.console.consoleproc import console_on_loopback
+from tests.serving.inspect.netfixtures import TestCA, Upstream
 from tests.serving.inspect.proxyprocs import GuardIcap, Mitmdump, Squid
 from tests.serving.store.pgfixture import running_postgres
 
@@ -42,20 +40,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 def console(store_url: str) -> Iterator[httpx.Client]:
     store = IncidentStore(store_url, source="console")
     Accounts(store).add("ada", "analyst", PASSWORD)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_console(store), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
-    assert client.post("/login", data={"username": "ada", "password": PASSWORD}).status_code in (200, 303)
-    yield client
-    client.close()
-    server.should_exit = True
-    thread.join(10)
+    with console_on_loopback(create_console(store)) as url, httpx.Client(base_url=url, timeout=30) as client:
+        assert client.post("/login", data={"username": "ada", "password": PASSWORD}).status_code in (200, 303)
+        yield client
     store.close()
 
 

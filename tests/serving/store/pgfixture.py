@@ -15,10 +15,31 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.serving.inspect.netfixtures import free_port
 
-__all__ = ["postgres_bin", "running_postgres"]
+__all__ = ["clear_store", "pg_url", "postgres_bin", "running_postgres"]
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """One PostgreSQL cluster per test module (tests empty it with `clear_store`)."""
+    if postgres_bin() is None:
+        pytest.fail("PostgreSQL (Debian package postgresql) is needed for the store tests")
+    with running_postgres() as url:
+        yield url
+
+
+def clear_store(store: Any) -> None:
+    """Delete every row of every table of the store's schema (children first)."""
+    from serving.store.schema import metadata
+
+    with store.engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 def postgres_bin() -> Path | None:

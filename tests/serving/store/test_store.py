@@ -11,17 +11,9 @@ import pytest
 from serving.inspect.incidents import FindingRecord, Incident, new_incident_id
 from serving.store import IncidentStore
 from serving.store.store import StoreError
-from tests.serving.store.pgfixture import postgres_bin, running_postgres
+from tests.serving.store.pgfixture import clear_store, pg_url  # noqa: F401 (pg_url: a fixture)
 
 KEY = "AKIA" + "QYLPMN5HHHFPZAM2"  # gitleaks:allow (fake, real format)
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if postgres_bin() is None:
-        pytest.fail("PostgreSQL (Debian package postgresql) is needed for the store tests")
-    with running_postgres() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -33,8 +25,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IncidentSt
     s = IncidentStore(url, source="icap", model_version="guard-multilingual@0.2.0")
     yield s
     if request.param == "postgresql":  # one cluster for the module: start each test empty
-        with s.engine.begin() as conn:
-            conn.exec_driver_sql("DELETE FROM decisions; DELETE FROM findings; DELETE FROM incidents")
+        clear_store(s)
     s.close()
 
 
