@@ -10,7 +10,9 @@ default policy) are measured on the same texts:
 Figures:
 
 * entities: exact span match (label, start, end) by :func:`training.evaluate.score_documents`,
-  micro, per label and per language, over all 12 labels;
+  micro, per label and per language, over all 12 labels; and the relaxed overlap match of the
+  Presidio comparison (same label, at least one shared character, one-to-one:
+  :func:`bench.span_match.snap_overlaps`), micro and per label;
 * documents, from the pipeline's *verdict*: block recall (texts with a gold span of a blocking
   label, ``training.evaluate.BLOCKING_LABELS``, whose verdict is ``block``), false-block rate
   (the other texts whose verdict is ``block``), and flag recall / false-flag rate (verdict not
@@ -51,7 +53,7 @@ if str(ROOT) not in sys.path:
 
 from bench.machine import shown_command, shown_path  # noqa: E402
 from bench.peer_report import realistic_markdown  # noqa: E402
-from bench.span_match import SpanDict, drop_overlapping, findings_to_spans  # noqa: E402
+from bench.span_match import SpanDict, drop_overlapping, findings_to_spans, snap_overlaps  # noqa: E402
 from guard.errors import GuardError  # noqa: E402
 from guard.findings import LABELS  # noqa: E402
 from training.evaluate import BLOCKING_LABELS, EvalReport, score_documents  # noqa: E402
@@ -215,8 +217,8 @@ def convention_scores(
 
 def evaluate(
     args: argparse.Namespace, model: Path | None | Literal[False]
-) -> tuple[dict[str, Any], dict[str, EvalReport]]:
-    """Run both configurations; returns (results JSON, entity reports for the tables)."""
+) -> tuple[dict[str, Any], dict[str, EvalReport], dict[str, EvalReport]]:
+    """Run both configurations; returns (results JSON, exact and overlap entity reports for the tables)."""
     from guard import Guard
 
     data = Path(args.data)
@@ -224,6 +226,7 @@ def evaluate(
     texts = [d["text"] for d in docs]
     configs: dict[str, Any] = {}
     reports: dict[str, EvalReport] = {}
+    overlap: dict[str, EvalReport] = {}
     version = "none"
     for name, domains in (("full+kestrel", [Path(args.domain)]), ("full", [])):
         t0 = time.perf_counter()
@@ -235,8 +238,11 @@ def evaluate(
         run_s = time.perf_counter() - t0
         predicted = [findings_to_spans(r.findings) for r in results]
         reports[name] = score_documents(docs, predicted)
+        snapped = [snap_overlaps(d["spans"], p) for d, p in zip(docs, predicted, strict=True)]
+        overlap[name] = score_documents(docs, snapped)
         configs[name] = {
             "entities": reports[name].as_dict(),
+            "entities_overlap": overlap[name].as_dict(),
             "documents": document_scores(docs, [r.verdict for r in results]),
             "conventions": convention_scores(docs, predicted),
             "load_s": round(load_s, 2),
@@ -256,7 +262,7 @@ def evaluate(
         "headline": "full+kestrel",
         "configurations": configs,
     }
-    return result, reports
+    return result, reports, overlap
 
 
 def main(argv: Sequence[str] | None = None, printer: Callable[[str], None] = print) -> int:
@@ -284,14 +290,14 @@ def main(argv: Sequence[str] | None = None, printer: Callable[[str], None] = pri
                 model = False
             else:
                 model = Path(args.model) if args.model else None
-            result, reports = evaluate(args, model)
+            result, reports, overlap = evaluate(args, model)
         except (GuardError, ValueError) as exc:
             printer(f"error: {exc}")
             return 2
     result["command"] = command.strip()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    md = realistic_markdown(result, reports, list(LABELS))
+    md = realistic_markdown(result, reports, list(LABELS), overlap)
     (out / f"{args.name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     (out / f"{args.name}.md").write_text(md, encoding="utf-8")
     printer(md)

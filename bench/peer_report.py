@@ -87,9 +87,15 @@ def presidio_markdown(result: Mapping[str, Any], reports: Mapping[str, Mapping[s
 
 
 def realistic_markdown(
-    result: Mapping[str, Any], reports: Mapping[str, EvalReport], labels: list[str]
+    result: Mapping[str, Any],
+    reports: Mapping[str, EvalReport],
+    labels: list[str],
+    overlap: Mapping[str, EvalReport] | None = None,
 ) -> str:
-    """Render ``bench/results/realistic_dev.md`` from the evaluation's JSON and entity reports."""
+    """Render ``bench/results/realistic_dev.md`` from the evaluation's JSON and entity reports.
+
+    ``overlap``: the same configurations scored by relaxed overlap match (a section of its own).
+    """
     ds = result["dataset"]
     langs = sorted({lang for rep in reports.values() for lang in rep.by_lang})
     lines = [
@@ -128,6 +134,21 @@ def realistic_markdown(
         "",
         report_table(reports, langs, by="lang"),
         "",
+    ]
+    if overlap:
+        lines += [
+            "## Entities, relaxed overlap match (same label, a shared character, one-to-one), per label",
+            "",
+            "Micro F1: "
+            + ", ".join(f"{name} **{rep.micro.f1:.3f}**" for name, rep in overlap.items())
+            + " (exact: "
+            + ", ".join(f"{name} {rep.micro.f1:.3f}" for name, rep in reports.items())
+            + ").",
+            "",
+            report_table(overlap, labels),
+            "",
+        ]
+    lines += [
         "## Annotation conventions (single annotator: reported apart)",
         "",
     ]

@@ -96,3 +96,18 @@ def test_realistic_markdown_document_rows_and_conventions() -> None:
     assert "| en | 2 | 1.000 | 0.500 | 0.667 |" in md
     assert "greeting names recalled 2/3, business (signature) addresses 0/1" in md
     assert "don't-care: 0.900 (vs 0.667)" in md
+
+
+def test_realistic_markdown_reports_the_overlap_match_apart() -> None:
+    result = {
+        "command": "python bench/eval_realistic.py",
+        "dataset": {"path": "cases.jsonl", "documents": 6, "sensitive": 3, "benign": 3, "sha256": "cd" * 32},
+        "model_version": "m@1",
+        "configurations": {},
+    }
+    exact = {"full": score_documents(DOCS, HALF)}
+    overlap = {"full": score_documents(DOCS, [d["spans"] for d in DOCS])}
+    md = realistic_markdown(result, exact, ["PERSON", "ADDRESS"], overlap)
+    assert "Micro F1: full **1.000** (exact: full 0.667)." in md
+    without = realistic_markdown(result, exact, ["PERSON", "ADDRESS"])
+    assert "overlap" not in without

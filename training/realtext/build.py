@@ -251,7 +251,7 @@ def build(
     if unknown:
         raise ValueError(f"unknown language(s) {', '.join(unknown)} (expected some of {', '.join(LANGS)})")
     from training.pipeline import write_records
-    from training.realtext.inject import PassagePool, pronoun_slots, replace_persons, splice
+    from training.realtext.inject import PassagePool, pronoun_channel, pronoun_slots, replace_persons, splice
     from training.realtext.label import PERSONAL_CHANNELS, Labeller
 
     chosen = [s for s in SOURCES if sources is None or s.name in sources]
@@ -287,11 +287,12 @@ def build(
         kept = _label(candidates, labeller, problems)
         harmless = [(p, v) for p, v in kept if v.status == "harmless"]
         persons = [(p, v) for p, v in kept if v.status == "person"]
-        # rule 5: from every harmless candidate of personal writing (not only the kept ones)
+        # rule 5: from every harmless candidate of personal writing and prose (not only the kept ones)
         pronouns = [
             (p, slots)
             for p, _ in harmless
-            if p.channel in PERSONAL_CHANNELS and (slots := pronoun_slots(p.text, p.lang))
+            if pronoun_channel(p.channel, p.lang, PERSONAL_CHANNELS)
+            and (slots := pronoun_slots(p.text, p.lang))
         ]
         if split == "train" and mine_model:
             harmless = _mine(harmless, mine_model, n, labeller)

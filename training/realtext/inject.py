@@ -22,7 +22,7 @@ from typing import Any
 
 from training.data.record import Example, Span
 
-__all__ = ["PassagePool", "pronoun_slots", "replace_persons", "splice"]
+__all__ = ["PassagePool", "pronoun_channel", "pronoun_slots", "replace_persons", "splice"]
 
 _BOUNDARY = re.compile(r"\n|(?<=[.!?。！？])\s+|(?<=[。！？])")
 
@@ -37,9 +37,23 @@ _PRONOUNS: dict[str, re.Pattern[str]] = {
         r"\b(?:[Ee]lle|[Ii]l(?!\s+(?:y|faut|fallait|fallut|s'agit|agit|semble|reste|suffit|existe|vaut|"
         r"pleut|fait|est\s+\w+\s+de|est\s+\w+\s+que|était\s+une\s+fois)\b))\b(?!-)"
     ),
-    "zh": re.compile(r"[他她](?![们們])"),
+    "zh": re.compile(r"(?<![其吉])[他她](?![们們人])"),  # not 其他 (other), 吉他 (guitar), 他人 (others)
     "ja": re.compile(r"彼女(?!ら)|彼(?![らの方女])"),
 }
+
+
+#: Languages whose third-person subject pronouns only ever stand for people, and the prose channels
+#: (manuals, books, help pages) where they may name one as well as personal writing does: "If he
+#: wants to ..." becomes a sentence about a named private person. German "er" and French "il"/"elle"
+#: also stand for masculine and feminine things ("der Server ... er startet"), so in those languages
+#: only personal writing gives pronoun copies.
+_PERSON_ONLY_PRONOUNS = frozenset({"en", "zh", "ja"})
+_PROSE_CHANNELS = frozenset({"manual", "book", "help"})
+
+
+def pronoun_channel(channel: str, lang: str, personal: frozenset[str]) -> bool:
+    """Whether a paragraph of ``channel`` and ``lang`` may give pronoun copies (rule 5)."""
+    return channel in personal or (lang in _PERSON_ONLY_PRONOUNS and channel in _PROSE_CHANNELS)
 
 
 def pronoun_slots(text: str, lang: str) -> list[tuple[int, int]]:

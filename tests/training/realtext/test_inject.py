@@ -7,7 +7,8 @@ import random
 import pytest
 
 from training.data.record import validate_example
-from training.realtext.inject import PassagePool, pronoun_slots, replace_persons, splice
+from training.realtext.inject import PassagePool, pronoun_channel, pronoun_slots, replace_persons, splice
+from training.realtext.label import PERSONAL_CHANNELS
 
 
 def test_replaced_names_are_labelled_where_they_now_stand() -> None:
@@ -43,6 +44,7 @@ def test_spliced_passages_keep_every_span_on_its_value() -> None:
         ("Dann ging er nach Hause. Er lacht, sie nicht.", "de", ["er", "Er"]),
         ("Il faut partir. Il y a un bug. Elle dort. Il mange.", "fr", ["Elle", "Il"]),
         ("他说他们不来。她很好", "zh", ["他", "她"]),
+        ("其他设备和吉他都归他人。他笑了", "zh", ["他"]),
         ("彼女は来た。彼らは帰った。彼は笑った。", "ja", ["彼女", "彼"]),
     ],
 )
@@ -57,3 +59,23 @@ def test_a_pronoun_replaced_by_a_name_is_labelled_on_the_name() -> None:
     out, spans = replace_persons(text, pronoun_slots(text, "en"), ["Katrine"])
     assert out == "Why is Katrine so impulsive?"
     assert [(out[s["start"] : s["end"]], s["label"]) for s in spans] == [("Katrine", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("channel", "lang", "copies"),
+    [
+        ("email", "en", True),
+        ("quote", "de", True),
+        ("manual", "en", True),  # "he" is a person in any English prose
+        ("book", "ja", True),
+        ("help", "zh", True),
+        ("manual", "de", False),  # "er" is also the server, the file ...
+        ("book", "fr", False),  # "il"/"elle" too
+        ("code", "en", False),
+        ("ui", "en", False),
+    ],
+)
+def test_prose_gives_pronoun_copies_only_where_the_pronoun_is_a_person(
+    channel: str, lang: str, copies: bool
+) -> None:
+    assert pronoun_channel(channel, lang, PERSONAL_CHANNELS) is copies
