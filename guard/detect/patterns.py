@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from guard.detect.base import ScanContext
-from guard.detect.validators import VALIDATORS
+from guard.detect.validators import CHECKSUMS, VALIDATORS
 from guard.errors import ConfigError
 from guard.findings import LABELS, Finding
 
@@ -63,6 +63,7 @@ class _PatternSpec(BaseModel):
     score: Annotated[float, Field(ge=0.0, le=1.0)]
     provider: str | None = None
     validator: str | None = None
+    checksum: str | None = None
     flags: tuple[Literal["ignorecase", "multiline", "dotall"], ...] = ()
     context: _ContextSpec | None = None
     keywords: tuple[Annotated[str, Field(min_length=1)], ...] = ()
@@ -93,6 +94,7 @@ class CompiledPattern:
     score: float
     provider: str | None
     validator: str | None
+    checksum: str | None
     context_words: re.Pattern[str] | None
     context_required: bool
     context_boost: float
@@ -193,6 +195,8 @@ def _compile(spec: _PatternSpec, macros: Mapping[str, str], where: str) -> Compi
         raise ConfigError(f"{where}: unknown label {spec.label!r} (expected one of {', '.join(LABELS)})")
     if spec.validator is not None and spec.validator not in VALIDATORS:
         raise ConfigError(f"{where}: unknown validator {spec.validator!r}")
+    if spec.checksum is not None and spec.checksum not in CHECKSUMS:
+        raise ConfigError(f"{where}: unknown checksum {spec.checksum!r}")
     flags = 0
     for flag in spec.flags:
         flags |= _FLAGS[flag]
@@ -216,6 +220,7 @@ def _compile(spec: _PatternSpec, macros: Mapping[str, str], where: str) -> Compi
         score=spec.score,
         provider=spec.provider,
         validator=spec.validator,
+        checksum=spec.checksum,
         context_words=context,
         context_required=spec.context.required if spec.context else False,
         context_boost=spec.context.boost if spec.context else 0.0,
@@ -275,7 +280,8 @@ class PatternDetector:
     """Runs a compiled :class:`PatternTable` over a text (a :class:`~guard.detect.base.Detector`).
 
     Metadata of each finding: ``kind``, ``pattern`` (entry name), ``provider`` and ``validator`` when
-    set. Spans are the ``value`` group when the regex has one, else the whole match.
+    set, ``checksum: valid`` when the value carries its issuer's checksum. Spans are the ``value``
+    group when the regex has one, else the whole match.
     """
 
     name = "regex"
@@ -350,8 +356,14 @@ class PatternDetector:
             meta["provider"] = pattern.provider
         if pattern.validator:
             meta["validator"] = pattern.validator
+        if pattern.checksum is not None and CHECKSUMS[pattern.checksum](value):
+            meta["checksum"] = "valid"
+            score = max(score, CHECKSUM_SCORE)
         return Finding(pattern.label, start, end, score, self.name, MappingProxyType(meta))
 
+
+#: The least score of a hit whose issuer checksum holds (``checksum: valid``).
+CHECKSUM_SCORE = 0.995
 
 #: Kinds whose value is a whole key block: its body has long runs (``AAAAAAAA`` in OpenSSH keys)
 #: that the placeholder rules would take for filler; ``pem_key_body`` checks the body instead.
@@ -399,6 +411,7 @@ def family_table(table: PatternTable | None = None) -> str:
         pats = rows[provider]
         checks = sorted(
             {f"validator `{p.validator}`" for p in pats if p.validator}
+            | {f"checksum `{p.checksum}`" for p in pats if p.checksum}
             | {"context words" for p in pats if p.context_required}
         )
         out.append(

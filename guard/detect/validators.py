@@ -19,10 +19,12 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 __all__ = [
+    "CHECKSUMS",
     "VALIDATORS",
     "aba_routing",
     "basic_auth",
     "cn_resident_id",
+    "crc32_base62",
     "de_id_card",
     "de_steuer_id",
     "de_sv_nummer",
@@ -395,6 +397,33 @@ def password_like(value: str) -> bool:
         return lower + upper + digit + other >= 2
     return lower and any(c.isupper() for c in value[1:])
 
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_BASE62_INDEX = {c: i for i, c in enumerate(_BASE62)}
+
+
+def crc32_base62(value: str) -> bool:
+    """Whether a ``prefix_`` + 30 + 6 base62 token carries its issuer's checksum in the last six.
+
+    GitHub (``ghp_``, ``gho_``, ``ghu_``, ``ghs_``, 2021) and npm (``npm_``, 2021) tokens end in the
+    CRC32 of the 30 random characters, written in base62 (``0-9A-Za-z``, big-endian, zero-padded to
+    six). A token that passes is almost surely issued (a made-up suffix matches once in 62^6,
+    about 57 billion); one that fails may still be real in an older format, so this only raises
+    confidence: it never drops a finding.
+    """
+    _, sep, body = value.partition("_")
+    if not sep or len(body) != 36 or any(c not in _BASE62_INDEX for c in body):
+        return False
+    number = 0
+    for c in body[30:]:
+        number = number * 62 + _BASE62_INDEX[c]
+    return number == binascii.crc32(body[:30].encode("ascii"))
+
+
+#: Issuer checksums (``checksum:`` in patterns.yaml): a hit that passes gets ``checksum: valid``
+#: in its metadata and at least :data:`guard.detect.patterns.CHECKSUM_SCORE`; one that fails keeps
+#: its rule's score (formats change; a missing checksum is no proof of a fake).
+CHECKSUMS: Mapping[str, Callable[[str], bool]] = MappingProxyType({"crc32_base62": crc32_base62})
 
 VALIDATORS: Mapping[str, Callable[[str], bool]] = MappingProxyType({
     "password_like": password_like,

@@ -24,7 +24,8 @@ UNITS = [
     "-----BEGIN PRIVATE KEY-----\n", "QUJD", "a", "aA0-_", "1 ", "1", "a@", "a.", ":", "a1:", "http://",
     "-", "\\", "=", "10.0.", "password=", "'a", " ", "\n", "a/", "+1", "DE89", "eyJ", "AKIA", "ghp_",
     "sk_live_", "xoxb-", "\\u00", "&#", "\u200b", "１", "AAAA.", "a-b-", "0x", "Bearer ",
-    "-----BEGIN PUBLIC KEY-----\n", "public_key = ", "ENC[AES256_GCM,data:",
+    "-----BEGIN PUBLIC KEY-----\n", "public_key = ", "ENC[AES256_GCM,data:", "curl ", "curl -u a:",
+    "sha256~", "dnkey-", "'secret_key' => '", "4b1d", "sgp_",
 ]  # fmt: skip
 
 

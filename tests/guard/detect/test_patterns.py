@@ -314,6 +314,22 @@ HITS: list[tuple[str, str, str]] = [
     ("uk_nino", "NI number {}", "AB 12 34 56 C"),
     ("nl_bsn", "BSN {}", "111222333"),
     ("es_dni", "DNI {}", "12345678Z"),
+    ("authress_access_key", "{}", "sc_" + r(10).lower() + ".ab12c.acc_" + r(16, HEX) + "." + r(48, B64)),
+    ("defined_networking_token", "{}", "dnkey-" + r(26, HEX) + "-" + r(52, HEX)),
+    ("intra42_client_secret", "{}", "s-s4t2ud-" + r(64, HEX)),
+    ("maxmind_license_key", "{}", r(6) + "_" + r(29) + "_mmk"),
+    ("openshift_user_token", "oc login --token={}", "sha256~" + r(43, URLSAFE)),
+    ("settlemint_token", "{}", "sm_pat_" + r(16)),
+    ("sourcegraph_access_token", "{}", "sgp_" + r(16, HEX) + "_" + r(40, HEX)),
+    ("nvidia_api_key", "{}", "nvapi-" + r(64, URLSAFE)),
+    ("tencent_secret_id", "SecretId: {}", "AKID" + r(32)),
+    ("contentful_personal_token", "{}", "CFPAT-" + r(43, URLSAFE)),
+    ("curl_user_password", "curl -s -u deploy:{} https://ci.example/api", "Tr0ub4dor&3x"),
+    ("clickhouse_cloud_key", "CLICKHOUSE_KEY={}", "4b1d" + r(38)),
+    ("meraki_api_key", "MERAKI_DASHBOARD_API_KEY={}", r(40, HEX)),
+    ("looker_client_secret", "looker client_secret: {}", r(24)),
+    ("privateai_api_key", "PRIVATEAI_API_KEY={}", r(32, HEX)),
+    ("freemius_secret_key", "'secret_key' => '{}',", "sk_" + r(29)),
 ]
 
 NEAR_MISSES: list[tuple[str, str]] = [
@@ -374,6 +390,11 @@ NEAR_MISSES: list[tuple[str, str]] = [
     ("cn_resident_id", "110105194912310021"),
     ("uk_nino", "QQ123456C"),
     ("phone_cn_mobile", "12345678901"),
+    ("curl_user_password", "curl -u deploy:$CI_TOKEN https://ci.example/api"),  # a variable, not the value
+    ("curl_user_password", "curl https://example.org/users"),
+    ("meraki_api_key", "commit " + r(40, HEX)),  # a SHA without Meraki nearby
+    ("tencent_secret_id", "AKID" + "a" * 32),  # filler
+    ("openshift_user_token", "sha256~short"),
 ]
 
 
@@ -458,6 +479,10 @@ GOOD = "{name: t, label: SECRET, kind: k, regex: 'abc', score: 0.5}"
             "{name: bad_val, label: SECRET, kind: k, regex: 'a', score: 0.5, validator: nope}",
             "unknown validator 'nope'",
         ),
+        (
+            "{name: bad_sum, label: SECRET, kind: k, regex: 'a', score: 0.5, checksum: md5}",
+            "unknown checksum 'md5'",
+        ),
         ("{name: extra, label: SECRET, kind: k, regex: 'a', score: 0.5, colour: red}", "(extra).colour"),
         ("{name: mac, label: SECRET, kind: k, regex: '{ZZ}a', score: 0.5}", "unknown macro {ZZ}"),
         (GOOD, "duplicate pattern name"),
@@ -509,3 +534,33 @@ def test_pem_keys_are_found_in_linear_time_on_unterminated_blocks() -> None:
     assert [(f.label, f.start) for f in found] == [
         ("SECRET", len("-----BEGIN PRIVATE KEY-----\n(stray line)\n"))
     ]
+
+
+def _with_checksum(prefix: str, body: str) -> str:
+    """``prefix`` + ``body`` (30 base62) + the CRC32 of ``body`` in six base62 digits (0-9A-Za-z)."""
+    import zlib
+
+    digits = string.digits + string.ascii_uppercase + string.ascii_lowercase
+    n, out = zlib.crc32(body.encode()), ""
+    for _ in range(6):
+        n, d = divmod(n, 62)
+        out = digits[d] + out
+    return prefix + body + out
+
+
+@pytest.mark.parametrize(("prefix", "name"), [("ghp_", "github_pat_classic"), ("npm_", "npm_token")])
+def test_a_token_with_its_issuer_checksum_is_marked_valid(
+    detector: PatternDetector, prefix: str, name: str
+) -> None:
+    token = _with_checksum(prefix, "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1")
+    (hit,) = [f for f in detector.detect(f"token: {token}") if f.metadata["pattern"] == name]
+    assert hit.metadata["checksum"] == "valid"
+    assert hit.score >= 0.995
+
+
+def test_a_token_whose_checksum_fails_is_still_found_without_the_mark(detector: PatternDetector) -> None:
+    token = _with_checksum("ghp_", "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1")
+    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+    (hit,) = [f for f in detector.detect(f"token: {wrong}") if f.metadata["pattern"] == "github_pat_classic"]
+    assert "checksum" not in hit.metadata
+    assert hit.score == 0.98
