@@ -206,6 +206,7 @@ class Guard:
         max_chars: int = DEFAULT_MAX_CHARS,
         hmac_key: bytes | None = None,
         intra_op_threads: int | None = None,
+        cascade: bool = True,
     ) -> Guard:
         """Load the model once, the policy and the domain packs.
 
@@ -222,6 +223,8 @@ class Guard:
                 Without either, a random key per ``Guard`` is used (hashes then match within one process).
             intra_op_threads: onnxruntime threads of the model (None: one per physical core); worker
                 processes that share the cores set 1.
+            cascade: let the model's first-stage gate skip windows that cannot hold a finding (when
+                the model ships one, `guard.model.cascade`); False: the model reads every window.
 
         Raises:
             ConfigError: bad policy, domain pack or pattern table. ModelError: missing/corrupt model.
@@ -243,6 +246,7 @@ class Guard:
             from guard.model import OnnxTokenClassifier  # onnxruntime is loaded only when a model is used
 
             clf = OnnxTokenClassifier.load(model, provider=provider, intra_op_threads=intra_op_threads)
+            clf.cascade = cascade
         return cls(pol, clf, tuple(chosen), max_chars, key or os.urandom(32))
 
     def close(self) -> None:

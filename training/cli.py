@@ -271,8 +271,53 @@ def corpus(
         )
 
 
+def cascade(
+    model: Annotated[Path, typer.Option(help="packaged model directory; gets gate.npz and a manifest entry")],
+    real_text: Annotated[
+        Path | None, typer.Option(help="a `guard corpus` folder: its train and dev texts join the sample")
+    ] = None,
+    generate: Annotated[int, typer.Option(help="generated train texts (dev: a quarter as many)")] = 8000,
+    real: Annotated[int, typer.Option(help="at most this many real train texts (dev: a quarter)")] = 8000,
+    level: Annotated[float, typer.Option(help="model probability (non-O) that makes a token positive")] = 0.2,
+    recall: Annotated[
+        float, typer.Option(help="share of dev windows with a positive token that pass")
+    ] = 0.999,
+    seed: Annotated[int, typer.Option()] = 17,
+) -> None:
+    """Distil the cascade's first-stage gate from a model (guard/model/cascade.py, training/cascade.py)."""
+    import random
+
+    from guard.errors import GuardError
+    from training.cascade import distil_gate
+    from training.data.generate import generate as gen
+    from training.pipeline import load_records
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    train = [ex["text"] for ex in gen(generate, seed=seed, split="train")]
+    dev = [ex["text"] for ex in gen(generate // 4, seed=seed + 1, split="train")]
+    if real_text is not None:
+        rng = random.Random(seed)
+        for split, out, n in (("train", train, real), ("dev", dev, real // 4)):
+            path = real_text / f"{split}.jsonl.gz"
+            if not path.is_file():
+                typer.echo(f"error: {path} not found (build it with guard corpus)", err=True)
+                raise typer.Exit(2)
+            texts = [r["text"] for r in load_records([path])]
+            out.extend(rng.sample(texts, min(n, len(texts))))
+    try:
+        report = distil_gate(model, train, dev, level=level, recall=recall, seed=seed)
+    except (GuardError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(
+        f"gate: {report.pass_rate:.1%} of {report.dev_windows} dev windows pass; recall of windows the "
+        f"model reports from {report.reported_recall:.4f}, with a positive token {report.positive_recall:.4f}"
+    )
+
+
 def register(app: typer.Typer) -> None:
-    """Add `train`, `eval` and `corpus` to guard's CLI."""
+    """Add `train`, `eval`, `corpus` and `cascade` to guard's CLI."""
     app.command("train")(train)
     app.command("eval")(evaluate)
     app.command("corpus")(corpus)
+    app.command("cascade")(cascade)

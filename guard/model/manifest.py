@@ -20,6 +20,8 @@ Manifest contract (format 1):
   runtime only exposes them: the policy applies them.
 * ``metrics``: optional JSON object, shown by ``guard`` commands, never interpreted.
 * ``created``: optional string (ISO 8601).
+* ``cascade``: optional ``{"file": str, "threshold": number, "level": number in (0, 1)}``: the
+  first-stage gate (`guard.model.cascade`), its file relative to the model directory.
 
 Errors name the file and the key, never the values of the model's texts.
 """
@@ -36,6 +38,7 @@ from typing import Any
 
 from guard.errors import ModelError
 from guard.findings import LABELS
+from guard.model.cascade import CascadeSpec
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -70,6 +73,7 @@ class ModelManifest:
         thresholds: per-label score thresholds, one per label in ``labels``.
         metrics: free-form evaluation metrics.
         created: creation timestamp, if given.
+        cascade: the first-stage gate, if the model ships one.
     """
 
     name: str
@@ -84,6 +88,7 @@ class ModelManifest:
     thresholds: Mapping[str, float] = field(hash=False)
     metrics: Mapping[str, Any] = field(hash=False)
     created: str | None = None
+    cascade: CascadeSpec | None = None
 
     def tag_columns(self, label: str) -> tuple[int, int]:
         """Return the logit columns ``(B-label, I-label)``.
@@ -168,6 +173,7 @@ def parse_manifest(raw: Any, source: str = MANIFEST_FILE) -> ModelManifest:
     created = raw.get("created")
     if created is not None and not isinstance(created, str):
         raise ModelError(f"{source}: created must be a string")
+    cascade = _check_cascade(raw.get("cascade"), source)
     return ModelManifest(
         name=name,
         version=version,
@@ -181,6 +187,7 @@ def parse_manifest(raw: Any, source: str = MANIFEST_FILE) -> ModelManifest:
         thresholds=MappingProxyType(thresholds),
         metrics=MappingProxyType(dict(metrics)),
         created=created,
+        cascade=cascade,
     )
 
 
@@ -236,3 +243,18 @@ def _check_thresholds(raw: Any, labels: tuple[str, ...], source: str) -> dict[st
             raise ModelError(f"{source}: threshold for {label} must be a number in [0, 1]")
         out[label] = float(value)
     return out
+
+
+def _check_cascade(raw: Any, source: str) -> CascadeSpec | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ModelError(f"{source}: cascade must be a JSON object")
+    file = _nonempty(raw, "file", f"{source} cascade")
+    if "/" in file or "\\" in file or file.startswith("."):
+        raise ModelError(f"{source}: cascade file must be a plain file name in the model directory")
+    threshold = float(_get(raw, "threshold", (int, float), f"{source} cascade"))
+    level = float(_get(raw, "level", (int, float), f"{source} cascade"))
+    if not math.isfinite(threshold) or not 0.0 < level < 1.0:
+        raise ModelError(f"{source}: cascade threshold must be finite and level in (0, 1)")
+    return CascadeSpec(file=file, threshold=threshold, level=level)

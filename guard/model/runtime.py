@@ -27,6 +27,8 @@ Pipeline for a batch of texts:
    batching (the audit, bench/results/audit_20mb.md). On a GPU the windows are
    batched, sorted by length so that batches of similar lengths are padded little, each batch
    holding at most ``batch_tokens`` padded tokens (`DEFAULT_BATCH_TOKENS`).
+   With a cascade gate in the model directory (`guard.model.cascade`, on unless ``cascade`` is
+   False), only the distinct windows the gate lets through run; the others own ``O`` tokens.
 5. Softmax with the manifest temperature; each token takes the probabilities of the
    window where it is most central.
 6. BIO-decode into character spans (`guard.model.decode`).
@@ -52,6 +54,7 @@ from tokenizers import Encoding, Tokenizer
 from guard.detect.base import ScanContext
 from guard.errors import InputError, ModelError
 from guard.findings import Finding
+from guard.model.cascade import Gate
 from guard.model.decode import TokenAnalysis, decode, softmax
 from guard.model.manifest import ModelManifest, default_model_path, load_manifest
 from guard.model.session import CPU, ModelIO, auto_disabled_optimizers, create_session, resolve_providers
@@ -119,6 +122,10 @@ class OnnxTokenClassifier:
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self._content = manifest.max_length - len(self._prefix) - len(self._suffix)
+        self._o_column = manifest.tags.index("O")
+        #: the first-stage gate, when the model ships one (`load`); `cascade` switches it off
+        self.gate: Gate | None = None
+        self.cascade = True
         if self._content <= 2 * manifest.stride:
             raise ModelError(
                 f"{path}: max_length {manifest.max_length} leaves {self._content} content tokens, "
@@ -174,6 +181,10 @@ class OnnxTokenClassifier:
             session = create_session(graph, "cpu", 1, auto_disabled_optimizers(graph, [CPU]))
         parallel = (intra_op_threads or os.cpu_count() or 1) if on_cpu else 1
         classifier = cls(root, manifest, tokenizer, session, score_floor, parallel)
+        if manifest.cascade is not None:
+            classifier.gate = Gate.load(
+                root, manifest.cascade, tokenizer.get_vocab_size(), classifier._pad_id
+            )
         log.info(
             "loaded model %s %s from %s on %s",
             manifest.name,
@@ -201,11 +212,15 @@ class OnnxTokenClassifier:
         """Analyse one text; see `analyze_many`."""
         return self.analyze_many([text])[0]
 
-    def analyze_many(self, texts: Sequence[str], batch_tokens: int | None = None) -> list[TokenAnalysis]:
+    def analyze_many(
+        self, texts: Sequence[str], batch_tokens: int | None = None, cascade: bool | None = None
+    ) -> list[TokenAnalysis]:
         """Analyse many texts, batching their windows together.
 
         Args:
             texts: the texts; each must be a ``str`` (empty is fine).
+            cascade: let the gate skip windows (None: the instance's `cascade`; without a gate
+                every window runs either way).
             batch_tokens: batch windows into calls of at most this many padded tokens (a
                 window longer than this still runs, alone); None: `batch_tokens` of the
                 instance (on CPU None: one window per call, see the module docstring).
@@ -238,7 +253,9 @@ class OnnxTokenClassifier:
         for t, plan in enumerate(plans):
             for w in plan:
                 groups.setdefault(ids[t][w.start : w.end].tobytes(), []).append((t, w))
-        jobs = sorted(groups.values(), key=lambda copies: copies[0][1].end - copies[0][1].start)
+        distinct = len(groups)
+        jobs = self._gated(list(groups.values()), ids, probs, self.cascade if cascade is None else cascade)
+        jobs.sort(key=lambda copies: copies[0][1].end - copies[0][1].start)
         if batch_tokens is None:
             calls = [[job] for job in jobs]
         else:
@@ -246,10 +263,11 @@ class OnnxTokenClassifier:
         self._run_all(calls, ids, probs)
         batches = len(calls)
         log.debug(
-            "model scanned %d texts: %d tokens, %d windows (%d distinct), %d batches",
+            "model scanned %d texts: %d tokens, %d windows (%d distinct, %d past the gate), %d batches",
             len(texts),
             sum(len(seq) for seq in ids),
             sum(len(plan) for plan in plans),
+            distinct,
             len(jobs),
             batches,
         )
@@ -264,6 +282,45 @@ class OnnxTokenClassifier:
             )
             for text, enc, prob, plan in zip(texts, encodings, probs, plans, strict=True)
         ]
+
+    def _gated(
+        self,
+        jobs: list[list[tuple[int, Window]]],
+        ids: list[np.ndarray],
+        probs: list[np.ndarray],
+        use_gate: bool,
+    ) -> list[list[tuple[int, Window]]]:
+        """The distinct windows the gate lets through; every copy of the others owns ``O`` tokens."""
+        if self.gate is None or not use_gate:
+            return jobs
+        kept: list[list[tuple[int, Window]]] = []
+        for copies in jobs:
+            t, w = copies[0]
+            if self.gate.passes(ids[t][w.start : w.end]):
+                kept.append(copies)
+            else:
+                for t2, w2 in copies:
+                    probs[t2][w2.own_start : w2.own_end, self._o_column] = 1.0
+        return kept
+
+    def token_ids(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Content token ids of each text, as `analyze_many` windows them (for `training.cascade`)."""
+        return [np.asarray(enc.ids, dtype=np.int64) for enc in self._encode(texts)]
+
+    @property
+    def content_tokens(self) -> int:
+        """Content tokens per window (``max_length`` less the special tokens)."""
+        return self._content
+
+    @property
+    def vocab_size(self) -> int:
+        """Ids the tokenizer can produce."""
+        return int(self._tokenizer.get_vocab_size())
+
+    @property
+    def pad_id(self) -> int:
+        """The tokenizer's padding id (the gate's edge id)."""
+        return self._pad_id
 
     def _encode(self, texts: Sequence[str]) -> list[Encoding]:
         prepared = [_lower_same_length(t) for t in texts] if self.manifest.lowercase else list(texts)

@@ -1,0 +1,152 @@
+"""The cascade gate (guard.model.cascade) in the runtime, on a lookup-table model with known answers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guard.errors import ModelError
+from guard.model import OnnxTokenClassifier, load_manifest
+from guard.model.cascade import CascadeSpec, Gate, token_features
+from tests.fixtures.tiny_model import build_table_model, tags_for_substrings
+
+SECRET = "AKIAZQ3X7PL2MV9RT4WD"  # gitleaks:allow
+FILLER = "The weather was fine and the meeting ended early. " * 12
+TEXT = FILLER + "Key " + SECRET + ". " + FILLER
+BUCKETS = 64
+
+
+@pytest.fixture(scope="module")
+def table_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_table_model(
+        tmp_path_factory.mktemp("gate-table"),
+        tags_for_substrings(TEXT, {SECRET: "SECRET"}),
+        max_length=64,
+        stride=16,
+    )
+
+
+def _with_gate(src: Path, dst: Path, weights: dict[str, np.ndarray], threshold: float) -> Path:
+    shutil.copytree(src, dst)
+    np.savez(dst / "gate.npz", **weights)
+    manifest = json.loads((dst / "guard_model.json").read_text())
+    manifest["cascade"] = {"file": "gate.npz", "threshold": threshold, "level": 0.2}
+    (dst / "guard_model.json").write_text(json.dumps(manifest))
+    return dst
+
+
+def _weights(vocab: int, token: np.ndarray | None = None, bias: float = 0.0) -> dict[str, np.ndarray]:
+    return {
+        "token": token if token is not None else np.zeros(vocab, dtype=np.float32),
+        "before": np.zeros(vocab, dtype=np.float32),
+        "after": np.zeros(vocab, dtype=np.float32),
+        "pairs": np.zeros(BUCKETS, dtype=np.float32),
+        "bias": np.float32(bias),
+    }
+
+
+def _found(clf: OnnxTokenClassifier, text: str, **kw: object) -> list[tuple[str, str]]:
+    return [(f.label, text[f.start : f.end]) for f in clf.analyze_many([text], **kw)[0].findings]  # type: ignore[arg-type]
+
+
+def test_a_gate_that_passes_nothing_leaves_only_o_and_no_cascade_reads_all(
+    table_dir: Path, tmp_path: Path
+) -> None:
+    full = OnnxTokenClassifier.load(table_dir, provider="cpu", intra_op_threads=1)
+    gated_dir = _with_gate(table_dir, tmp_path / "m", _weights(full.vocab_size, bias=-50.0), threshold=0.0)
+    gated = OnnxTokenClassifier.load(gated_dir, provider="cpu", intra_op_threads=1)
+    assert gated.gate is not None
+    assert _found(full, TEXT) == [("SECRET", SECRET)]
+    analysis = gated.analyze_many([TEXT])[0]
+    assert analysis.findings == []
+    o = gated.manifest.tags.index("O")
+    assert np.allclose(analysis.probs[:, o], 1.0)  # skipped windows own O, nothing is left unset
+    assert _found(gated, TEXT, cascade=False) == [("SECRET", SECRET)]
+    gated.cascade = False
+    assert _found(gated, TEXT) == [("SECRET", SECRET)]
+
+
+def test_only_the_windows_the_gate_passes_run_and_they_score_as_without_it(
+    table_dir: Path, tmp_path: Path
+) -> None:
+    full = OnnxTokenClassifier.load(table_dir, provider="cpu", intra_op_threads=1)
+    (secret_ids,) = full.token_ids([SECRET])
+    token = np.zeros(full.vocab_size, dtype=np.float32)
+    token[secret_ids] = 10.0  # the secret's tokens open their window, nothing else does
+    gated = OnnxTokenClassifier.load(
+        _with_gate(table_dir, tmp_path / "m", _weights(full.vocab_size, token, bias=-5.0), threshold=0.0),
+        provider="cpu",
+        intra_op_threads=1,
+    )
+    want = full.analyze_many([TEXT])[0]
+    got = gated.analyze_many([TEXT])[0]
+    assert want.num_windows > 3
+    assert [(f.label, f.start, f.end, f.score) for f in got.findings] == [
+        (f.label, f.start, f.end, f.score) for f in want.findings
+    ]
+    start, end = TEXT.index(SECRET), TEXT.index(SECRET) + len(SECRET)
+    rows = [i for i, (a, b) in enumerate(got.offsets) if a < end and start < b]
+    assert np.array_equal(got.probs[rows], want.probs[rows])
+    harmless = FILLER * 2
+    assert gated.analyze_many([harmless])[0].findings == []
+
+
+def test_gate_scores_are_the_sum_of_its_tables() -> None:
+    vocab = 10
+    rng = np.random.default_rng(3)
+    arrays = {k: rng.normal(size=vocab).astype(np.float32) for k in ("token", "before", "after")}
+    arrays["pairs"] = rng.normal(size=BUCKETS).astype(np.float32)
+    arrays["bias"] = np.float32(0.5)
+    gate = Gate(CascadeSpec("gate.npz", threshold=1.0, level=0.2), arrays, pad=1)
+    ids = np.array([3, 4, 7], dtype=np.int64)
+    tok, before, after, left, right = token_features(ids, 1, BUCKETS)
+    assert list(before) == [1, 3, 4] and list(after) == [4, 7, 1]
+    want = [
+        arrays["token"][t]
+        + arrays["before"][b]
+        + arrays["after"][a]
+        + arrays["pairs"][x]
+        + arrays["pairs"][y]
+        + 0.5
+        for t, b, a, x, y in zip(tok, before, after, left, right, strict=True)
+    ]
+    assert np.allclose(gate.scores(ids), want)
+    assert gate.passes(ids) == (max(want) >= 1.0)
+    assert not gate.passes(np.zeros(0, dtype=np.int64))
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("[1]", "cascade must be a JSON object"),
+        ({"file": "../gate.npz", "threshold": 0, "level": 0.2}, "plain file name"),
+        ({"file": "gate.npz", "threshold": "x", "level": 0.2}, "threshold"),
+        ({"file": "gate.npz", "threshold": 0, "level": 1.5}, "level in (0, 1)"),
+        ({"threshold": 0, "level": 0.2}, "missing key 'file'"),
+    ],
+)
+def test_bad_cascade_entries_are_refused(
+    table_dir: Path, tmp_path: Path, entry: object, message: str
+) -> None:
+    dst = tmp_path / "m"
+    shutil.copytree(table_dir, dst)
+    manifest = json.loads((dst / "guard_model.json").read_text())
+    manifest["cascade"] = json.loads(entry) if isinstance(entry, str) else entry
+    (dst / "guard_model.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_manifest(dst)
+
+
+def test_a_missing_or_mis_sized_gate_file_is_a_model_error(table_dir: Path, tmp_path: Path) -> None:
+    full = OnnxTokenClassifier.load(table_dir, provider="cpu", intra_op_threads=1)
+    dst = _with_gate(table_dir, tmp_path / "m", _weights(full.vocab_size), threshold=0.0)
+    (dst / "gate.npz").unlink()
+    with pytest.raises(ModelError, match="names a cascade gate that is not there"):
+        OnnxTokenClassifier.load(dst, provider="cpu", intra_op_threads=1)
+    np.savez(dst / "gate.npz", **_weights(full.vocab_size - 1))
+    with pytest.raises(ModelError, match="token has shape"):
+        OnnxTokenClassifier.load(dst, provider="cpu", intra_op_threads=1)
