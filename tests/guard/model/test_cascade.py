@@ -12,6 +12,7 @@ import pytest
 from guard.errors import ModelError
 from guard.model import OnnxTokenClassifier, load_manifest
 from guard.model.cascade import CascadeSpec, Gate, token_features
+from tests.fixtures.gate import gate_weights, with_gate
 from tests.fixtures.tiny_model import build_table_model, tags_for_substrings
 
 SECRET = "AKIAZQ3X7PL2MV9RT4WD"  # gitleaks:allow
@@ -30,25 +31,6 @@ def table_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-def _with_gate(src: Path, dst: Path, weights: dict[str, np.ndarray], threshold: float) -> Path:
-    shutil.copytree(src, dst)
-    np.savez(dst / "gate.npz", **weights)
-    manifest = json.loads((dst / "guard_model.json").read_text())
-    manifest["cascade"] = {"file": "gate.npz", "threshold": threshold, "level": 0.2}
-    (dst / "guard_model.json").write_text(json.dumps(manifest))
-    return dst
-
-
-def _weights(vocab: int, token: np.ndarray | None = None, bias: float = 0.0) -> dict[str, np.ndarray]:
-    return {
-        "token": token if token is not None else np.zeros(vocab, dtype=np.float32),
-        "before": np.zeros(vocab, dtype=np.float32),
-        "after": np.zeros(vocab, dtype=np.float32),
-        "pairs": np.zeros(BUCKETS, dtype=np.float32),
-        "bias": np.float32(bias),
-    }
-
-
 def _found(clf: OnnxTokenClassifier, text: str, **kw: object) -> list[tuple[str, str]]:
     return [(f.label, text[f.start : f.end]) for f in clf.analyze_many([text], **kw)[0].findings]  # type: ignore[arg-type]
 
@@ -57,7 +39,7 @@ def test_a_gate_that_passes_nothing_leaves_only_o_and_no_cascade_reads_all(
     table_dir: Path, tmp_path: Path
 ) -> None:
     full = OnnxTokenClassifier.load(table_dir, provider="cpu", intra_op_threads=1)
-    gated_dir = _with_gate(table_dir, tmp_path / "m", _weights(full.vocab_size, bias=-50.0), threshold=0.0)
+    gated_dir = with_gate(table_dir, tmp_path / "m", gate_weights(full.vocab_size, bias=-50.0), threshold=0.0)
     gated = OnnxTokenClassifier.load(gated_dir, provider="cpu", intra_op_threads=1)
     assert gated.gate is not None
     assert _found(full, TEXT) == [("SECRET", SECRET)]
@@ -78,7 +60,7 @@ def test_only_the_windows_the_gate_passes_run_and_they_score_as_without_it(
     token = np.zeros(full.vocab_size, dtype=np.float32)
     token[secret_ids] = 10.0  # the secret's tokens open their window, nothing else does
     gated = OnnxTokenClassifier.load(
-        _with_gate(table_dir, tmp_path / "m", _weights(full.vocab_size, token, bias=-5.0), threshold=0.0),
+        with_gate(table_dir, tmp_path / "m", gate_weights(full.vocab_size, token, bias=-5.0), threshold=0.0),
         provider="cpu",
         intra_op_threads=1,
     )
@@ -143,10 +125,10 @@ def test_bad_cascade_entries_are_refused(
 
 def test_a_missing_or_mis_sized_gate_file_is_a_model_error(table_dir: Path, tmp_path: Path) -> None:
     full = OnnxTokenClassifier.load(table_dir, provider="cpu", intra_op_threads=1)
-    dst = _with_gate(table_dir, tmp_path / "m", _weights(full.vocab_size), threshold=0.0)
+    dst = with_gate(table_dir, tmp_path / "m", gate_weights(full.vocab_size), threshold=0.0)
     (dst / "gate.npz").unlink()
     with pytest.raises(ModelError, match="names a cascade gate that is not there"):
         OnnxTokenClassifier.load(dst, provider="cpu", intra_op_threads=1)
-    np.savez(dst / "gate.npz", **_weights(full.vocab_size - 1))
+    np.savez(dst / "gate.npz", **gate_weights(full.vocab_size - 1))
     with pytest.raises(ModelError, match="token has shape"):
         OnnxTokenClassifier.load(dst, provider="cpu", intra_op_threads=1)
