@@ -93,6 +93,12 @@ ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="model directory (default: the packaged model)")
 ]
 NoModelOpt = Annotated[bool, typer.Option("--no-model", help="deterministic detectors only, no transformer")]
+CascadeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--cascade/--no-cascade", help="let the model's gate skip windows that hold nothing (default on)"
+    ),
+]
 PolicyOpt = Annotated[
     Path | None, typer.Option("--policy", help="policy YAML (default: the packaged policy)")
 ]
@@ -140,7 +146,12 @@ def _read_input(text: str | None) -> str:
 
 
 def _load_guard(
-    model: Path | None, no_model: bool, policy: Path | None, domain: list[Path] | None, provider: str
+    model: Path | None,
+    no_model: bool,
+    policy: Path | None,
+    domain: list[Path] | None,
+    provider: str,
+    cascade: bool = True,
 ) -> Any:
     from guard.api import Guard
 
@@ -149,7 +160,11 @@ def _load_guard(
     if no_model and model is not None:
         raise _fail("--model and --no-model exclude each other")
     return Guard.load(
-        model=False if no_model else model, policy=policy, domains=domain or (), provider=provider
+        model=False if no_model else model,
+        policy=policy,
+        domains=domain or (),
+        provider=provider,
+        cascade=cascade,
     )
 
 
@@ -210,6 +225,7 @@ def scan(
     json_out: JsonOpt = False,
     model: ModelOpt = None,
     no_model: NoModelOpt = False,
+    cascade: CascadeOpt = True,
     policy: PolicyOpt = None,
     domain: DomainOpt = None,
     destination: DestOpt = None,
@@ -251,7 +267,7 @@ def scan(
                 "--sarif, --verify and the baseline options apply to files and git changes, not to one text"
             )
         with _clean_errors():
-            guard = _load_guard(model, no_model, policy, domain, provider)
+            guard = _load_guard(model, no_model, policy, domain, provider, cascade)
             body = _read_input(args[0] if args else None)
             result = guard.scan(body, destination=destination)
         if json_out:
@@ -262,7 +278,7 @@ def scan(
     if git_staged and git_range is not None:
         raise _fail("--git-staged and --git-range exclude each other")
     _scan_tree(paths, git_staged, git_range, json_out, sarif, baseline, write_baseline,
-               lambda: _load_guard(model, no_model, policy, domain, provider), verifier)  # fmt: skip
+               lambda: _load_guard(model, no_model, policy, domain, provider, cascade), verifier)  # fmt: skip
 
 
 def _verifier(verify: bool, endpoints: list[str] | None) -> Any:
@@ -341,6 +357,7 @@ def redact(
     ] = None,
     model: ModelOpt = None,
     no_model: NoModelOpt = False,
+    cascade: CascadeOpt = True,
     policy: PolicyOpt = None,
     domain: DomainOpt = None,
     destination: DestOpt = None,
@@ -352,7 +369,7 @@ def redact(
     if operator is not None and operator not in OPERATORS:
         raise _fail(f"--operator must be one of {', '.join(sorted(OPERATORS))}, not {operator!r}")
     with _clean_errors():
-        guard = _load_guard(model, no_model, policy, domain, provider)
+        guard = _load_guard(model, no_model, policy, domain, provider, cascade)
         body = _read_input(text)
         red = guard.redact(body, destination=destination, operator=operator)
     if json_out:

@@ -29,6 +29,10 @@ def serve(
     domain: Annotated[list[Path] | None, typer.Option(help="domain pack YAML (repeatable)")] = None,
     provider: Annotated[str | None, typer.Option(help="auto | cpu | cuda")] = None,
     batching: Annotated[bool | None, typer.Option("--batching/--no-batching", help="micro-batching")] = None,
+    cascade: Annotated[
+        bool | None,
+        typer.Option("--cascade/--no-cascade", help="the model's gate skips empty windows (default on)"),
+    ] = None,
     api_key_hash: Annotated[
         list[str] | None, typer.Option(help="sha256:<hex> of an accepted key (repeatable); see serve-key")
     ] = None,
@@ -59,6 +63,7 @@ def serve(
         "domains": domain or None,
         "provider": provider,
         "batching": batching,
+        "cascade": cascade,
         "api_key_hashes": api_key_hash or None,
         "allow_unauthenticated": allow_unauthenticated,
         "log_level": log_level,

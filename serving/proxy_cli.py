@@ -25,6 +25,9 @@ __all__ = ["register", "icap", "proxy"]
 
 Model = Annotated[str | None, typer.Option(help="model directory (default: packaged model)")]
 NoModel = Annotated[bool, typer.Option("--no-model", help="deterministic detectors only (degraded, fast)")]
+Cascade = Annotated[
+    bool, typer.Option("--cascade/--no-cascade", help="the model's gate skips windows that hold nothing")
+]
 Policy = Annotated[str | None, typer.Option(help="policy YAML (default: packaged policy)")]
 Domains = Annotated[list[str] | None, typer.Option("--domains", help="domain pack file (repeatable)")]
 Server = Annotated[str | None, typer.Option(help="scan through this guard server URL instead of in process")]
@@ -104,8 +107,8 @@ def icap(
     host: Annotated[str, typer.Option(help="listen address")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="listen port")] = 1344,
     service: Annotated[str, typer.Option(help="ICAP service path")] = "reqmod",
-    model: Model = None, no_model: NoModel = False, policy: Policy = None, domains: Domains = None,
-    server: Server = None,
+    model: Model = None, no_model: NoModel = False, cascade: Cascade = True, policy: Policy = None,
+    domains: Domains = None, server: Server = None,
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
     incidents: Incidents = DEFAULT_INCIDENTS, allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
@@ -120,7 +123,7 @@ def icap(
     settings = _settings(model, policy, domains, server, timeout, api_key, fail_mode, max_body, incidents,
                          allow, strict, coach, help_text, hash_key, credentials, deadline,
                          alert_webhook, syslog, metrics_port, keep_training_text)  # fmt: skip
-    settings = replace(settings, no_model=no_model, source="icap")
+    settings = replace(settings, no_model=no_model, cascade=cascade, source="icap")
     try:
         inspector = build_inspector(settings)
     except GuardError as exc:
@@ -145,8 +148,8 @@ def proxy(
     port: Annotated[int, typer.Option(help="listen port")] = 8080,
     confdir: Annotated[Path | None, typer.Option(help="mitmproxy confdir; put the company CA there as "
                                                       "mitmproxy-ca.pem (key + cert)")] = None,
-    model: Model = None, no_model: NoModel = False, policy: Policy = None, domains: Domains = None,
-    server: Server = None,
+    model: Model = None, no_model: NoModel = False, cascade: Cascade = True, policy: Policy = None,
+    domains: Domains = None, server: Server = None,
     timeout: Timeout = 2.0, api_key: ApiKey = None, fail_mode: FailMode = None, max_body: MaxBody = 1_048_576,
     incidents: Incidents = DEFAULT_INCIDENTS, allow: Allow = None, strict: Strict = None,
     coach: Coach = False, help_text: Help = _DEFAULT_HELP, hash_key: HashKey = None,
@@ -173,6 +176,7 @@ def proxy(
         "guard_model": s.model, "guard_policy": s.policy, "guard_server": s.server,
         "guard_api_key": s.api_key,
         "guard_fail_mode": s.fail_mode, "guard_no_model": no_model or None, "guard_coach": coach or None,
+        "guard_cascade": None if cascade else False,
         "guard_server_timeout": str(s.server_timeout) if timeout != 2.0 else None,
         "guard_max_body": s.max_body if max_body != 1_048_576 else None,
         "guard_help": s.help_text if help_text != _DEFAULT_HELP else None,

@@ -68,6 +68,9 @@ def audit(
         int, typer.Option(help="Scanner processes (0 = in-process); default: all cores.")
     ] = -1,
     shortcuts: Annotated[bool, typer.Option(help="Skip work that cannot change the answer.")] = True,
+    cascade: Annotated[
+        bool, typer.Option(help="Let the model's gate skip windows that hold nothing (--no-cascade: all).")
+    ] = True,
     model: Annotated[Path | None, typer.Option(help="Model directory (default: packaged model).")] = None,
     policy: Annotated[Path | None, typer.Option(help="Policy file.")] = None,
     domain: Annotated[list[Path] | None, typer.Option(help="Domain pack (repeat).")] = None,
@@ -134,6 +137,7 @@ def audit(
             policy=None if policy is None else str(policy),
             domains=tuple(str(d) for d in domain or ()),
             shortcuts=shortcuts,
+            cascade=cascade,
         )
         state_dir = state if state is not None else out / ".audit-state"
         key = resolve_hash_key(key, state_dir)

@@ -82,6 +82,7 @@ class ScanConfig:
         cache_size: entries of the exact-duplicate and template caches (each).
         batch_size: texts per ``scan_many`` call.
         threads: onnxruntime intra-op threads per scanner (None: onnxruntime's default).
+        cascade: let the model's gate skip windows that hold nothing (`guard.model.cascade`).
     """
 
     model: str | None = None
@@ -91,6 +92,7 @@ class ScanConfig:
     cache_size: int = 50_000
     batch_size: int = 64
     threads: int | None = None
+    cascade: bool = True
 
 
 class _Lru(OrderedDict[str, Any]):
@@ -145,6 +147,7 @@ class RecordScanner:
             policy=None if config.policy is None else Path(config.policy),
             domains=[Path(d) for d in config.domains],
             intra_op_threads=config.threads,
+            cascade=config.cascade,
         )
         return cls(guard, config)
 

@@ -57,6 +57,7 @@ class Engine:
             policy=settings.policy,
             domains=list(settings.domains),
             provider=settings.provider,
+            cascade=settings.cascade,
         )
         if threads:
             from guard.model import OnnxTokenClassifier
@@ -64,6 +65,7 @@ class Engine:
             model = OnnxTokenClassifier.load(
                 settings.model, provider=settings.provider, intra_op_threads=threads
             )
+            model.cascade = settings.cascade
             guard = dataclasses.replace(guard, model=model)
         return cls(guard)
 

@@ -61,6 +61,7 @@ class ServeSettings(BaseSettings):
     intra_op_threads: int = Field(
         0, ge=0, description="inference threads (on CPU: windows scored at once); 0 = all cores"
     )
+    cascade: bool = Field(True, description="let the model's gate skip windows that hold nothing")
 
     # Security
     api_key_hashes: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -35,6 +35,7 @@ class InspectorSettings:
     Attributes:
         model: model directory (None: the packaged default). Ignored with ``server``.
         no_model: deterministic detectors only (no transformer): a degraded, fast mode.
+        cascade: let the model's gate skip windows that hold nothing (False: the exact full scan).
         policy: policy YAML (None: the packaged default). Ignored with ``server``.
         domains: domain pack files.
         server: guard server base URL; when set, texts are scanned remotely.
@@ -70,6 +71,7 @@ class InspectorSettings:
 
     model: str | None = None
     no_model: bool = False
+    cascade: bool = True
     policy: str | None = None
     domains: Sequence[str] = ()
     server: str | None = None
@@ -152,6 +154,7 @@ def build_inspector(settings: InspectorSettings) -> Inspector:
             model=False if settings.no_model else settings.model,
             policy=settings.policy,
             domains=list(settings.domains),
+            cascade=settings.cascade,
         )
         scanner = LocalScanner(guard)
         fail_mode = settings.fail_mode or _policy_fail_mode(guard)

@@ -34,6 +34,7 @@ _HELP = "If you think this is a mistake, contact the security team and quote the
 _OPTIONS: list[tuple[str, Any, Any, str]] = [
     ("guard_model", str | None, None, "model directory (default: the packaged model)"),
     ("guard_no_model", bool, False, "deterministic detectors only (no transformer; degraded, fast)"),
+    ("guard_cascade", bool, True, "the model's gate skips windows that hold nothing (false: full scan)"),
     ("guard_policy", str | None, None, "policy YAML (default: the packaged policy)"),
     ("guard_domains", Sequence[str], [], "domain pack files"),
     ("guard_server", str | None, None, "scan through this guard server URL instead of in process"),
@@ -130,7 +131,8 @@ class GuardAddon:
             raise exceptions.OptionsError("guard_server_timeout and guard_deadline must be seconds") from exc  # type: ignore[no-untyped-call]
         settings = InspectorSettings(
             model=opts.guard_model,
-            no_model=opts.guard_no_model, policy=opts.guard_policy, domains=tuple(opts.guard_domains),
+            no_model=opts.guard_no_model, cascade=opts.guard_cascade, policy=opts.guard_policy,
+            domains=tuple(opts.guard_domains),
             server=opts.guard_server, server_timeout=timeout, api_key=opts.guard_api_key,
             fail_mode=opts.guard_fail_mode or None, max_body=opts.guard_max_body,
             incidents=opts.guard_incidents,

@@ -37,6 +37,16 @@ def test_acceptance_aws_key_blocks(model_args: list[str]) -> None:
     assert AWS not in out + err
 
 
+def test_no_cascade_scans_the_same_text_with_every_window(model_args: list[str]) -> None:
+    text = f"token {GHP} mail jane.doe@acme.de"
+    gated = json.loads(run("scan", "--json", *model_args, text)[1])
+    full = json.loads(run("scan", "--json", "--no-cascade", *model_args, text)[1])
+    assert full["verdict"] == gated["verdict"] == "block"
+    assert {(f["label"], f["start"], f["end"]) for f in full["findings"]} >= {
+        (f["label"], f["start"], f["end"]) for f in gated["findings"]
+    }
+
+
 def test_json_output(model_args: list[str]) -> None:
     code, out, _ = run("scan", "--json", *model_args, f"token {GHP} mail jane.doe@acme.de")
     data = json.loads(out)

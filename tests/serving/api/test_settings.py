@@ -24,6 +24,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_defaults_are_loopback_and_batched() -> None:
     settings = ServeSettings()
     assert settings.host == "127.0.0.1" and settings.batching and not settings.auth_enabled
+    assert settings.cascade
 
 
 def test_env_with_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,8 +32,10 @@ def test_env_with_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("GUARD_API_KEY_HASHES", f"{first}, {second}")
     monkeypatch.setenv("GUARD_DOMAINS", "/etc/a.yaml,/etc/b.yaml")
     monkeypatch.setenv("GUARD_BATCHING", "false")
+    monkeypatch.setenv("GUARD_CASCADE", "false")
     monkeypatch.setenv("GUARD_HOST", "0.0.0.0")
     settings = load_settings()
+    assert settings.cascade is False
     assert settings.api_key_hashes == [first, second] and settings.auth_enabled
     assert [str(p) for p in settings.domains] == ["/etc/a.yaml", "/etc/b.yaml"]
     assert settings.batching is False
