@@ -1,14 +1,11 @@
 """`guard cascade`: distil the first-stage gate (`guard.model.cascade`) from a packaged model.
 
 The full model reads a sample of texts (generator and real text, the same kinds it was trained on);
-every token it gives a non-``O`` probability of at least ``level`` is a positive. A logistic
-regression over the gate's features (`guard.model.cascade.token_features`) learns those tokens; the
-threshold is then chosen on a dev sample, per window (a window passes when one of its tokens scores
-at or above it), so that
-
-- every dev window holding a token the model would *report* (probability at or above the model's
-  lowest calibrated threshold) passes, and
-- at least ``recall`` of the dev windows holding a positive token pass.
+every distinct window where it gives a token a non-``O`` probability of at least ``level`` is a
+positive. A logistic regression over the gate's features (`guard.model.cascade.window_features`: the
+window's distinct token ids and id pairs) learns those windows; the threshold is then chosen on a
+dev sample so that at least ``recall`` of the dev windows the model *reports* from (a token at or
+above the model's lowest calibrated threshold) pass.
 
 The weights go to ``gate.npz`` in the model directory and the manifest gets its ``cascade`` entry
 (and the dev figures under ``metrics.cascade``), so `guard.model.runtime` uses it from the next
@@ -22,14 +19,14 @@ import logging
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from guard.model.cascade import token_features
+from guard.model.cascade import window_features
 from guard.model.manifest import MANIFEST_FILE
 from guard.model.windows import plan_windows
 
@@ -45,31 +42,34 @@ class GateReport:
     """Dev figures of a distilled gate (all per distinct window)."""
 
     train_windows: int
-    train_tokens: int
+    train_positive: int
     dev_windows: int
     dev_positive_windows: int
     dev_reported_windows: int
     threshold: float
     pass_rate: float
-    positive_recall: float
     reported_recall: float
+    positive_recall: float
+    negative_pass_rate: float
     level: float
     buckets: int
     seconds: float
 
 
 @dataclass
-class _Windows:
-    ids: list[npt.NDArray[np.int64]]  # content tokens of each window
-    positive: list[npt.NDArray[np.bool_]]  # per token: the model's non-O probability >= level
-    reported: list[bool]  # a token at or above the lowest reporting threshold
+class Windows:
+    """Distinct windows of a sample with the full model's verdict on each."""
+
+    ids: list[npt.NDArray[np.int64]] = field(default_factory=list)  # content tokens of each window
+    positive: list[bool] = field(default_factory=list)  # a token with non-O probability >= level
+    reported: list[bool] = field(default_factory=list)  # a token at or above the lowest reporting threshold
 
 
 def window_samples(
     clf: Any, texts: Sequence[str], level: float, report_at: float, chunk: int = 64
-) -> _Windows:
-    """The distinct windows of ``texts`` with the full model's token labels (see the module docstring)."""
-    out = _Windows([], [], [])
+) -> Windows:
+    """The distinct windows of ``texts`` with the full model's labels (see the module docstring)."""
+    out = Windows()
     seen: set[bytes] = set()
     o_col = clf.manifest.tags.index("O")
     for k in range(0, len(texts), chunk):
@@ -84,52 +84,28 @@ def window_samples(
                 if key in seen:
                     continue
                 seen.add(key)
+                top = float(entity[w.start : w.end].max())
                 out.ids.append(ids[w.start : w.end])
-                out.positive.append(entity[w.start : w.end] >= level)
-                out.reported.append(bool((entity[w.start : w.end] >= report_at).any()))
+                out.positive.append(top >= level)
+                out.reported.append(top >= report_at)
     return out
 
 
-def _matrix(
-    windows: _Windows, vocab: int, pad: int, buckets: int, keep: float, rng: np.random.Generator
-) -> Any:
-    """Sparse token rows (all positives, a ``keep`` share of the negatives) and their labels."""
+def window_matrix(windows: Windows, vocab: int, buckets: int) -> Any:
+    """One sparse row per window: presence of each token id, then of each pair bucket."""
     from scipy import sparse
 
     rows: list[npt.NDArray[np.int64]] = []
-    labels: list[npt.NDArray[np.bool_]] = []
-    for ids, pos in zip(windows.ids, windows.positive, strict=True):
-        tok, before, after, left, right = token_features(ids, pad, buckets)
-        cols = np.stack([tok, vocab + before, 2 * vocab + after, 3 * vocab + left, 3 * vocab + right], axis=1)
-        chosen = pos | (rng.random(len(ids)) < keep)
-        rows.append(cols[chosen])
-        labels.append(pos[chosen])
-    cols_all = np.concatenate(rows) if rows else np.zeros((0, 5), dtype=np.int64)
-    y = np.concatenate(labels) if labels else np.zeros(0, dtype=bool)
-    n = len(cols_all)
-    matrix = sparse.csr_matrix(
-        (np.ones(n * 5, dtype=np.float32), cols_all.reshape(-1), np.arange(0, n * 5 + 1, 5)),
-        shape=(n, 3 * vocab + buckets),
-    )
-    matrix.sum_duplicates()
-    return matrix, y
-
-
-def _window_max(
-    weights: dict[str, Any], windows: _Windows, pad: int, buckets: int
-) -> npt.NDArray[np.float64]:
-    out = np.empty(len(windows.ids), dtype=np.float64)
+    cols: list[npt.NDArray[np.int64]] = []
     for i, ids in enumerate(windows.ids):
-        tok, before, after, left, right = token_features(ids, pad, buckets)
-        s = (
-            weights["token"][tok]
-            + weights["before"][before]
-            + weights["after"][after]
-            + weights["pairs"][left]
-            + weights["pairs"][right]
-        )
-        out[i] = float(s.max()) + float(weights["bias"])
-    return out
+        tokens, pairs = window_features(ids, buckets)
+        c = np.concatenate([tokens, vocab + pairs])
+        rows.append(np.full(len(c), i, dtype=np.int64))
+        cols.append(c)
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    data = np.ones(len(r), dtype=np.float32)
+    return sparse.csr_matrix((data, (r, c)), shape=(len(windows.ids), vocab + buckets))
 
 
 def distil_gate(
@@ -139,14 +115,13 @@ def distil_gate(
     *,
     level: float = 0.2,
     recall: float = 0.999,
-    buckets: int = 1 << 17,
-    negative_share: float = 0.25,
-    seed: int = 17,
+    buckets: int = 1 << 18,
+    c: float = 1.0,
 ) -> GateReport:
     """Fit the gate on ``train_texts``, set its threshold on ``dev_texts``, write it into ``model_dir``.
 
     Raises:
-        ValueError: no positive token among the train texts, or no positive window in dev.
+        ValueError: no positive window among the train texts, or no reported window in dev.
         guard.errors.ModelError: the model cannot be loaded.
     """
     from sklearn.linear_model import LogisticRegression
@@ -157,56 +132,45 @@ def distil_gate(
     clf = OnnxTokenClassifier.load(model_dir)
     clf.cascade = False
     report_at = min(clf.manifest.thresholds.values())
-    vocab, pad = clf.vocab_size, clf.pad_id
-    rng = np.random.default_rng(seed)
+    vocab = clf.vocab_size
     train = window_samples(clf, train_texts, level, report_at)
     dev = window_samples(clf, dev_texts, level, report_at)
+    clf.close()
     log.info(
-        "gate: %d train windows, %d dev windows (%.0f s)",
-        len(train.ids),
-        len(dev.ids),
-        time.monotonic() - started,
+        "gate: %d train, %d dev windows (%.0f s)", len(train.ids), len(dev.ids), time.monotonic() - started
     )
-    x, y = _matrix(train, vocab, pad, buckets, negative_share, rng)
-    if not y.any():
-        raise ValueError("no token of the train texts is positive: nothing to learn")
-    fit = LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear", max_iter=200)
-    fit.fit(x, y)
-    coef = fit.coef_[0].astype(np.float32)
-    weights: dict[str, Any] = {
-        "token": coef[:vocab],
-        "before": coef[vocab : 2 * vocab],
-        "after": coef[2 * vocab : 3 * vocab],
-        "pairs": coef[3 * vocab :],
-        "bias": np.float32(fit.intercept_[0]),
-    }
-    scores = _window_max(weights, dev, pad, buckets)
-    positive = np.array([p.any() for p in dev.positive], dtype=bool)
+    y = np.array(train.positive, dtype=bool)
+    if not y.any() or y.all():
+        raise ValueError("the train windows are all of one kind (positive or not): nothing to learn")
     reported = np.array(dev.reported, dtype=bool)
-    if not positive.any():
-        raise ValueError("no dev window holds a positive token: cannot set the threshold")
-    threshold = float(np.quantile(scores[positive], 1.0 - recall, method="lower"))
-    if reported.any():
-        threshold = min(threshold, float(scores[reported].min()))
+    if not reported.any():
+        raise ValueError("the model reports from no dev window: cannot set the threshold")
+    fit = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=300)
+    fit.fit(window_matrix(train, vocab, buckets), y)
+    coef = fit.coef_[0].astype(np.float32)
+    bias = np.float32(fit.intercept_[0])
+    scores = np.asarray(window_matrix(dev, vocab, buckets) @ coef, dtype=np.float64) + float(bias)
+    threshold = float(np.quantile(scores[reported], 1.0 - recall, method="lower"))
     # a step under: the runtime sums the same float32 weights in another order
     threshold = math.floor(threshold * 1e4) / 1e4 - 1e-4
     passed = scores >= threshold
+    positive = np.array(dev.positive, dtype=bool)
     report = GateReport(
         train_windows=len(train.ids),
-        train_tokens=int(x.shape[0]),
+        train_positive=int(y.sum()),
         dev_windows=len(dev.ids),
         dev_positive_windows=int(positive.sum()),
         dev_reported_windows=int(reported.sum()),
-        threshold=round(threshold, 6),
+        threshold=threshold,
         pass_rate=round(float(passed.mean()), 4),
-        positive_recall=round(float(passed[positive].mean()), 5),
-        reported_recall=round(float(passed[reported].mean()), 5) if reported.any() else 1.0,
+        reported_recall=round(float(passed[reported].mean()), 5),
+        positive_recall=round(float(passed[positive].mean()), 5) if positive.any() else 1.0,
+        negative_pass_rate=round(float(passed[~positive].mean()), 4) if (~positive).any() else 0.0,
         level=level,
         buckets=buckets,
         seconds=round(time.monotonic() - started, 1),
     )
-    clf.close()
-    _write(model_dir, weights, report)
+    _write(model_dir, {"token": coef[:vocab], "pairs": coef[vocab:], "bias": bias}, report)
     return report
 
 

@@ -305,13 +305,14 @@ def cascade(
             texts = [r["text"] for r in load_records([path])]
             out.extend(rng.sample(texts, min(n, len(texts))))
     try:
-        report = distil_gate(model, train, dev, level=level, recall=recall, seed=seed)
+        report = distil_gate(model, train, dev, level=level, recall=recall)
     except (GuardError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(
-        f"gate: {report.pass_rate:.1%} of {report.dev_windows} dev windows pass; recall of windows the "
-        f"model reports from {report.reported_recall:.4f}, with a positive token {report.positive_recall:.4f}"
+        f"gate: {report.pass_rate:.1%} of {report.dev_windows} dev windows pass "
+        f"({report.negative_pass_rate:.1%} of those the model sees nothing in); "
+        f"recall of windows it reports from {report.reported_recall:.4f}"
     )
 
 

@@ -182,9 +182,7 @@ class OnnxTokenClassifier:
         parallel = (intra_op_threads or os.cpu_count() or 1) if on_cpu else 1
         classifier = cls(root, manifest, tokenizer, session, score_floor, parallel)
         if manifest.cascade is not None:
-            classifier.gate = Gate.load(
-                root, manifest.cascade, tokenizer.get_vocab_size(), classifier._pad_id
-            )
+            classifier.gate = Gate.load(root, manifest.cascade, classifier.vocab_size)
         log.info(
             "loaded model %s %s from %s on %s",
             manifest.name,
@@ -316,11 +314,6 @@ class OnnxTokenClassifier:
     def vocab_size(self) -> int:
         """Ids the tokenizer can produce."""
         return int(self._tokenizer.get_vocab_size())
-
-    @property
-    def pad_id(self) -> int:
-        """The tokenizer's padding id (the gate's edge id)."""
-        return self._pad_id
 
     def _encode(self, texts: Sequence[str]) -> list[Encoding]:
         prepared = [_lower_same_length(t) for t in texts] if self.manifest.lowercase else list(texts)

@@ -11,7 +11,7 @@ import pytest
 
 from guard.errors import ModelError
 from guard.model import OnnxTokenClassifier, load_manifest
-from guard.model.cascade import CascadeSpec, Gate, token_features
+from guard.model.cascade import PAIR_MULTIPLIER, CascadeSpec, Gate, window_features
 from tests.fixtures.gate import gate_weights, with_gate
 from tests.fixtures.tiny_model import build_table_model, tags_for_substrings
 
@@ -77,27 +77,22 @@ def test_only_the_windows_the_gate_passes_run_and_they_score_as_without_it(
     assert gated.analyze_many([harmless])[0].findings == []
 
 
-def test_gate_scores_are_the_sum_of_its_tables() -> None:
-    vocab = 10
+def test_a_gate_scores_the_set_of_ids_and_pairs_of_a_window() -> None:
+    vocab, buckets = 10, 64
     rng = np.random.default_rng(3)
-    arrays = {k: rng.normal(size=vocab).astype(np.float32) for k in ("token", "before", "after")}
-    arrays["pairs"] = rng.normal(size=BUCKETS).astype(np.float32)
-    arrays["bias"] = np.float32(0.5)
-    gate = Gate(CascadeSpec("gate.npz", threshold=1.0, level=0.2), arrays, pad=1)
-    ids = np.array([3, 4, 7], dtype=np.int64)
-    tok, before, after, left, right = token_features(ids, 1, BUCKETS)
-    assert list(before) == [1, 3, 4] and list(after) == [4, 7, 1]
-    want = [
-        arrays["token"][t]
-        + arrays["before"][b]
-        + arrays["after"][a]
-        + arrays["pairs"][x]
-        + arrays["pairs"][y]
-        + 0.5
-        for t, b, a, x, y in zip(tok, before, after, left, right, strict=True)
-    ]
-    assert np.allclose(gate.scores(ids), want)
-    assert gate.passes(ids) == (max(want) >= 1.0)
+    arrays = {
+        "token": rng.normal(size=vocab).astype(np.float32),
+        "pairs": rng.normal(size=buckets).astype(np.float32),
+        "bias": np.float32(0.5),
+    }
+    gate = Gate(CascadeSpec("gate.npz", threshold=1.0, level=0.2), arrays)
+    ids = np.array([3, 4, 3, 4, 7], dtype=np.int64)
+    tokens, pairs = window_features(ids, buckets)
+    assert list(tokens) == [3, 4, 7]  # a set: repeats count once
+    assert sorted(pairs) == sorted({(a * PAIR_MULTIPLIER + b) % buckets for a, b in [(3, 4), (4, 3), (4, 7)]})
+    want = arrays["token"][[3, 4, 7]].sum() + arrays["pairs"][pairs].sum() + 0.5
+    assert gate.score(ids) == pytest.approx(want, rel=1e-6)
+    assert gate.passes(ids) == (want >= 1.0)
     assert not gate.passes(np.zeros(0, dtype=np.int64))
 
 
