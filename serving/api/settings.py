@@ -82,7 +82,7 @@ class ServeSettings(BaseSettings):
     # Batching and load shedding
     batching: bool = True
     # 0 = opportunistic batching: texts that queued while the model was busy go in the next batch,
-    # a lone request never waits (best on CPU, bench/results/server_wait0.md); 2-5 ms suits GPUs.
+    # a lone request never waits (best on CPU, docs/benchmarks.md history); 2-5 ms suits GPUs.
     batch_max_wait_ms: float = Field(0.0, ge=0.0, le=1000.0)
     batch_max_tokens: int = Field(
         8192,
