@@ -2,7 +2,9 @@
 
 Commands here: ``guard scan [TEXT | -]`` and ``guard redact [TEXT | -]`` (TEXT omitted or ``-`` →
 read stdin as UTF-8). Plugin commands (``train``, ``eval``, ``serve``, ``proxy``, ``icap``, ``audit``)
-come from the modules in :data:`PLUGINS`, each exposing ``register(app)``.
+come from the entry points of group :data:`PLUGIN_GROUP` (``pyproject.toml``), each a
+``register(app)`` function: the composition root names its adapters there, and the core never
+imports them.
 
 Exit codes (for scripts):
 
@@ -18,12 +20,12 @@ Exit codes (for scripts):
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,7 +36,16 @@ from rich.table import Table
 
 from guard.errors import GuardError, InputError
 
-__all__ = ["EXIT_BLOCK", "EXIT_ERROR", "EXIT_OK", "PLUGINS", "app", "main", "register_plugins"]
+__all__ = [
+    "EXIT_BLOCK",
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "PLUGIN_GROUP",
+    "app",
+    "main",
+    "plugins",
+    "register_plugins",
+]
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +53,9 @@ EXIT_OK = 0
 EXIT_BLOCK = 1
 EXIT_ERROR = 2
 
-#: Modules that add subcommands through ``register(app)``; skipped when an optional dependency is missing.
-PLUGINS: tuple[str, ...] = ("training.cli", "serving.cli", "serving.proxy_cli", "guard.audit.cli")
+#: Entry-point group of the command plugins: ``name = "module:register"`` in pyproject.toml's
+#: ``[project.entry-points."guard.commands"]``; a plugin whose optional dependency is missing is skipped.
+PLUGIN_GROUP = "guard.commands"
 _OUR_PACKAGES = frozenset({"guard", "training", "serving", "tests"})
 
 app = typer.Typer(
@@ -389,23 +401,32 @@ def _plugin_missing(name: str, exc: ModuleNotFoundError) -> bool:
     return missing.split(".")[0] not in _OUR_PACKAGES
 
 
-def register_plugins(target: typer.Typer, modules: tuple[str, ...] = PLUGINS) -> list[str]:
-    """Call ``register(target)`` on each importable plugin module; return the names registered.
+def plugins() -> list[EntryPoint]:
+    """The installed command plugins, one per name, in name order."""
+    found = {ep.name: ep for ep in entry_points(group=PLUGIN_GROUP)}
+    return [found[name] for name in sorted(found)]
+
+
+def register_plugins(target: typer.Typer, entries: Sequence[EntryPoint] | None = None) -> list[str]:
+    """Call each plugin's ``register(target)``; return the names of the plugins registered.
+
+    Args:
+        target: the app to add commands to.
+        entries: the plugins (None: the installed ones, `plugins`).
 
     A plugin whose optional third-party dependency is missing is skipped; a missing module of our own
     packages inside a plugin is a bug and is raised.
     """
     done: list[str] = []
-    for name in modules:
+    for entry in plugins() if entries is None else entries:
         try:
-            module = importlib.import_module(name)
+            register: Callable[[typer.Typer], None] = entry.load()
         except ModuleNotFoundError as exc:
-            if _plugin_missing(name, exc):
+            if _plugin_missing(entry.module, exc):
                 continue
             raise
-        register: Callable[[typer.Typer], None] = module.register
         register(target)
-        done.append(name)
+        done.append(entry.name)
     return done
 
 

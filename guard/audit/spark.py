@@ -12,9 +12,7 @@ The guard is loaded once per executor Python worker (a module-level scanner buil
 `ScanConfig`). Findings are written as ``findings.parquet`` (schema `ROW_FIELDS`) and ``findings.jsonl``
 in the local engine's order, plus ``problems.jsonl``; the driver folds rows into the same `Summary`.
 
-Entry point for ``spark-submit``: ``spark-submit --master yarn -m guard.audit.spark`` is not valid
-Python packaging, so use ``spark-submit $(python -c 'import guard.audit.spark as m; print(m.__file__)')
-INPUT... --out DIR``; it runs `main`.
+The ``spark-submit`` entry point is its own module, `guard.audit.spark_submit`.
 """
 
 from __future__ import annotations
@@ -33,7 +31,7 @@ from guard.audit.sources import Problem, Source, discover
 from guard.audit.summary import ROW_FIELDS, Summary, finding_rows
 from guard.errors import ConfigError
 
-__all__ = ["SparkAudit", "main", "run_spark_audit"]
+__all__ = ["SparkAudit", "run_spark_audit"]
 
 _SCANNER: dict[ScanConfig, RecordScanner] = {}
 
@@ -217,19 +215,3 @@ def _table_rdd(spark: Any, job: SparkAudit, config: Any, key: Any) -> Any:
         for i, (path, frame) in enumerate(zip(job.inputs, frames, strict=True))
     ]
     return rdds[0] if len(rdds) == 1 else spark.sparkContext.union(rdds)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``spark-submit guard/audit/spark.py INPUT... --out DIR [guard audit options]``."""
-    import typer
-
-    from guard.audit.cli import audit
-
-    app = typer.Typer(add_completion=False)
-    app.command()(audit)
-    sys.argv = [sys.argv[0], *(argv if argv is not None else sys.argv[1:]), "--engine", "spark"]
-    app()
-
-
-if __name__ == "__main__":
-    main()

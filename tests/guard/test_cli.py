@@ -6,13 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from guard.cli import EXIT_BLOCK, EXIT_ERROR, EXIT_OK, app, register_plugins
+from guard.cli import EXIT_BLOCK, EXIT_ERROR, EXIT_OK, PLUGIN_GROUP, app, plugins, register_plugins
 
 AWS = "AKIAQYLPMN5HHHFPZAM2"  # gitleaks:allow
 GHP = "ghp_8xK2mQ9vR4tY7uW1zA3bC5dE6fG0hJ2kL4nP"  # gitleaks:allow
@@ -182,10 +183,29 @@ def test_plugins_skip_missing_third_party_but_not_our_bugs(
     (tmp_path / "plug_bug.py").write_text("import guard.no_such_module\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     target = typer.Typer()
-    done = register_plugins(target, ("plug_missing_dep", "plug_ok", "absent_plugin.cli"))
-    assert done == ["plug_ok"]
+
+    def entry(name: str, value: str) -> EntryPoint:
+        return EntryPoint(name, value, PLUGIN_GROUP)
+
+    done = register_plugins(
+        target,
+        [entry("dep", "plug_missing_dep:register"), entry("ok", "plug_ok:register"),
+         entry("absent", "absent_plugin.cli:register")],
+    )  # fmt: skip
+    assert done == ["ok"]
     with pytest.raises(ModuleNotFoundError):
-        register_plugins(typer.Typer(), ("plug_bug",))
+        register_plugins(typer.Typer(), [entry("bug", "plug_bug:register")])
+
+
+def test_the_installed_plugins_are_the_composition_root_of_pyproject() -> None:
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"][PLUGIN_GROUP]
+    assert {ep.name: ep.value for ep in plugins()} == declared
+    target = typer.Typer()
+    assert register_plugins(target) == sorted(declared)  # the dev install has every extra
+    names = {c.name for c in target.registered_commands}
+    assert {"train", "eval", "corpus", "cascade", "serve", "icap", "proxy", "audit"} <= names
 
 
 def test_subprocess_python_m_guard() -> None:
