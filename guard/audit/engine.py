@@ -28,10 +28,10 @@ from guard.audit.outputs import Checkpoint, JsonlSink
 from guard.audit.reader import ReadOptions, Unit, read_source
 from guard.audit.scanner import Hit, RecordScanner, ScanConfig
 from guard.audit.sources import Problem, Source, discover
-from guard.audit.summary import Summary, finding_rows
+from guard.audit.summary import Summary, unit_result
 from guard.errors import ConfigError, GuardError
 
-__all__ = ["AuditOptions", "AuditRun", "resolve_hash_key", "run_audit"]
+__all__ = ["AuditOptions", "AuditResult", "AuditRun", "resolve_hash_key", "run_audit"]
 
 Progress = Callable[[int, int], None]
 
@@ -76,8 +76,8 @@ class AuditOptions:
 
 
 @dataclass
-class AuditRun:
-    """What `run_audit` returns: the summary, the output directory, and how the run ended."""
+class AuditResult:
+    """What an audit returns: the summary, the output directory, and how the run ended."""
 
     summary: Summary
     out: Path
@@ -159,11 +159,6 @@ def _scan_task(texts: list[str]) -> tuple[list[list[Hit]], dict[str, int], int]:
 
 
 # --- main side ---------------------------------------------------------------------------------------
-def _restart(pool: ProcessPoolExecutor, opts: AuditOptions) -> ProcessPoolExecutor:
-    pool.shutdown(wait=False, cancel_futures=True)
-    return _pool(opts)
-
-
 def _pool(opts: AuditOptions) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         opts.workers,
@@ -207,7 +202,7 @@ def _batches(
 
 def run_audit(
     opts: AuditOptions, progress: Progress | None = None, on_start: Callable[[int], None] | None = None
-) -> AuditRun:
+) -> AuditResult:
     """Run (or resume) an audit; write ``findings.jsonl`` and ``problems.jsonl`` under ``opts.out``.
 
     Args:
@@ -216,176 +211,208 @@ def run_audit(
         on_start: called once with the total input bytes (for a progress bar).
 
     Returns:
-        The run; ``interrupted`` is True after Ctrl-C (the checkpoint then allows a resume).
+        The result; ``interrupted`` is True after Ctrl-C (the checkpoint then allows a resume).
 
     Raises:
         ConfigError: the checkpoint does not belong to these inputs and options, or the model or
             policy cannot be loaded.
     """
-    started = time.monotonic()
-    opts.out.mkdir(parents=True, exist_ok=True)
-    sources, start_problems = discover(list(opts.inputs), opts.format)
-    checkpoint = Checkpoint(opts.state_dir)
-    fingerprint = _fingerprint(opts, sources)
-    verify = None
-    if opts.verify:
-        from guard.verify import Verifier
+    return AuditRun(opts, progress).run(on_start)
 
-        verify = Verifier(dict(opts.verify_endpoints)).verify
-    state = None if opts.restart else checkpoint.load()
-    if state is not None and state.get("fingerprint") != fingerprint:
-        raise ConfigError(
-            f"the checkpoint in {opts.state_dir} was made for other inputs or options "
-            "(or an input file changed); pass --restart to start over"
+
+Batch = list[Unit | Problem | _SourceEnd]
+
+
+class AuditRun:
+    """One local audit: sources read in order, batches scanned in worker processes (or in process),
+    results written strictly in order, a checkpoint every ``checkpoint_every`` seconds.
+
+    Each scanned unit goes through `guard.audit.summary.unit_result`, the step the Spark engine
+    shares. Not reusable: one `run` per object.
+    """
+
+    def __init__(self, opts: AuditOptions, progress: Progress | None = None) -> None:
+        self.opts = opts
+        self.progress = progress
+        self.started = time.monotonic()
+        opts.out.mkdir(parents=True, exist_ok=True)
+        self.sources, self.start_problems = discover(list(opts.inputs), opts.format)
+        self.checkpoint = Checkpoint(opts.state_dir)
+        self.fingerprint = _fingerprint(opts, self.sources)
+        self.verify: Callable[[str, str], str] | None = None
+        if opts.verify:
+            from guard.verify import Verifier
+
+            self.verify = Verifier(dict(opts.verify_endpoints)).verify
+        state = None if opts.restart else self.checkpoint.load()
+        if state is not None and state.get("fingerprint") != self.fingerprint:
+            raise ConfigError(
+                f"the checkpoint in {opts.state_dir} was made for other inputs or options "
+                "(or an input file changed); pass --restart to start over"
+            )
+        self.resumed = state is not None
+        self.summary = Summary.from_dict(state["summary"]) if state else Summary()
+        self.positions: dict[str, dict[str, Any]] = state["positions"] if state else {}
+        sizes = state["sizes"] if state else {"findings": None, "problems": None}
+        self.findings = JsonlSink(opts.out / "findings.jsonl", sizes["findings"])
+        self.problems = JsonlSink(opts.out / "problems.jsonl", sizes["problems"])
+        self.worker_stats: dict[int, dict[str, int]] = {}
+        self.at_boundary = True  # False while a batch is half written: a checkpoint then would duplicate rows
+        self.pool: ProcessPoolExecutor | None = None
+        self._last_save = time.monotonic()
+
+    def run(self, on_start: Callable[[int], None] | None = None) -> AuditResult:
+        """Scan every source to its end (or to Ctrl-C), then close the outputs; see `run_audit`."""
+        if not self.resumed:
+            for problem in self.start_problems:
+                self._problem(problem)
+        if on_start is not None:
+            on_start(
+                sum(os.path.getsize(s.path) for s in self.sources if s.path != "-" and os.path.isfile(s.path))
+            )
+        interrupted = False
+        try:
+            if self.opts.workers > 0:
+                self._run_pool()
+            else:
+                self._run_inline()
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+        for stats in self.worker_stats.values():
+            self.summary.scanner.update(stats)
+        if interrupted:
+            if self.at_boundary:
+                self._save()
+        else:
+            self.findings.sync()
+            self.problems.sync()
+            self.checkpoint.clear()
+        self.findings.close()
+        self.problems.close()
+        return AuditResult(
+            self.summary, self.opts.out, self.resumed, interrupted, time.monotonic() - self.started
         )
-    resumed = state is not None
-    summary = Summary.from_dict(state["summary"]) if state else Summary()
-    positions: dict[str, dict[str, Any]] = state["positions"] if state else {}
-    findings = JsonlSink(opts.out / "findings.jsonl", state["sizes"]["findings"] if state else None)
-    problems = JsonlSink(opts.out / "problems.jsonl", state["sizes"]["problems"] if state else None)
-    if not resumed:
-        for problem in start_problems:
-            problems.write([problem.to_dict()])
-            summary.add_problem(problem)
-    if on_start is not None:
-        on_start(sum(os.path.getsize(s.path) for s in sources if s.path != "-" and os.path.isfile(s.path)))
 
-    def save() -> None:
-        checkpoint.save(
-            {
-                "fingerprint": fingerprint,
-                "positions": positions,
-                "summary": summary.to_dict(),
-                "sizes": {"findings": findings.sync(), "problems": problems.sync()},
-            }
-        )
+    # --- writing, in order ---------------------------------------------------------------------------
+    def _problem(self, problem: Problem) -> None:
+        self.problems.write([problem.to_dict()])
+        self.summary.add_problem(problem)
 
-    def consume(batch: list[Unit | Problem | _SourceEnd], hits: list[list[Hit]] | None) -> None:
+    def _consume(self, batch: Batch, hits: list[list[Hit]] | None) -> None:
         """Write a scanned batch (``hits`` None: not scanned, its problems say why)."""
-        boundary[0] = False
+        self.at_boundary = False
         k = 0
         units = chars = 0
         for item in batch:
             if isinstance(item, _SourceEnd):
-                positions.setdefault(item.path, {})["done"] = True
-                summary.files += 1
+                self.positions.setdefault(item.path, {})["done"] = True
+                self.summary.files += 1
             elif isinstance(item, Problem):
-                problems.write([item.to_dict()])
-                summary.add_problem(item)
+                self._problem(item)
             else:
-                for problem in item.problems:
-                    problems.write([problem.to_dict()])
-                    summary.add_problem(problem)
-                if hits is not None:
-                    rows = finding_rows(item, hits[k : k + len(item.texts)], opts.hash_key, verify)
-                    k += len(item.texts)
-                    findings.write(rows)
-                    summary.add_rows(rows)
-                    summary.add_unit(item)
+                unit_hits = None if hits is None else hits[k : k + len(item.texts)]
+                k += len(item.texts)
+                result = unit_result(item, unit_hits, self.opts.hash_key, self.verify)
+                self.problems.write([p.to_dict() for p in result.problems])
+                self.findings.write(result.rows)
+                self.summary.add_result(result)
                 units += 1
                 chars += sum(len(t) for _, t in item.texts)
-                positions[item.source] = {
+                self.positions[item.source] = {
                     "units": item.ordinal + 1,
                     "offset": item.offset,
                     "line": item.last_line,
                 }
-        boundary[0] = True
-        if progress is not None:
-            progress(units, chars)
+        self.at_boundary = True
+        if self.progress is not None:
+            self.progress(units, chars)
 
-    def lost(batch: list[Unit | Problem | _SourceEnd]) -> None:
+    def _lost(self, batch: Batch) -> None:
         """A record whose worker died twice: a problem with file and line, and the audit goes on."""
         detail = "the scanning process died twice on this record (killed, or out of memory); not scanned"
-        consume(
-            [
-                dataclasses.replace(
-                    u, problems=(*u.problems, Problem(u.source, u.line, "worker_died", detail))
-                )
-                if isinstance(u, Unit)
-                else u
-                for u in batch
-            ],
-            None,
+        marked: Batch = [
+            dataclasses.replace(u, problems=(*u.problems, Problem(u.source, u.line, "worker_died", detail)))
+            if isinstance(u, Unit)
+            else u
+            for u in batch
+        ]
+        self._consume(marked, None)
+
+    def _save(self) -> None:
+        self.checkpoint.save(
+            {
+                "fingerprint": self.fingerprint,
+                "positions": self.positions,
+                "summary": self.summary.to_dict(),
+                "sizes": {"findings": self.findings.sync(), "problems": self.problems.sync()},
+            }
         )
 
-    worker_stats: dict[int, dict[str, int]] = {}
-    interrupted = False
-    boundary = [True]  # False while a batch is half written: a checkpoint then would duplicate rows
-    last_save = time.monotonic()
-    pool: ProcessPoolExecutor | None = None
-    try:
-        if opts.workers > 0:
-            pool = _pool(opts)
-            inflight: deque[tuple[list[Unit | Problem | _SourceEnd], list[str], Future[Any]]] = deque()
+    def _maybe_save(self) -> None:
+        if time.monotonic() - self._last_save >= self.opts.checkpoint_every:
+            self._save()
+            self._last_save = time.monotonic()
 
-            def isolate(batch: list[Unit | Problem | _SourceEnd]) -> None:
-                nonlocal pool
-                assert pool is not None
-                texts = [t for u in batch if isinstance(u, Unit) for _, t in u.texts]
-                try:
-                    hits, stats, pid = pool.submit(_scan_task, texts).result()
-                except BrokenProcessPool:
-                    pool = _restart(pool, opts)
-                    units = [i for i, u in enumerate(batch) if isinstance(u, Unit)]
-                    if len(units) <= 1:
-                        lost(batch)
-                        return
-                    cut = units[len(units) // 2]
-                    isolate(batch[:cut])
-                    isolate(batch[cut:])
-                    return
-                worker_stats[pid] = stats
-                consume(batch, hits)
+    def _batches(self) -> Iterator[tuple[Batch, list[str]]]:
+        return _batches(_items(self.sources, self.opts, self.positions), self.opts.batch_texts)
 
-            def settle(batch: list[Unit | Problem | _SourceEnd], texts: list[str], fut: Future[Any]) -> None:
-                nonlocal pool
-                assert pool is not None
-                try:
-                    hits, stats, pid = fut.result()
-                except BrokenProcessPool:
-                    # a worker died (SIGKILL, the OOM killer): every batch in flight is lost with the
-                    # pool. Each is run once more on its own; one that kills a worker again is halved
-                    # until the records that kill it are found and reported, and the rest is scanned.
-                    retry = [batch, *(b for b, _, _ in inflight)]
-                    inflight.clear()
-                    pool = _restart(pool, opts)
-                    for b in retry:
-                        isolate(b)
-                    return
-                worker_stats[pid] = stats
-                consume(batch, hits)
+    # --- scanning --------------------------------------------------------------------------------------
+    def _run_inline(self) -> None:
+        scanner = RecordScanner.load(self.opts.scan)
+        for batch, texts in self._batches():
+            self._consume(batch, scanner.scan(texts))
+            self.worker_stats[0] = dict(scanner.stats)
+            self._maybe_save()
 
-            for batch, texts in _batches(_items(sources, opts, positions), opts.batch_texts):
-                inflight.append((batch, texts, pool.submit(_scan_task, texts)))
-                while len(inflight) > 2 * opts.workers:
-                    settle(*inflight.popleft())
-                    if time.monotonic() - last_save >= opts.checkpoint_every:
-                        save()
-                        last_save = time.monotonic()
-            while inflight:
-                settle(*inflight.popleft())
-        else:
-            scanner = RecordScanner.load(opts.scan)
-            for batch, texts in _batches(_items(sources, opts, positions), opts.batch_texts):
-                consume(batch, scanner.scan(texts))
-                worker_stats[0] = dict(scanner.stats)
-                if time.monotonic() - last_save >= opts.checkpoint_every:
-                    save()
-                    last_save = time.monotonic()
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    for stats in worker_stats.values():
-        summary.scanner.update(stats)
-    if interrupted:
-        if boundary[0]:
-            save()
-    else:
-        findings.sync()
-        problems.sync()
-        checkpoint.clear()
-    findings.close()
-    problems.close()
-    return AuditRun(summary, opts.out, resumed, interrupted, time.monotonic() - started)
+    def _run_pool(self) -> None:
+        self.pool = _pool(self.opts)
+        inflight: deque[tuple[Batch, Future[Any]]] = deque()
+        for batch, texts in self._batches():
+            inflight.append((batch, self.pool.submit(_scan_task, texts)))
+            while len(inflight) > 2 * self.opts.workers:
+                self._settle(*inflight.popleft(), inflight)
+                self._maybe_save()
+        while inflight:
+            self._settle(*inflight.popleft(), inflight)
+
+    def _settle(self, batch: Batch, fut: Future[Any], inflight: deque[tuple[Batch, Future[Any]]]) -> None:
+        try:
+            hits, stats, pid = fut.result()
+        except BrokenProcessPool:
+            # a worker died (SIGKILL, the OOM killer): every batch in flight is lost with the pool.
+            # Each is run once more on its own; one that kills a worker again is halved until the
+            # records that kill it are found and reported, and the rest is scanned.
+            retry = [batch, *(b for b, _ in inflight)]
+            inflight.clear()
+            self._restart()
+            for b in retry:
+                self._isolate(b)
+            return
+        self.worker_stats[pid] = stats
+        self._consume(batch, hits)
+
+    def _isolate(self, batch: Batch) -> None:
+        assert self.pool is not None
+        texts = [t for u in batch if isinstance(u, Unit) for _, t in u.texts]
+        try:
+            hits, stats, pid = self.pool.submit(_scan_task, texts).result()
+        except BrokenProcessPool:
+            self._restart()
+            units = [i for i, u in enumerate(batch) if isinstance(u, Unit)]
+            if len(units) <= 1:
+                self._lost(batch)
+                return
+            cut = units[len(units) // 2]
+            self._isolate(batch[:cut])
+            self._isolate(batch[cut:])
+            return
+        self.worker_stats[pid] = stats
+        self._consume(batch, hits)
+
+    def _restart(self) -> None:
+        assert self.pool is not None
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = _pool(self.opts)

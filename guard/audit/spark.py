@@ -28,7 +28,7 @@ from typing import Any
 from guard.audit.reader import ReadOptions, Unit, read_source
 from guard.audit.scanner import RecordScanner, ScanConfig
 from guard.audit.sources import Problem, Source, discover
-from guard.audit.summary import ROW_FIELDS, Summary, finding_rows
+from guard.audit.summary import ROW_FIELDS, Summary, UnitResult, unit_result
 from guard.errors import ConfigError
 
 __all__ = ["SparkAudit", "run_spark_audit"]
@@ -69,25 +69,14 @@ def _scan_source(
 
     def flush() -> Iterator[tuple[int, int, int, str, str]]:
         nonlocal seq
-        texts = [t for u in pending for _, t in u.texts]
-        hits = scanner.scan(texts)
+        hits = scanner.scan([t for u in pending for _, t in u.texts])
         k = 0
         for unit in pending:
-            for problem in unit.problems:
-                seq += 1
-                yield index, unit.ordinal, seq, "problem", json.dumps(problem.to_dict())
-            for row in finding_rows(unit, hits[k : k + len(unit.texts)], key):
-                seq += 1
-                yield index, unit.ordinal, seq, "row", json.dumps(row, ensure_ascii=False)
-            seq += 1
-            yield (
-                index,
-                unit.ordinal,
-                seq,
-                "unit",
-                json.dumps({"texts": len(unit.texts), "chars": sum(len(t) for _, t in unit.texts)}),
-            )
+            result = unit_result(unit, hits[k : k + len(unit.texts)], key)
             k += len(unit.texts)
+            for kind, payload in _events(result):
+                seq += 1
+                yield index, unit.ordinal, seq, kind, payload
         pending.clear()
 
     for item in read_source(src, read):
@@ -100,6 +89,15 @@ def _scan_source(
         if sum(len(u.texts) for u in pending) >= batch:
             yield from flush()
     yield from flush()
+
+
+def _events(result: UnitResult) -> Iterator[tuple[str, str]]:
+    """A unit's result as the executor ships it to the driver: problems, rows, then its size."""
+    for problem in result.problems:
+        yield "problem", json.dumps(problem.to_dict())
+    for row in result.rows:
+        yield "row", json.dumps(row, ensure_ascii=False)
+    yield "unit", json.dumps({"texts": result.texts, "chars": result.chars})
 
 
 def run_spark_audit(job: SparkAudit) -> Summary:
@@ -175,9 +173,7 @@ def run_spark_audit(job: SparkAudit) -> Summary:
                     problems_fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
                     summary.add_problem(Problem(data["file"], data["line"], data["kind"], data["detail"]))
                 else:
-                    summary.units += 1
-                    summary.texts += data["texts"]
-                    summary.chars += data["chars"]
+                    summary.add_unit(data["texts"], data["chars"])
         summary.files = len(sources)
         out_rows.unpersist()
         return summary
@@ -205,10 +201,9 @@ def _table_rdd(spark: Any, job: SparkAudit, config: Any, key: Any) -> Any:
                 None if len(row) < 2 or row[1] is None else str(row[1]),
                 last_line=int(n) + 1,
             )
-            hits = scanner.scan([text])
-            for seq, found in enumerate(finding_rows(unit, hits, key.value)):
-                yield index, int(n), seq, "row", json.dumps(found, ensure_ascii=False)
-            yield index, int(n), 1 << 30, "unit", json.dumps({"texts": 1, "chars": len(text)})
+            result = unit_result(unit, scanner.scan([text]), key.value)
+            for seq, (kind, payload) in enumerate(_events(result)):
+                yield index, int(n), seq, kind, payload
 
     rdds = [
         frame.rdd.zipWithIndex().mapPartitions(lambda it, p=path, i=i: scan_rows(p, i, it))

@@ -18,7 +18,7 @@ from guard.audit.reader import Unit
 from guard.audit.scanner import Hit
 from guard.audit.sources import Problem
 
-__all__ = ["ROW_FIELDS", "Summary", "finding_rows"]
+__all__ = ["ROW_FIELDS", "Summary", "UnitResult", "finding_rows", "unit_result"]
 
 #: Column order of a finding row (JSONL keys, CSV header, Parquet schema).
 ROW_FIELDS: tuple[str, ...] = (
@@ -89,6 +89,30 @@ def finding_rows(
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class UnitResult:
+    """What one scanned unit adds to an audit, the same on every engine (local and Spark)."""
+
+    problems: tuple[Problem, ...]
+    rows: list[dict[str, Any]]
+    scanned: bool
+    texts: int
+    chars: int  # characters of its texts, less the overlap with the previous window (``head``)
+
+
+def unit_result(
+    unit: Unit,
+    hits: Sequence[list[Hit]] | None,
+    hash_key: bytes,
+    verify: Callable[[str, str], str] | None = None,
+) -> UnitResult:
+    """The audit step of one unit: its reader problems, its finding rows (none when ``hits`` is None:
+    the unit was not scanned, a problem says why) and its size."""
+    rows = [] if hits is None else finding_rows(unit, hits, hash_key, verify)
+    chars = sum(len(text) - (unit.head if i == 0 else 0) for i, (_, text) in enumerate(unit.texts))
+    return UnitResult(unit.problems, rows, hits is not None, len(unit.texts), chars)
+
+
 def _time_of(text: str) -> str | None:
     match = _TIME.search(text, 0, 200)
     return match.group(0).replace(" ", "T") if match else None
@@ -114,10 +138,19 @@ class Summary:
     problem_files: Counter[str] = field(default_factory=Counter)
     scanner: Counter[str] = field(default_factory=Counter)
 
-    def add_unit(self, unit: Unit) -> None:
+    def add_unit(self, texts: int, chars: int) -> None:
+        """One scanned unit of ``texts`` texts and ``chars`` new characters."""
         self.units += 1
-        self.texts += len(unit.texts)
-        self.chars += sum(len(text) - (unit.head if i == 0 else 0) for i, (_, text) in enumerate(unit.texts))
+        self.texts += texts
+        self.chars += chars
+
+    def add_result(self, result: UnitResult) -> None:
+        """Everything one unit adds (`unit_result`): problems, rows, and its size when it was scanned."""
+        for problem in result.problems:
+            self.add_problem(problem)
+        self.add_rows(result.rows)
+        if result.scanned:
+            self.add_unit(result.texts, result.chars)
 
     def add_rows(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
