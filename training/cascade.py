@@ -152,7 +152,7 @@ def distil_gate(
     scores = np.asarray(window_matrix(dev, vocab, buckets) @ coef, dtype=np.float64) + float(bias)
     threshold = float(np.quantile(scores[reported], 1.0 - recall, method="lower"))
     # a step under: the runtime sums the same float32 weights in another order
-    threshold = math.floor(threshold * 1e4) / 1e4 - 1e-4
+    threshold = round(math.floor(threshold * 1e4) / 1e4 - 1e-4, 4)
     passed = scores >= threshold
     positive = np.array(dev.positive, dtype=bool)
     report = GateReport(
