@@ -217,11 +217,11 @@ class OnnxTokenClassifier:
 
         Args:
             texts: the texts; each must be a ``str`` (empty is fine).
-            cascade: let the gate skip windows (None: the instance's `cascade`; without a gate
-                every window runs either way).
             batch_tokens: batch windows into calls of at most this many padded tokens (a
                 window longer than this still runs, alone); None: `batch_tokens` of the
                 instance (on CPU None: one window per call, see the module docstring).
+            cascade: let the gate skip windows (None: the instance's `cascade`; without a gate
+                every window runs either way).
 
         Returns:
             One `TokenAnalysis` per text, in order. With one window per call (the CPU default)
