@@ -241,7 +241,7 @@ def test_cpu_runs_one_window_per_call_by_default(
     assert two.batch_tokens is None and two.parallel == 2
     caplog.set_level(logging.DEBUG, logger="guard.model.runtime")
     calls = _batches_run(two, caplog)
-    distinct = int(re.findall(r"\((\d+) distinct\)", caplog.text)[-1])
+    distinct = int(re.findall(r"\((\d+) distinct, ", caplog.text)[-1])
     assert calls == distinct > len(TEXTS)
     assert calls > _batches_run(two, caplog, batch_tokens=100_000)
     for a, b in zip(two.analyze_many(TEXTS), tiny.analyze_many(TEXTS), strict=True):
@@ -279,7 +279,7 @@ def test_repeated_windows_run_once_with_the_same_result(
     together = tiny.analyze_many([repeated, block, block])
     windows, distinct = (
         int(n)
-        for n in re.search(r"(\d+) windows \((\d+) distinct\)", caplog.text).groups()  # type: ignore[union-attr]
+        for n in re.search(r"(\d+) windows \((\d+) distinct, ", caplog.text).groups()  # type: ignore[union-attr]
     )
     assert distinct < windows  # copies of the block ran once
     # without any copy in the call, each window runs on its own: same probabilities
