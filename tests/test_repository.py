@@ -33,3 +33,24 @@ def test_no_tracked_file_over_30_mb_outside_the_shipped_model() -> None:
 def test_one_model_artifact_per_version() -> None:
     onnx = [p for p in _tracked() if p.endswith(".onnx") and (ROOT / p).stat().st_size > 1024 * 1024]
     assert onnx == ["guard/data/model/model.onnx"], onnx
+
+
+def test_no_tracked_file_names_a_machine_s_home_or_work_folder() -> None:
+    """Results, cards and docs name paths relative to the repository or with ``~`` (issue 21)."""
+    import re
+
+    roots = [
+        "root/",
+        "home/[a-z_][a-z0-9_-]*/",
+        "work/",
+        "Users/[A-Za-z][\\w.-]*/",
+    ]  # written apart: no self-match
+    machine = re.compile(("(?<![\\w.~-])/(?:" + "|".join(roots) + ")").encode())
+    found = []
+    for p in _tracked():
+        path = ROOT / p
+        if path.is_file() and path.suffix not in (".onnx", ".png", ".npz", ".gz"):
+            data = path.read_bytes()
+            if machine.search(data):
+                found.append(p)
+    assert found == [], f"machine paths in {found}"
