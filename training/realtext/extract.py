@@ -259,9 +259,21 @@ def html_docs(
 _ATTRIBUTION = re.compile(r"^\s*(--|—|~~)\s*\S")
 
 
+#: Fortune files of pictures, not text (English `fortunes`: ASCII art).
+FORTUNE_PICTURES = frozenset({"art", "ascii-art"})
+
+
 def fortunes(folder: Path, source: str, lang: str) -> Iterator[Document]:
-    """One document per fortune (entries split on ``%`` lines; attribution lines dropped)."""
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and not p.suffix)
+    """One document per fortune (entries split on ``%`` lines; attribution lines dropped).
+
+    Reads the plain files of ``folder`` (not its ``.dat`` indexes, ``.u8`` links or sub-folders of
+    other languages), except the ASCII-art ones (`FORTUNE_PICTURES`).
+    """
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.is_symlink() and not p.suffix and p.name not in FORTUNE_PICTURES
+    )
     if not files:
         raise ExtractError(f"{source}: no fortune files under {folder.name}")
     for path in files:

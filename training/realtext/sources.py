@@ -69,6 +69,9 @@ PACKAGES: dict[str, Package] = {
         for k, v in _LANG_PKG.items()
     },
     "fortunes-de": _apt("fortunes-de", "0.35-1"),
+    # English fortunes (BSD): quotes and anecdotes about people, the English register of rules 3 and 5
+    "fortunes": _apt("fortunes", "1:1.99.1-7.3"),
+    "fortunes-min": _apt("fortunes-min", "1:1.99.1-7.3"),
     # UI catalogues (.mo) ship inside the programs' own packages
     "coreutils": _apt("coreutils", "9.1-1"),
     "bash": _apt("bash", "5.2.15-2+b13"),
@@ -138,7 +141,21 @@ def _licence_from_copyright(root: Path, name: str) -> str:
             lic = line.split(":", 1)[1].strip()
             if lic and lic not in seen:
                 seen.append(lic)
-    return ", ".join(seen[:4]) if seen else "see /usr/share/doc/" + name + "/copyright"
+    if seen:
+        return ", ".join(seen[:4])
+    # not in the machine-readable format: name a licence the text states outright
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for pattern, licence in _PLAIN_LICENCES:
+        if re.search(pattern, text):
+            return licence
+    return "see /usr/share/doc/" + name + "/copyright"
+
+
+#: Licences that copyright files in free-form text state in so many words.
+_PLAIN_LICENCES = (
+    (r"falls under the BSD copyright", "BSD"),
+    (r"GNU General Public License,? version 2 or later|GPL-2\+", "GPL-2+"),
+)
 
 
 def _npm_fetch(pkg: Package, downloads: Path) -> tuple[Path, str]:

@@ -92,6 +92,33 @@ def test_fortunes_are_split_on_percent_lines_without_attributions(tmp_path: Path
     assert all(d.channel == "quote" for d in docs)
 
 
+def test_english_fortunes_skip_ascii_art_and_other_languages(tmp_path: Path) -> None:
+    folder = tmp_path / "fortunes"
+    (folder / "de").mkdir(parents=True)
+    (folder / "de" / "zitate").write_text("Ein Zitat.\n%\n", encoding="utf-8")
+    (folder / "people").write_text("He said he would be back by noon.\n%\n", encoding="utf-8")
+    (folder / "ascii-art").write_text("  /\\_/\\\n ( o.o )\n%\n", encoding="utf-8")
+    (folder / "art").write_text(" ____\n|    |\n%\n", encoding="utf-8")
+    (folder / "people.u8").symlink_to(folder / "people")
+    docs = list(ex.fortunes(folder, "fortunes-en", "en"))
+    assert [d.doc_id for d in docs] == ["fortunes-en:people:0"]
+    assert docs[0].paragraphs == ["He said he would be back by noon."]
+
+
+def test_a_free_form_copyright_file_still_names_its_licence(tmp_path: Path) -> None:
+    from training.realtext.sources import _licence_from_copyright
+
+    doc = tmp_path / "usr" / "share" / "doc" / "fortunes"
+    doc.mkdir(parents=True)
+    (doc / "copyright").write_text("Notes for the port.\nThis program falls under the BSD copyright:\n")
+    assert _licence_from_copyright(tmp_path, "fortunes") == "BSD"
+    (doc / "copyright").write_text("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+                                   "License: GPL-2+\n")  # fmt: skip
+    assert _licence_from_copyright(tmp_path, "fortunes") == "GPL-2+"
+    (doc / "copyright").write_text("All rights reserved.\n")
+    assert _licence_from_copyright(tmp_path, "fortunes") == "see /usr/share/doc/fortunes/copyright"
+
+
 def _write_mo(path: Path, messages: dict[str, str]) -> None:
     """A GNU .mo catalogue (the format gettext reads), written from its specification."""
     keys = sorted(messages)
