@@ -40,7 +40,6 @@ if str(ROOT) not in sys.path:
 from bench.machine import cpu_name, shown_command, shown_path, write_results  # noqa: E402
 from guard import Guard  # noqa: E402
 from guard.errors import GuardError  # noqa: E402
-from guard.model.windows import plan_windows  # noqa: E402
 
 SURVIVAL_TARGET = 0.995
 
@@ -55,16 +54,10 @@ def measure(guard: Guard, texts: Sequence[str]) -> dict[str, Any]:
     if model is None or model.gate is None:
         raise ValueError("the model has no cascade gate (build one with guard cascade)")
     texts = [t for t in texts if t]
-    windows = passed = 0
-    seen: set[bytes] = set()
-    for ids in model.token_ids(texts):
-        for w in plan_windows(len(ids), model.content_tokens, model.manifest.stride):
-            key = ids[w.start : w.end].tobytes()
-            if key in seen:
-                continue
-            seen.add(key)
-            windows += 1
-            passed += model.gate.passes(ids[w.start : w.end])
+    ids = model.token_ids(texts)
+    groups = model.window_groups(ids)[1].values()
+    windows = len(groups)
+    passed = sum(model.gate.passes(ids[t][w.start : w.end]) for (t, w), *_ in groups)
     model.cascade = False
     full = guard.scan_many(texts)
     model.cascade = True

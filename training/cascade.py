@@ -28,7 +28,6 @@ import numpy.typing as npt
 
 from guard.model.cascade import window_features
 from guard.model.manifest import MANIFEST_FILE
-from guard.model.windows import plan_windows
 
 __all__ = ["GATE_FILE", "GateReport", "distil_gate", "window_samples"]
 
@@ -76,18 +75,17 @@ def window_samples(
         part = [t for t in texts[k : k + chunk] if t]
         if not part:
             continue
-        analyses = clf.analyze_many(part, cascade=False)
-        for ids, analysis in zip(clf.token_ids(part), analyses, strict=True):
-            entity = 1.0 - analysis.probs[:, o_col]
-            for w in plan_windows(len(ids), clf.content_tokens, clf.manifest.stride):
-                key = ids[w.start : w.end].tobytes()
-                if key in seen:
-                    continue
-                seen.add(key)
-                top = float(entity[w.start : w.end].max())
-                out.ids.append(ids[w.start : w.end])
-                out.positive.append(top >= level)
-                out.reported.append(top >= report_at)
+        entity = [1.0 - a.probs[:, o_col] for a in clf.analyze_many(part, cascade=False)]
+        ids = clf.token_ids(part)
+        for key, copies in clf.window_groups(ids)[1].items():
+            if key in seen:
+                continue
+            seen.add(key)
+            t, w = copies[0]
+            top = float(entity[t][w.start : w.end].max())
+            out.ids.append(ids[t][w.start : w.end])
+            out.positive.append(top >= level)
+            out.reported.append(top >= report_at)
     return out
 
 

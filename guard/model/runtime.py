@@ -246,11 +246,7 @@ class OnnxTokenClassifier:
         n_tags = len(self.manifest.tags)
         ids = [np.asarray(enc.ids, dtype=np.int64) for enc in encodings]
         probs = [np.zeros((len(seq), n_tags), dtype=np.float32) for seq in ids]
-        plans = [plan_windows(len(seq), self._content, self.manifest.stride) for seq in ids]
-        groups: dict[bytes, list[tuple[int, Window]]] = {}
-        for t, plan in enumerate(plans):
-            for w in plan:
-                groups.setdefault(ids[t][w.start : w.end].tobytes(), []).append((t, w))
+        plans, groups = self.window_groups(ids)
         distinct = len(groups)
         jobs = self._gated(list(groups.values()), ids, probs, self.cascade if cascade is None else cascade)
         jobs.sort(key=lambda copies: copies[0][1].end - copies[0][1].start)
@@ -301,14 +297,22 @@ class OnnxTokenClassifier:
                     probs[t2][w2.own_start : w2.own_end, self._o_column] = 1.0
         return kept
 
+    def window_groups(
+        self, ids: Sequence[np.ndarray]
+    ) -> tuple[list[list[Window]], dict[bytes, list[tuple[int, Window]]]]:
+        """The windows of each token sequence, and the same windows grouped by their token ids: a
+        window that occurs more than once (repeated lines, several texts) is one group, its copies
+        ``(sequence index, window)`` in order of first occurrence. Each group runs once."""
+        plans = [plan_windows(len(seq), self._content, self.manifest.stride) for seq in ids]
+        groups: dict[bytes, list[tuple[int, Window]]] = {}
+        for t, plan in enumerate(plans):
+            for w in plan:
+                groups.setdefault(ids[t][w.start : w.end].tobytes(), []).append((t, w))
+        return plans, groups
+
     def token_ids(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Content token ids of each text, as `analyze_many` windows them (for `training.cascade`)."""
         return [np.asarray(enc.ids, dtype=np.int64) for enc in self._encode(texts)]
-
-    @property
-    def content_tokens(self) -> int:
-        """Content tokens per window (``max_length`` less the special tokens)."""
-        return self._content
 
     @property
     def vocab_size(self) -> int:
