@@ -260,7 +260,7 @@ def build(
         raise ValueError(f"unknown language(s) {', '.join(unknown)} (expected some of {', '.join(LANGS)})")
     from training.pipeline import write_records
     from training.realtext.inject import PassagePool, pronoun_channel, pronoun_slots, replace_persons, splice
-    from training.realtext.label import PERSONAL_CHANNELS, Labeller
+    from training.realtext.label import Labeller
 
     chosen = [s for s in SOURCES if sources is None or s.name in sources]
     problems: list[str] = []
@@ -299,8 +299,7 @@ def build(
         pronouns = [
             (p, slots)
             for p, _ in harmless
-            if pronoun_channel(p.channel, p.lang, PERSONAL_CHANNELS)
-            and (slots := pronoun_slots(p.text, p.lang))
+            if pronoun_channel(p.channel, p.lang) and (slots := pronoun_slots(p.text, p.lang))
         ]
         if split == "train" and mine_model:
             harmless = _mine(harmless, mine_model, n, labeller)

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from training.data.record import Example, Span
+from training.realtext.label import PERSONAL_CHANNELS
 
 __all__ = ["PassagePool", "pronoun_channel", "pronoun_slots", "replace_persons", "splice"]
 
@@ -51,9 +52,9 @@ _PERSON_ONLY_PRONOUNS = frozenset({"en", "zh", "ja"})
 _PROSE_CHANNELS = frozenset({"manual", "book", "help"})
 
 
-def pronoun_channel(channel: str, lang: str, personal: frozenset[str]) -> bool:
+def pronoun_channel(channel: str, lang: str) -> bool:
     """Whether a paragraph of ``channel`` and ``lang`` may give pronoun copies (rule 5)."""
-    return channel in personal or (lang in _PERSON_ONLY_PRONOUNS and channel in _PROSE_CHANNELS)
+    return channel in PERSONAL_CHANNELS or (lang in _PERSON_ONLY_PRONOUNS and channel in _PROSE_CHANNELS)
 
 
 def pronoun_slots(text: str, lang: str) -> list[tuple[int, int]]:

@@ -8,7 +8,6 @@ import pytest
 
 from training.data.record import validate_example
 from training.realtext.inject import PassagePool, pronoun_channel, pronoun_slots, replace_persons, splice
-from training.realtext.label import PERSONAL_CHANNELS
 
 
 def test_replaced_names_are_labelled_where_they_now_stand() -> None:
@@ -78,4 +77,4 @@ def test_a_pronoun_replaced_by_a_name_is_labelled_on_the_name() -> None:
 def test_prose_gives_pronoun_copies_only_where_the_pronoun_is_a_person(
     channel: str, lang: str, copies: bool
 ) -> None:
-    assert pronoun_channel(channel, lang, PERSONAL_CHANNELS) is copies
+    assert pronoun_channel(channel, lang) is copies
