@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "heavy" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _state_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """guard's state folder (incident logs, generated keys) lives in a temporary folder, never the
+    tester's home; processes the tests start inherit it."""
+    patch = pytest.MonkeyPatch()
+    path = tmp_path_factory.mktemp("state-home")
+    patch.setenv("XDG_STATE_HOME", str(path))
+    yield path
+    patch.undo()
 
 
 # --- model fixtures (guard.model) -------------------------------------------------------------

@@ -17,10 +17,10 @@ def main(argv: list[str] | None = None) -> None:
     """``spark-submit guard/audit/spark_submit.py INPUT... --out DIR [guard audit options]``."""
     import typer
 
-    from guard.audit.cli import audit
+    from guard.audit.cli import audit_command
 
     app = typer.Typer(add_completion=False)
-    app.command()(audit)
+    app.command()(audit_command)
     sys.argv = [sys.argv[0], *(argv if argv is not None else sys.argv[1:]), "--engine", "spark"]
     app()
 

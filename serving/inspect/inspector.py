@@ -32,7 +32,10 @@ from serving.inspect.http import DecodedTooLarge, HttpRequest, UnsupportedEncodi
 from serving.inspect.incidents import FindingRecord, Incident, IncidentSink, TrainingText, new_incident_id
 from serving.inspect.scanner import Scanner
 
-__all__ = ["InspectConfig", "Outcome", "Inspector"]
+__all__ = ["DEFAULT_HELP", "InspectConfig", "Outcome", "Inspector"]
+
+#: How to get help, on block pages, unless configured (`serving.inspect.settings.ProxySettings.help_text`).
+DEFAULT_HELP = "If you think this is a mistake, contact the security team and quote the incident id."
 
 log = logging.getLogger("guard.inspect")
 
@@ -63,7 +66,7 @@ class InspectConfig:
     skip_headers: frozenset[str] = DEFAULT_SKIP_HEADERS
     coach: bool = False
     coach_minutes: int = 10
-    help_text: str = "If you think this is a mistake, contact the security team and quote the incident id."
+    help_text: str = DEFAULT_HELP
     hash_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     deadline_s: float = 10.0
     #: opt-in: incidents carry the texts that held findings, for ``guard train --feedback``

@@ -1,6 +1,8 @@
 """mitmproxy 11 addon: every request and client WebSocket message goes through the `Inspector`.
 
-Options (``--set guard_...=``) are parsed in ``configure`` (bad values raise ``OptionsError``). Hooks
+Options (``--set guard_...=``) are made from `ProxySettings`' fields and parsed into it in
+``configure`` (bad values raise ``OptionsError``); an option left at its default lets the environment
+(``GUARD_*``) and the settings file (``guard_config``) decide. Hooks
 are thin: convert the flow to `HttpRequest`, inspect in a worker thread (never on the event loop),
 apply the outcome. ``stream_large_bodies`` is refused, because a streamed body would pass unseen; a
 body over ``guard_max_body`` is blocked (fail-closed) instead. HTTP/2 and the company CA (put it in
@@ -19,47 +21,15 @@ from typing import Any, get_origin
 from mitmproxy import ctx, exceptions, http
 
 from guard.errors import GuardError
-from serving.inspect.destinations import DEFAULT_STRICT
-from serving.inspect.factory import DEFAULT_INCIDENTS, InspectorSettings, build_inspector
+from serving.inspect.factory import build_inspector
 from serving.inspect.http import HttpRequest
 from serving.inspect.inspector import Inspector, Outcome
+from serving.inspect.settings import ProxySettings, mitmproxy_options
 from serving.mitm.flags import FLAGS_ENV
 
 __all__ = ["GuardAddon"]
 
 log = logging.getLogger("guard.mitm")
-
-_HELP = "If you think this is a mistake, contact the security team and quote the incident id."
-
-_OPTIONS: list[tuple[str, Any, Any, str]] = [
-    ("guard_model", str | None, None, "model directory (default: the packaged model)"),
-    ("guard_no_model", bool, False, "deterministic detectors only (no transformer; degraded, fast)"),
-    ("guard_cascade", bool, True, "the model's gate skips windows that hold nothing (false: full scan)"),
-    ("guard_policy", str | None, None, "policy YAML (default: the packaged policy)"),
-    ("guard_domains", Sequence[str], [], "domain pack files"),
-    ("guard_server", str | None, None, "scan through this guard server URL instead of in process"),
-    # mitmproxy's --set parses no float options: the timeout travels as a string.
-    ("guard_server_timeout", str, "2.0", "seconds before a remote scan fails (then: fail mode)"),
-    ("guard_api_key", str | None, None, "guard server API key"),
-    ("guard_deadline", str, "10.0", "seconds one request may take to inspect; over it: the fail mode"),
-    ("guard_fail_mode", str, "", "closed | open (default: the policy's, else closed)"),
-    ("guard_max_body", int, 1_048_576, "largest body inspected; larger bodies follow the fail mode"),
-    ("guard_incidents", str | None, DEFAULT_INCIDENTS, "incident log (JSON lines, rotated)"),
-    ("guard_allow", Sequence[str], [], "approved destination hosts, not inspected"),
-    ("guard_strict", Sequence[str], list(DEFAULT_STRICT), "paste/AI-chat hosts: redact becomes block"),
-    ("guard_coach", bool, False, "coach mode: users may confirm with a justification"),
-    ("guard_help", str, _HELP,
-     "help text on block pages"),
-    ("guard_alert_webhooks", Sequence[str], [], "URLs for a Slack-compatible JSON message per block"),
-    ("guard_syslog", str | None, None, "udp://host:port or tcp://host:port: CEF incidents to a SIEM"),
-    ("guard_metrics_port", int | None, None, "serve Prometheus /metrics of the incidents on 127.0.0.1:PORT"),
-    ("guard_credentials", Sequence[str], [], "hosts trusted with Authorization/Cookie headers (company SSO)"),
-    ("guard_hash_key", str, "",
-     "HMAC key for incident hashes, 16+ bytes (default: $GUARD_INCIDENT_HASH_KEY, else generated per "
-     "installation beside the incident log)"),
-    ("guard_keep_training_text", bool, False,
-     "opt-in: the incident store keeps the texts that held findings, for guard train --feedback"),
-]  # fmt: skip
 
 
 def _to_request(flow: http.HTTPFlow) -> HttpRequest:
@@ -79,7 +49,7 @@ def _response(outcome: Outcome) -> http.Response:
     )
 
 
-def _last_value_wins(options: Any) -> None:
+def _last_value_wins(options: Any, declared: list[tuple[str, str, Any, Any, str]]) -> None:
     """A guard option given twice (``--set guard_x=a --set guard_x=b``, or config.yaml and --set) keeps
     its last value, as command lines do.
 
@@ -87,7 +57,7 @@ def _last_value_wins(options: Any) -> None:
     script registers the option, fails with "multiple values": the script is then dropped and the
     proxy forwards everything unguarded. Only single-valued guard options are collapsed here.
     """
-    single = {name for name, typespec, _, _ in _OPTIONS if get_origin(typespec) is not Sequence}
+    single = {name for name, _, typespec, _, _ in declared if get_origin(typespec) is not Sequence}
     for name, value in list(options.deferred.items()):
         values = getattr(value, "val", None)
         if name in single and isinstance(values, list) and len(values) > 1:
@@ -100,11 +70,14 @@ class GuardAddon:
 
     def __init__(self) -> None:
         self.inspector: Inspector | None = None
+        self.settings: ProxySettings | None = None
+        self.options: list[tuple[str, str, Any, Any, str]] = []
 
     def load(self, loader: Any) -> None:
-        for name, typespec, default, help_text in _OPTIONS:
+        self.options = mitmproxy_options()  # (option, field, typespec, default, help), from ProxySettings
+        for name, _, typespec, default, help_text in self.options:
             loader.add_option(name, typespec, default, help_text)
-        _last_value_wins(loader.master.options)
+        _last_value_wins(loader.master.options, self.options)
         flags = os.environ.get(FLAGS_ENV)
         if flags:  # `guard proxy`'s flags: they win over <confdir>/config.yaml (serving.mitm.flags)
             try:
@@ -121,29 +94,19 @@ class GuardAddon:
             raise exceptions.OptionsError("guard: stream_large_bodies would forward bodies unseen; unset it")  # type: ignore[no-untyped-call]
         if not any(name.startswith("guard_") for name in updated):
             return
-        opts = ctx.options
-        if opts.guard_fail_mode not in ("", "closed", "open"):
-            raise exceptions.OptionsError("guard_fail_mode must be 'closed' or 'open'")  # type: ignore[no-untyped-call]
+        # An option left at its default lets the environment and the settings file decide.
+        given = {
+            field: getattr(ctx.options, option)
+            for option, field, _, default, _ in self.options
+            if getattr(ctx.options, option) != default
+        }
         try:
-            timeout = float(opts.guard_server_timeout)
-            deadline = float(opts.guard_deadline)
-        except ValueError as exc:
-            raise exceptions.OptionsError("guard_server_timeout and guard_deadline must be seconds") from exc  # type: ignore[no-untyped-call]
-        settings = InspectorSettings(
-            model=opts.guard_model,
-            no_model=opts.guard_no_model, cascade=opts.guard_cascade, policy=opts.guard_policy,
-            domains=tuple(opts.guard_domains),
-            server=opts.guard_server, server_timeout=timeout, api_key=opts.guard_api_key,
-            fail_mode=opts.guard_fail_mode or None, max_body=opts.guard_max_body,
-            incidents=opts.guard_incidents,
-            allow=tuple(opts.guard_allow), strict=tuple(opts.guard_strict), coach=opts.guard_coach,
-            credentials=tuple(opts.guard_credentials), help_text=opts.guard_help, deadline_s=deadline,
-            alert_webhooks=tuple(opts.guard_alert_webhooks), syslog=opts.guard_syslog,
-            metrics_port=opts.guard_metrics_port, keep_training_text=opts.guard_keep_training_text,
-            hash_key=opts.guard_hash_key or os.environ.get("GUARD_INCIDENT_HASH_KEY") or None,
-        )  # fmt: skip
+            settings = ProxySettings.resolve(given, source="proxy")
+        except GuardError as exc:
+            raise exceptions.OptionsError(f"guard: {exc}") from None  # type: ignore[no-untyped-call]
         try:
             self.inspector = build_inspector(settings)
+            self.settings = settings
         except GuardError as exc:
             raise exceptions.OptionsError(f"guard: {exc}") from exc  # type: ignore[no-untyped-call]
 
@@ -153,15 +116,15 @@ class GuardAddon:
         if "flow_detail" in ctx.options and ctx.options.flow_detail:
             ctx.options.update(flow_detail=0)  # type: ignore[no-untyped-call]
             log.info("guard: flow_detail set to 0 (URLs may carry guarded text)")
-        if self.inspector is not None:  # what runs, on stderr even under `mitmdump -q`
-            opts = ctx.options
+        if self.inspector is not None and self.settings is not None:  # stderr even under `mitmdump -q`
+            opts, settings = ctx.options, self.settings
             guard = getattr(self.inspector.scanner, "guard", None)
-            model = getattr(guard, "model_version", None) or (opts.guard_server or "detectors only")
+            model = getattr(guard, "model_version", None) or (settings.server or "detectors only")
             sys.stderr.write(
                 f"guard proxy listening on {opts.listen_host or '0.0.0.0'}:{opts.listen_port or 8080}; "
-                f"model {model}; policy {opts.guard_policy or 'packaged default'}; "
+                f"model {model}; policy {settings.policy or 'packaged default'}; "
                 f"fail mode {self.inspector.config.fail_mode}; "
-                f"incidents {opts.guard_incidents or 'not kept'}\n"
+                f"incidents {settings.incidents or 'not kept'}\n"
             )
             sys.stderr.flush()
 

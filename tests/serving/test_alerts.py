@@ -143,10 +143,10 @@ def test_fan_out_keeps_writing_when_one_sink_fails(tmp_path: Path) -> None:
 
 
 def test_the_proxies_alert_through_their_settings(hook: ThreadingHTTPServer, tmp_path: Path) -> None:
-    from serving.inspect.factory import InspectorSettings, build_inspector
+    from serving.inspect.factory import ProxySettings, build_inspector
     from serving.inspect.http import HttpRequest
 
-    settings = InspectorSettings(
+    settings = ProxySettings(
         no_model=True, incidents=str(tmp_path / "inc.jsonl"), alert_webhooks=(_url(hook),)
     )
     inspector = build_inspector(settings)

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from guard.errors import ConfigError
-from serving.inspect.factory import InspectorSettings, build_inspector
+from serving.inspect.factory import ProxySettings, build_inspector
 from serving.inspect.http import HttpRequest
 from serving.store import IncidentStore
 from training.feedback import feedback_records
@@ -27,7 +27,7 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def _block(url: str, body: str, *, keep: bool) -> str:
-    inspector = build_inspector(InspectorSettings(no_model=True, incidents=url, source="icap",
+    inspector = build_inspector(ProxySettings(no_model=True, incidents=url, source="icap",
                                                   keep_training_text=keep, hash_key="k" * 32))  # fmt: skip
     headers = (("Content-Type", "text/plain"),)
     out = inspector.inspect(HttpRequest("POST", "https://paste.example/api", headers, body.encode()))
@@ -51,9 +51,7 @@ def test_texts_are_kept_only_with_the_opt_in_and_only_in_the_store(tmp_path: Pat
     assert all(KEY not in p.read_text() for p in log)
     store.close()
     with pytest.raises(ConfigError, match="store URL"):
-        build_inspector(
-            InspectorSettings(no_model=True, incidents=str(tmp_path / "i.jsonl"), keep_training_text=True)
-        )
+        ProxySettings.resolve(no_model=True, incidents=str(tmp_path / "i.jsonl"), keep_training_text=True)
 
 
 def test_verdicts_become_records(store_url: str) -> None:

@@ -262,3 +262,31 @@ def test_workers_share_the_cores_between_their_model_threads(tmp_path: Path) -> 
     assert many.threads == 1
     fixed = _worker_config(AuditOptions(inputs=("x",), out=tmp_path, workers=2, scan=ScanConfig(threads=3)))
     assert fixed.threads == 3
+
+
+def test_settings_come_from_flags_then_environment_then_the_settings_file(
+    audit_model_dir: Path, tmp_path: Path
+) -> None:
+    """The real command: the file asks for every report and ``fail_on: never``, the environment
+    narrows the reports, a flag puts the exit gate back; the hash key in the environment is never shown."""
+    log = tmp_path / "in.log"
+    log.write_text("deploy key AKIAQYLPMN5HHHFPZAM3 in the log\n", encoding="utf-8")  # gitleaks:allow
+    conf = tmp_path / "audit.toml"
+    conf.write_text(
+        f'model = "{audit_model_dir}"\nworkers = 0\nfail_on = "never"\nreport = ["jsonl", "csv"]\n'
+    )
+    key = "ab" * 16
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GUARD_AUDIT_REPORT": "sarif",
+           "GUARD_AUDIT_HASH_KEY": key, "GUARD_AUDIT_CONFIG": str(conf)}  # fmt: skip
+    base = [sys.executable, "-m", "guard", "audit", str(log), "-q"]
+    gate_off = subprocess.run([*base, "--out", str(tmp_path / "a")], env=env, capture_output=True,
+                              text=True, timeout=300)  # fmt: skip
+    assert gate_off.returncode == 0, gate_off.stderr  # the file's fail_on: never
+    written = {p.name for p in (tmp_path / "a").iterdir() if p.suffix in (".jsonl", ".csv", ".sarif")}
+    assert "findings.sarif" in written and "findings.csv" not in written  # the environment's report
+    gated = subprocess.run([*base, "--out", str(tmp_path / "b"), "--fail-on", "block"], env=env,
+                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert gated.returncode == 1, gated.stderr  # the flag over the file
+    bad = subprocess.run([*base, "--out", str(tmp_path / "c")], capture_output=True, text=True, timeout=300,
+                         env={**env, "GUARD_AUDIT_HASH_KEY": "not hex " + key})  # fmt: skip
+    assert bad.returncode == 2 and "hash_key" in bad.stderr and key not in bad.stderr + bad.stdout

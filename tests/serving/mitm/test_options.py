@@ -1,17 +1,20 @@
-"""A guard option given twice keeps its last value instead of unloading the addon (fail-open)."""
+"""The addon's guard_* options are made from ProxySettings; one given twice keeps its last value instead
+of unloading the addon (fail-open)."""
 
 from __future__ import annotations
 
 from mitmproxy import options
 
-from serving.mitm.addon import _OPTIONS, _last_value_wins
+from serving.inspect.settings import ProxySettings, mitmproxy_options, option_values
+from serving.mitm.addon import _last_value_wins
 
 
 def _registered(*given: str) -> options.Options:
+    declared = mitmproxy_options()
     opts = options.Options()
     opts.set(*given, defer=True)  # what `mitmdump --set ...` does before the script registers its options
-    _last_value_wins(opts)
-    for name, typespec, default, help_text in _OPTIONS:
+    _last_value_wins(opts, declared)
+    for name, _, typespec, default, help_text in declared:
         opts.add_option(name, typespec, default, help_text)
     opts.process_deferred()  # raised "Received multiple values" before: mitmproxy then dropped the addon
     return opts
@@ -30,3 +33,27 @@ def test_repeated_single_options_keep_the_last_value() -> None:
 def test_repeated_list_options_keep_every_value() -> None:
     opts = _registered("guard_allow=corp.example", "guard_allow=*.internal")
     assert list(opts.guard_allow) == ["corp.example", "*.internal"]  # type: ignore[attr-defined]
+
+
+def test_every_setting_with_a_flag_is_an_option_under_its_established_name() -> None:
+    declared = {field: option for option, field, _, _, _ in mitmproxy_options()}
+    assert set(declared) == set(ProxySettings.model_fields) - {"source"}
+    assert declared["help_text"] == "guard_help" and declared["credentials"] == "guard_credentials"
+    assert declared["server_timeout"] == "guard_server_timeout" and declared["deadline"] == "guard_deadline"
+    assert declared["alert_webhooks"] == "guard_alert_webhooks" and declared["max_body"] == "guard_max_body"
+
+
+def test_options_set_on_the_command_line_parse_into_the_settings() -> None:
+    opts = _registered("guard_server_timeout=0.5", "guard_deadline=3", "guard_strict=paste.corp",
+                       "guard_fail_mode=open", "guard_coach=true")  # fmt: skip
+    values = {field: getattr(opts, option) for option, field, _, default, _ in mitmproxy_options()
+              if getattr(opts, option) != default}  # fmt: skip
+    settings = ProxySettings.resolve(values)
+    assert (settings.server_timeout, settings.deadline, settings.fail_mode) == (0.5, 3.0, "open")
+    assert settings.strict == ["paste.corp"] and settings.coach is True
+
+
+def test_the_values_handed_to_the_addon_leave_secrets_to_the_environment() -> None:
+    settings = ProxySettings.resolve(server_timeout=0.5, hash_key="k" * 32, api_key="a" * 20, coach=True)
+    handed = option_values(settings)
+    assert handed == {"guard_server_timeout": "0.5", "guard_coach": True}

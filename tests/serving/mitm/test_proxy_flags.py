@@ -1,5 +1,6 @@
-"""``guard proxy`` as a real process: its flags win over <confdir>/config.yaml, what the file sets
-alone still applies, and it says what it listens on and what it loaded."""
+"""``guard proxy`` as a real process: flags > environment > settings file (``--config``) >
+<confdir>/config.yaml > defaults, each layer applying what the higher ones leave unset, and it says
+what it listens on and what it loaded."""
 
 from __future__ import annotations
 
@@ -32,19 +33,23 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path,
     confdir = tmp / "conf"
     confdir.mkdir()
     (confdir / "config.yaml").write_text(
-        'guard_help: "help from the file"\n'
-        "guard_max_body: 2000\n"  # set by the file only: applies
+        'guard_help: "help from the mitmproxy file"\n'
+        "guard_max_body: 2000\n"
         f"guard_incidents: {tmp / 'file-incidents.jsonl'}\n"
     )
+    settings_file = tmp / "guard.yaml"
+    settings_file.write_text('help_text: "help from the settings file"\nmax_body: 4000\n')
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GUARD_MAX_BODY": "4500",
+           "GUARD_INCIDENTS": str(tmp / "env-incidents.jsonl")}  # fmt: skip
     port = free_port()
     log = tmp / "proxy.log"
     incidents = tmp / "flag-incidents.jsonl"
     with log.open("wb") as fh:
         proc = subprocess.Popen(
             [sys.executable, "-m", "guard", "proxy", "--host", "127.0.0.1", "--port", str(port),
-             "--confdir", str(confdir), "--no-model", "--help-text", "help from the flag",
+             "--confdir", str(confdir), "--no-model", "--config", str(settings_file),
              "--incidents", str(incidents)],
-            cwd=tmp, stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            cwd=tmp, stdout=fh, stderr=subprocess.STDOUT, env=env,
         )  # fmt: skip
         try:
             wait_port(port, timeout=120, proc=proc)
@@ -54,17 +59,21 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path,
             proc.wait(timeout=30)
 
 
-def test_flags_win_over_the_config_file_and_the_file_still_applies(
+def test_each_layer_applies_what_the_higher_ones_leave_unset(
     proxy: tuple[int, Path, Path], upstream: Upstream
 ) -> None:
     port, log, incidents = proxy
+    plain = {"Content-Type": "text/plain"}
     with httpx.Client(proxy=f"http://127.0.0.1:{port}", timeout=30) as client:
         leak = client.post(upstream.url("/x"), content=f"key {AWS_KEY}", headers={"Accept": "text/html"})
-        assert leak.status_code == 403 and "help from the flag" in leak.text
-        assert "help from the file" not in leak.text
-        big = client.post(upstream.url("/y"), content=b"a" * 3000, headers={"Content-Type": "text/plain"})
-        assert big.status_code == 403  # the file's guard_max_body (2000) applies: no flag set it
-    assert incidents.exists() and not (log.parent / "file-incidents.jsonl").exists()
+        assert leak.status_code == 403 and "help from the settings file" in leak.text  # over mitmproxy's
+        assert "help from the mitmproxy file" not in leak.text
+        # max_body: the environment's 4500 over the settings file's 4000 over mitmproxy's 2000
+        assert client.post(upstream.url("/y"), content=b"a" * 4200, headers=plain).status_code == 200
+        assert client.post(upstream.url("/z"), content=b"a" * 5000, headers=plain).status_code == 403
+    assert incidents.exists()  # the flag over the environment over mitmproxy's file
+    assert not (log.parent / "file-incidents.jsonl").exists()
+    assert not (log.parent / "env-incidents.jsonl").exists()
     deadline = time.monotonic() + 10
     while "guard proxy listening on" not in log.read_text() and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -103,12 +103,12 @@ def test_nothing_raw_is_stored(store: IncidentStore) -> None:
 
 
 def test_the_proxies_write_to_a_store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from serving.inspect.factory import InspectorSettings, build_inspector
+    from serving.inspect.factory import ProxySettings, build_inspector
     from serving.inspect.http import HttpRequest
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     url = f"sqlite:///{tmp_path / 'incidents.db'}"
-    inspector = build_inspector(InspectorSettings(no_model=True, incidents=url, source="icap"))
+    inspector = build_inspector(ProxySettings(no_model=True, incidents=url, source="icap"))
     out = inspector.inspect(HttpRequest("POST", "https://paste.example/new", (), f"key {KEY}".encode()))
     (stored,) = IncidentStore(url).query()
     assert stored.incident.id == out.incident.id and stored.source == "icap"
