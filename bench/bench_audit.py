@@ -7,7 +7,8 @@
 3. On a ``--subset-mb`` corpus audits twice, with and without shortcuts, and reports the recall of
    the planted leaks for both and whether the two finding sets are identical.
 
-Writes ``bench/results/audit.json`` and ``bench/results/audit.md``.
+Writes ``bench/results/<name>.json`` and the generated ``<name>.md`` (with the command, CPU and date of the
+run); ``--render`` regenerates the markdown from an existing JSON without running anything.
 Usage: ``python bench/bench_audit.py --model DIR --mb 200 --subset-mb 20 --workers 2``
 """
 
@@ -27,6 +28,7 @@ from typing import Any
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import cpu_name, shown_command, write_results  # noqa: E402
 from make_log_corpus import make_corpus  # noqa: E402
 
 from guard.audit.engine import AuditOptions, run_audit  # noqa: E402
@@ -123,12 +125,21 @@ def main() -> None:
     parser.add_argument("--only", choices=("both", "repetitive", "unique"), default="both")
     parser.add_argument("--work", type=Path, default=None, help="scratch directory (default: a temp dir)")
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--render", action="store_true", help="only regenerate NAME.md from NAME.json")
     args = parser.parse_args()
+    if args.render:
+        done = json.loads((args.results / f"{args.name}.json").read_text(encoding="utf-8"))
+        (args.results / f"{args.name}.md").write_text(render(done), encoding="utf-8")
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_audit_"))
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "cpu": cpu_name()},
+        "command": shown_command("bench_audit.py", sys.argv[1:]),
+        "date": time.strftime("%Y-%m-%d"),
         "model": args.model or "packaged default",
+        "model_version": _model_version(args.model),
         "workers": args.workers,
+        "subset_mb": args.subset_mb,
     }
     subset = work / "subset"
     manifest = make_corpus(
@@ -165,12 +176,25 @@ def main() -> None:
         recall, n, _ = _recall(corpus, work / f"out_{name}")
         results[name] = {"repeat": repeat, "corpus": manifest["files"], "planted": n, "recall": recall, **run}
         print(json.dumps(results[name], indent=1), flush=True)
-    args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / f"{args.name}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    write_results(args.results, args.name, results, render(results))
+
+
+def _model_version(model: str | None) -> str:
+    from guard.model import default_model_path
+    from guard.model.manifest import load_manifest
+
+    manifest = load_manifest(Path(model) if model else default_model_path())
+    return f"{manifest.name} {manifest.version}"
+
+
+def render(results: dict[str, Any]) -> str:
+    """The markdown of one run's results (also for runs that predate the recorded conditions)."""
+    machine = results.get("machine", {})
     lines = [
         "# guard audit benchmark",
         "",
-        f"model: {results['model']}; workers: {args.workers}; cpus: {os.cpu_count()}",
+        f"model: {results.get('model_version') or results['model']}; workers: {results['workers']}; "
+        f"cpus: {machine.get('cpus')}; CPU: {machine.get('cpu', 'not recorded')}",
         "",
         "| corpus | MB | MB/s | peak RSS MB | recall |",
         "|---|---|---|---|---|",
@@ -183,13 +207,19 @@ def main() -> None:
                 f"{r['peak_rss_mb']} | {r['recall']:.3f} ({r['planted']} leaks) |"
             )
     s = results["recall_subset"]
+    subset = results.get("subset_mb", s["shortcuts"].get("input_mb"))
     lines += [
         "",
-        f"subset {args.subset_mb} MB: recall with shortcuts {s['recall_shortcuts']:.3f}, without "
-        f"{s['recall_no_shortcuts']:.3f}; identical findings: {s['identical_findings']}; MB/s with "
+        f"subset {subset} MB: recall with shortcuts {s['recall_shortcuts']:.3f}, without "
+        f"{s['recall_no_shortcuts']:.3f}; identical findings: {s['identical_findings']} "
+        f"({s.get('findings_only_with_shortcuts', '?')} findings only with shortcuts, "
+        f"{s.get('findings_only_without_shortcuts', '?')} only without); MB/s with "
         f"{s['shortcuts']['mb_per_s']}, without {s['no_shortcuts']['mb_per_s']}",
+        "",
+        f"Command: `{results.get('command', 'not recorded')}`; date: {results.get('date', 'not recorded')}. "
+        "Notes on these runs: docs/benchmarks.md.",
     ]
-    (args.results / f"{args.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -30,6 +31,7 @@ from typing import Any
 
 import httpx
 
+from bench.machine import cpu_name, shown_command
 from tests.serving.inspect.netfixtures import TestCA, Upstream
 from tests.serving.inspect.proxyprocs import GuardIcap, Mitmdump, Squid
 
@@ -101,7 +103,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--requests", type=int, default=300, help="measured requests per path and kind")
     parser.add_argument("--warmup", type=int, default=30, help="unmeasured requests per path and kind first")
     parser.add_argument("--out", default=str(RESULTS / "proxy.json"))
+    parser.add_argument("--render", action="store_true", help="only regenerate the .md beside --out")
     args = parser.parse_args(argv)
+    if args.render:
+        done: dict[str, Any] = json.loads(Path(args.out).read_text())
+        Path(args.out).with_suffix(".md").write_text(_markdown(done))
+        return done
 
     load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="bench-proxy-"))
@@ -178,6 +185,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "loadavg_1m_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
         "machine": platform.platform(),
+        "cpu": cpu_name(),
+        "command": shown_command("bench_proxy.py", argv if argv is not None else sys.argv[1:]),
+        "date": time.strftime("%Y-%m-%d"),
         "latency_ms": paths,
         "guard_added_ms": added,
         "targets_ms": targets,
@@ -197,7 +207,7 @@ def _markdown(r: dict[str, Any]) -> str:
         f"# Proxy latency ({r['requests']} requests per path and kind, {r['cpus']} CPUs, "
         f"load average {r['loadavg_1m_before_after']} before/after)",
         "",
-        f"Model: {r['model']}",
+        f"Model: {r['model']}; CPU: {r.get('cpu', 'not recorded')}",
         "",
         "| path | POST 1 KB p50 | p99 | GET p50 | p99 |",
         "|---|---|---|---|---|",
@@ -214,6 +224,9 @@ def _markdown(r: dict[str, Any]) -> str:
         "",
         f"Targets: {r['targets_ms']}; met: {r['targets_met']}",
         f"HTTP statuses: {r['statuses']}",
+        "",
+        f"Command: `{r.get('command', 'not recorded')}`; date: {r.get('date', 'not recorded')}. "
+        "Notes on these runs: docs/benchmarks.md.",
         "",
     ]
     return "\n".join(lines)
