@@ -212,6 +212,7 @@ def scan_lines(guard: Any, lines: Sequence[Line], hash_key: bytes, verifier: Any
     results = guard.scan_many(["\n".join(line.text for line in chunk) for chunk in chunks]) if chunks else []
     out: list[Finding] = []
     for chunk, result in zip(chunks, results, strict=True):
+        text = "\n".join(line.text for line in chunk)
         starts = []
         pos = 0
         for line in chunk:
@@ -230,7 +231,7 @@ def scan_lines(guard: Any, lines: Sequence[Line], hash_key: bytes, verifier: Any
             mark = fingerprint(line.path, f.label, line.text, start, end)
             checked = None
             if verifier is not None and f.label == "SECRET":
-                checked = verifier.verify(f.metadata.get("provider"), value)
+                checked = verifier.verify(f.metadata.get("provider"), value, text)
             out.append(Finding(
                 path=line.path, line=line.number, column=start + 1, end_column=end + 1, label=f.label,
                 action=action, detector=f.detector, score=round(f.score, 3), preview=mask_preview(value),

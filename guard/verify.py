@@ -2,12 +2,16 @@
 
 ``guard scan --verify`` and ``guard audit --verify`` ask the provider of each SECRET finding whose
 format names one, with a harmless read-only call (GitHub ``GET /user``, Slack ``auth.test``, Stripe
-``GET /v1/balance``...), and report per finding:
+``GET /v1/balance``, AWS STS ``GetCallerIdentity``...), and report per finding:
 
 - ``verified``: the provider accepted the credential (a live secret: rotate it now);
 - ``invalid``: the provider rejected it (revoked, expired, or never real);
 - ``unknown``: no check exists for the provider, the call timed out or failed, the provider
   answered something else (rate limit, 403, 5xx), or the run's budget of checks is spent.
+
+An AWS access key is checked only as a pair: the access key id with the secret access key found in
+the same text (the nearest one), signed with Signature Version 4 (`sigv4_authorization`); a key id
+alone, or a temporary ``ASIA`` key (it needs its session token too), stays ``unknown``.
 
 Off by default, and never in the proxy path: verification sends the credential to its own
 provider, which only the person running an audit decides. Calls go only to the provider's API
@@ -23,8 +27,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -32,9 +38,9 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
-__all__ = ["CHECKS", "Check", "Status", "Verifier", "parse_endpoints"]
+__all__ = ["CHECKS", "Check", "Status", "Verifier", "aws_pair", "parse_endpoints", "sigv4_authorization"]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +53,7 @@ class Check:
 
     base: str
     path: str
-    auth: Literal["bearer", "token", "basic_user", "header"]
+    auth: Literal["bearer", "token", "basic_user", "header", "aws_sigv4"]
     method: Literal["GET", "POST"] = "GET"
     header: str = "Authorization"
     extra_headers: Mapping[str, str] = field(default_factory=dict)
@@ -55,6 +61,8 @@ class Check:
     ok_field: str | None = None
     #: values of the JSON ``error`` field that mean the credential is rejected
     rejected_errors: frozenset[str] = frozenset()
+    #: error ``<Code>`` values of a 403 answer that mean the credential is rejected (AWS)
+    rejected_codes: frozenset[str] = frozenset()
 
 
 #: Provider (the pattern table's ``provider``) → its check. Documented read-only endpoints.
@@ -85,7 +93,64 @@ CHECKS: Mapping[str, Check] = {
     "npm": Check("https://registry.npmjs.org", "/-/whoami", "bearer"),
     "sendgrid": Check("https://api.sendgrid.com", "/v3/scopes", "bearer"),
     "digitalocean": Check("https://api.digitalocean.com", "/v2/account", "bearer"),
+    "aws": Check(
+        "https://sts.amazonaws.com",
+        "/?Action=GetCallerIdentity&Version=2011-06-15",
+        "aws_sigv4",
+        rejected_codes=frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch"}),
+    ),  # fmt: skip
 }
+
+_AWS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Z0-9])")
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+
+
+def aws_pair(value: str, context: str) -> tuple[str, str] | None:
+    """``(access key id, secret access key)`` for an AWS finding: ``value`` is one of the two, the
+    other is the nearest of its kind in ``context`` (the text the finding was in); None without one."""
+    at = max(0, context.find(value))
+    if _AWS_KEY_ID.fullmatch(value):
+        others = [m for m in _AWS_SECRET.finditer(context) if any(c.islower() for c in m.group())]
+        pick = min(others, key=lambda m: abs(m.start() - at), default=None)
+        return None if pick is None else (value, pick.group())
+    if _AWS_SECRET.fullmatch(value):
+        ids = list(_AWS_KEY_ID.finditer(context))
+        pick = min(ids, key=lambda m: abs(m.start() - at), default=None)
+        return None if pick is None else (pick.group(), value)
+    return None
+
+
+def sigv4_authorization(
+    method: str, url: str, headers: Mapping[str, str], key_id: str, secret: str, *,
+    region: str, service: str, amz_date: str, payload: bytes = b"",
+) -> str:  # fmt: skip
+    """The AWS Signature Version 4 ``Authorization`` header of a request.
+
+    ``headers`` are the headers sent besides ``Host`` and ``X-Amz-Date`` (both signed here; the
+    caller sends ``X-Amz-Date: amz_date``). Written here rather than taken from botocore, whose
+    pins (python-dateutil < 3) conflict with this project's constraints; the published example of
+    the AWS documentation is its test.
+    """
+    parts = urlsplit(url)
+    signed_headers = {k.lower(): " ".join(v.split()) for k, v in headers.items()}
+    signed_headers |= {"host": parts.netloc, "x-amz-date": amz_date}
+    names = sorted(signed_headers)
+    query = "&".join(sorted(
+        f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in parse_qsl(parts.query, True)
+    ))  # fmt: skip
+    canonical = "\n".join([
+        method, quote(parts.path or "/", safe="/-_.~"), query,
+        "".join(f"{k}:{signed_headers[k]}\n" for k in names), ";".join(names),
+        hashlib.sha256(payload).hexdigest(),
+    ])  # fmt: skip
+    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
+    to_sign = f"AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    key = f"AWS4{secret}".encode()
+    for part in (amz_date[:8], region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    credential = f"Credential={key_id}/{scope}"
+    return f"AWS4-HMAC-SHA256 {credential}, SignedHeaders={';'.join(names)}, Signature={signature}"
 
 
 def parse_endpoints(items: list[str] | None) -> dict[str, str]:
@@ -144,16 +209,22 @@ class Verifier:
         """Whether a check exists for ``provider``."""
         return provider in CHECKS
 
-    def verify(self, provider: str | None, value: str) -> Status:
+    def verify(self, provider: str | None, value: str, context: str = "") -> Status:
         """The status of ``value`` as a credential of ``provider`` (see the module docstring).
 
         A finding whose detector named no checkable provider (a generic ``TOKEN=…`` assignment
         that holds a GitHub token) is checked with the provider whose format the value has.
+        ``context`` is the text the finding was in: an AWS key is checked with its other half from it.
         """
         if provider not in CHECKS:
             provider = self._provider_of(value)
         if provider is None or not value:
             return "unknown"
+        if CHECKS[provider].auth == "aws_sigv4":
+            pair = aws_pair(value, context or value)
+            if pair is None:
+                return "unknown"
+            value = "\0".join(pair)
         key = hashlib.sha256(f"{provider}\0{value}".encode()).hexdigest()
         with self._lock:
             if key in self._cache:
@@ -196,6 +267,14 @@ class Verifier:
             headers[check.header] = f"token {value}"
         elif check.auth == "basic_user":
             headers[check.header] = "Basic " + base64.b64encode(f"{value}:".encode()).decode()
+        elif check.auth == "aws_sigv4":
+            key_id, secret = value.split("\0")
+            amz_date = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+            headers["X-Amz-Date"] = amz_date
+            headers[check.header] = sigv4_authorization(
+                check.method, base + check.path, {}, key_id, secret,
+                region="us-east-1", service="sts", amz_date=amz_date,
+            )  # fmt: skip
         else:
             headers[check.header] = value
         request = urllib.request.Request(
@@ -208,11 +287,14 @@ class Verifier:
             with _OPENER.open(request, timeout=self.timeout_s) as response:
                 status, body = response.status, response.read(65536)
         except urllib.error.HTTPError as exc:
-            status, body = exc.code, b""
+            status, body = exc.code, exc.read(65536)
         except (OSError, ValueError):  # timeouts, refused connections, TLS errors, bad URLs
             return "unknown"
         if status == 401:
             return "invalid"
+        if status == 403 and check.rejected_codes:
+            code = re.search(rb"<Code>([A-Za-z]+)</Code>", body or b"")
+            return "invalid" if code and code.group(1).decode() in check.rejected_codes else "unknown"
         if status != 200:
             return "unknown"
         if check.ok_field is None:

@@ -239,7 +239,7 @@ class AuditRun:
         self.sources, self.start_problems = discover(list(opts.inputs), opts.format)
         self.checkpoint = Checkpoint(opts.state_dir)
         self.fingerprint = _fingerprint(opts, self.sources)
-        self.verify: Callable[[str, str], str] | None = None
+        self.verify: Callable[[str, str, str], str] | None = None
         if opts.verify:
             from guard.verify import Verifier
 

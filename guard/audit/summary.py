@@ -45,12 +45,15 @@ _TOP_CAP = 20_000
 
 
 def finding_rows(
-    unit: Unit, hits: Sequence[list[Hit]], hash_key: bytes, verify: Callable[[str, str], str] | None = None
+    unit: Unit,
+    hits: Sequence[list[Hit]],
+    hash_key: bytes,
+    verify: Callable[[str, str, str], str] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows for the hits of each of ``unit.texts`` (window overlaps resolved, see `Unit`).
 
-    ``verify(provider, value)`` (a `guard.verify.Verifier`'s ``verify``) fills ``verification`` of
-    SECRET rows; it is None otherwise.
+    ``verify(provider, value, text)`` (a `guard.verify.Verifier`'s ``verify``) fills ``verification``
+    of SECRET rows; it is None otherwise.
     """
     from guard.redact import mask_preview, value_hash
 
@@ -82,7 +85,9 @@ def finding_rows(
                     "value_hash": value_hash(value, hash_key),
                     "time": unit.time if unit.time is not None else _time_of(text),
                     "verification": (
-                        verify(hit.provider, value) if verify is not None and hit.label == "SECRET" else None
+                        verify(hit.provider, value, text)
+                        if verify is not None and hit.label == "SECRET"
+                        else None
                     ),
                 }
             )
@@ -104,7 +109,7 @@ def unit_result(
     unit: Unit,
     hits: Sequence[list[Hit]] | None,
     hash_key: bytes,
-    verify: Callable[[str, str], str] | None = None,
+    verify: Callable[[str, str, str], str] | None = None,
 ) -> UnitResult:
     """The audit step of one unit: its reader problems, its finding rows (none when ``hits`` is None:
     the unit was not scanned, a problem says why) and its size."""

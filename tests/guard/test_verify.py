@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -23,13 +24,16 @@ from guard.audit.engine import AuditOptions, run_audit
 from guard.audit.outputs import write_reports
 from guard.audit.scanner import ScanConfig
 from guard.cli import app
-from guard.verify import Verifier, parse_endpoints
+from guard.verify import Verifier, aws_pair, parse_endpoints, sigv4_authorization
 
 # fake credentials in the providers' formats  gitleaks:allow
 LIVE_GH = "ghp_" + "Zq8Lw2Rt5Yp1Mn4Bv7Cx0Kj3Hg6Fd9Sa2QeX"
 DEAD_GH = "ghp_" + "Wk3Np6Rs9Tu2Vx5Yz8Ab1Cd4Ef7Gh0Ij3KlX"
 LIVE_SLACK = "xoxb-" + "284756193027-903817264519-" + "Qw3Er7Ty1Ui5Op9As2Df6Gh0J"
 LIVE_STRIPE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc9Kx"
+AWS_ID = "AKIA" + "QYLPMN5HHHFPZAM4"
+AWS_SECRET = "Jk3nR8" + "vQ2pL5xW9tY1zB7cH4mD6fG0sA8eU3iO2k"
+STS_PATH = "/?Action=GetCallerIdentity&Version=2011-06-15"
 
 
 class _Provider(BaseHTTPRequestHandler):
@@ -54,6 +58,8 @@ class _Provider(BaseHTTPRequestHandler):
         elif self.path == "/v1/balance":
             live = "Basic " + base64.b64encode(f"{LIVE_STRIPE}:".encode()).decode()
             self._answer(200 if auth == live else 401, {"object": "balance"})
+        elif self.path == STS_PATH:
+            self._sts(auth)
         elif self.path.startswith("/slow"):
             time.sleep(2)
             self._answer(200, {})
@@ -63,6 +69,30 @@ class _Provider(BaseHTTPRequestHandler):
             self.end_headers()
         else:
             self._answer(500, {"error": "boom"})
+
+    def _sts(self, auth: str) -> None:
+        """AWS STS GetCallerIdentity: 200 for a correctly signed request of the known key pair."""
+        found = re.search(r"Credential=([A-Z0-9]+)/", auth)
+        if found is None or found.group(1) != AWS_ID:
+            self._xml(403, "InvalidClientTokenId")
+            return
+        url = f"http://{self.headers['Host']}{self.path}"
+        want = sigv4_authorization("GET", url, {}, AWS_ID, AWS_SECRET, region="us-east-1", service="sts",
+                                   amz_date=self.headers.get("X-Amz-Date", ""))  # fmt: skip
+        if auth == want:
+            self._xml(200, None)
+        else:
+            self._xml(403, "SignatureDoesNotMatch")
+
+    def _xml(self, status: int, code: str | None) -> None:
+        ok = "<GetCallerIdentityResponse><Account>1</Account></GetCallerIdentityResponse>"
+        body = f"<ErrorResponse><Error><Code>{code}</Code></Error></ErrorResponse>" if code else ok
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def do_POST(self) -> None:  # noqa: N802
         auth = self.headers.get("Authorization", "")
@@ -217,3 +247,34 @@ def test_audit_verify_counts_live_credentials_in_rows_and_report(provider: str, 
     page = (tmp_path / "out" / "report.html").read_text()
     assert "live credentials (verified)" in page
     assert LIVE_GH not in page and LIVE_GH not in (tmp_path / "out" / "findings.jsonl").read_text()
+
+
+def test_sigv4_signs_the_published_aws_example() -> None:
+    got = sigv4_authorization(
+        "GET", "https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08",
+        {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        region="us-east-1", service="iam", amz_date="20150830T123600Z",
+    )  # fmt: skip
+    assert got == (
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, "
+        "SignedHeaders=content-type;host;x-amz-date, "
+        "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+    )
+
+
+def test_an_aws_key_is_checked_with_the_nearest_secret_of_its_text(provider: str) -> None:
+    text = f"[default]\naws_access_key_id = {AWS_ID}\naws_secret_access_key = {AWS_SECRET}\n"
+    assert aws_pair(AWS_ID, text) == aws_pair(AWS_SECRET, text) == (AWS_ID, AWS_SECRET)
+    v = Verifier({"aws": provider}, rate_per_s=1000)
+    assert v.verify("aws", AWS_ID, text) == "verified"
+    assert v.verify("aws", AWS_SECRET, text) == "verified"  # the same pair: checked once
+    assert v.calls == {"aws": 1}
+    wrong = text.replace(AWS_SECRET, AWS_SECRET[::-1])
+    assert v.verify("aws", AWS_ID, wrong) == "invalid"  # SignatureDoesNotMatch
+    other = text.replace(AWS_ID, "AKIA" + "B" * 16)
+    assert v.verify("aws", "AKIA" + "B" * 16, other) == "invalid"  # InvalidClientTokenId
+    assert v.verify("aws", AWS_ID, f"key {AWS_ID} alone") == "unknown"  # no secret: no call
+    temporary = "ASIA" + AWS_ID[4:]
+    assert v.verify("aws", temporary, text.replace(AWS_ID, temporary)) == "unknown"  # needs a token
+    assert v.calls == {"aws": 3}
