@@ -37,6 +37,7 @@ __all__ = [
     "jwt",
     "luhn",
     "luhn_checksum",
+    "macaroon_v2",
     "nl_bsn",
     "password_like",
     "phone",
@@ -420,10 +421,57 @@ def crc32_base62(value: str) -> bool:
     return number == binascii.crc32(body[:30].encode("ascii"))
 
 
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """(value, next offset) of the unsigned LEB128 integer at ``at``; (-1, at) past the end."""
+    value = shift = 0
+    while at < len(data) and shift < 35:
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        at += 1
+        if not byte & 0x80:
+            return value, at
+        shift += 7
+    return -1, at
+
+
+def macaroon_v2(value: str) -> bool:
+    """Whether a ``pypi-`` token is a whole version-2 macaroon issued for ``pypi.org``.
+
+    PyPI API tokens are ``pypi-`` + a macaroon in URL-safe base64: version byte 2, the location
+    ``pypi.org``, an identifier, the caveats (each a run of fields ended by an empty one), an empty
+    field after the last caveat and a 32-byte signature field that ends the token. A token cut
+    short, padded or made up fails; the signature itself needs PyPI's key and is not checked.
+    """
+    _, sep, body = value.partition("-")
+    try:
+        data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (ValueError, binascii.Error):
+        return False
+    if data[:11] != b"\x02\x01\x08pypi.org":
+        return False
+    at, fields, ends = 11, set(), 0
+    while at < len(data):
+        kind, at = _varint(data, at)
+        if kind == 0:  # end of a section: the header's, one per caveat, the caveats'
+            ends += 1
+            fields.clear()
+            continue
+        size, at = _varint(data, at)
+        if kind < 0 or size < 0 or at + size > len(data) or kind in fields:
+            return False
+        fields.add(kind)
+        at += size
+        if kind == 6:  # the signature closes the token
+            return size == 32 and at == len(data) and ends >= 2
+    return False
+
+
 #: Issuer checksums (``checksum:`` in patterns.yaml): a hit that passes gets ``checksum: valid``
 #: in its metadata and at least :data:`guard.detect.patterns.CHECKSUM_SCORE`; one that fails keeps
 #: its rule's score (formats change; a missing checksum is no proof of a fake).
-CHECKSUMS: Mapping[str, Callable[[str], bool]] = MappingProxyType({"crc32_base62": crc32_base62})
+CHECKSUMS: Mapping[str, Callable[[str], bool]] = MappingProxyType(
+    {"crc32_base62": crc32_base62, "macaroon_v2": macaroon_v2}
+)
 
 VALIDATORS: Mapping[str, Callable[[str], bool]] = MappingProxyType({
     "password_like": password_like,

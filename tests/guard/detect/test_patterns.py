@@ -13,6 +13,7 @@ import pytest
 
 from guard.detect.patterns import PatternDetector, load_patterns
 from guard.errors import ConfigError
+from guard.findings import Finding
 
 _RNG = random.Random(20261122)
 ALNUM = string.ascii_letters + string.digits
@@ -564,3 +565,35 @@ def test_a_token_whose_checksum_fails_is_still_found_without_the_mark(detector: 
     (hit,) = [f for f in detector.detect(f"token: {wrong}") if f.metadata["pattern"] == "github_pat_classic"]
     assert "checksum" not in hit.metadata
     assert hit.score == 0.98
+
+
+def _pypi_token(caveats: list[bytes], signature: bytes = b"\x5a" * 32) -> str:
+    """A PyPI API token: ``pypi-`` + a version-2 macaroon (each field: type, length, bytes)."""
+    import base64
+
+    def field(kind: int, data: bytes) -> bytes:
+        return bytes([kind, len(data)]) + data
+
+    raw = b"\x02" + field(1, b"pypi.org") + field(2, b"user:7f3a9c21-token") + b"\x00"
+    for caveat in caveats:
+        raw += field(2, caveat) + b"\x00"
+    raw += b"\x00" + field(6, signature)
+    return "pypi-" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_a_whole_pypi_macaroon_is_marked_valid_and_a_cut_or_forged_one_is_not(
+    detector: PatternDetector,
+) -> None:
+    token = _pypi_token([b'{"version": 1, "permissions": "user"}', b'{"nbf": 1700000000}'])
+    assert token.startswith("pypi-AgEIcHlwaS5vcmc")
+
+    def hit(text: str) -> Finding:
+        (found,) = [f for f in detector.detect(text) if f.metadata["pattern"] == "pypi_token"]
+        return found
+
+    assert hit(f"password = {token}").metadata["checksum"] == "valid"
+    cut = token[:-8]  # a token copied short: still a leak, not a whole macaroon
+    assert "checksum" not in hit(f"password = {cut}").metadata
+    assert "checksum" not in hit(f"password = {_pypi_token([b'x'], signature=b'1' * 31)}").metadata
+    made_up = "pypi-AgEIcHlwaS5vcmc" + "Qx7Lm2Np9Rt4Vw8Yz3Bc6Df1Gh5Jk0Mn2Pq7St4Uv9Wx3Yz8Ab1Cd6Ef0Gh5Ij"
+    assert "checksum" not in hit(f"password = {made_up}").metadata
