@@ -23,7 +23,7 @@ from serving.inspect.factory import build_inspector
 from serving.inspect.settings import ProxySettings, option_values
 from serving.mitm.flags import FLAGS_ENV
 
-__all__ = ["register", "icap", "proxy"]
+__all__ = ["icap", "icap_command", "proxy", "proxy_command", "register"]
 
 
 def icap(
@@ -86,7 +86,12 @@ def proxy(
     mitmdump(args)
 
 
+#: The typer commands: a flag per `ProxySettings` field besides each command's own options.
+icap_command = settings_command(ProxySettings, source="icap")(icap)
+proxy_command = settings_command(ProxySettings, source="proxy")(proxy)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``guard icap`` and ``guard proxy`` to the guard CLI."""
-    app.command("icap")(settings_command(ProxySettings, source="icap")(icap))
-    app.command("proxy")(settings_command(ProxySettings, source="proxy")(proxy))
+    app.command("icap")(icap_command)
+    app.command("proxy")(proxy_command)

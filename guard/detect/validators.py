@@ -449,7 +449,8 @@ def macaroon_v2(value: str) -> bool:
         return False
     if data[:11] != b"\x02\x01\x08pypi.org":
         return False
-    at, fields, ends = 11, set(), 0
+    at, ends = 11, 0
+    fields: set[int] = set()
     while at < len(data):
         kind, at = _varint(data, at)
         if kind == 0:  # end of a section: the header's, one per caveat, the caveats'

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from serving.proxy_cli import icap
+from serving.proxy_cli import icap_command
 
 __all__: list[str] = []
 
 if __name__ == "__main__":
-    typer.run(icap)
+    typer.run(icap_command)

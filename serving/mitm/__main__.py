@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from serving.proxy_cli import proxy
+from serving.proxy_cli import proxy_command
 
 __all__: list[str] = []
 
 if __name__ == "__main__":
-    typer.run(proxy)
+    typer.run(proxy_command)
