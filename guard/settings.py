@@ -11,8 +11,8 @@ Precedence, highest first::
 
 The settings file is YAML (``.yaml``/``.yml``) or TOML (``.toml``) whose keys are the field names; it
 is named by the ``config`` field, that is by ``--config FILE`` or the ``<PREFIX>CONFIG`` variable. An
-unknown key, a bad value or an unreadable file raises `ConfigError` naming the key and where it came
-from, never the value (a value may be a secret).
+unknown key, a bad value or an unreadable file raises `ConfigError` naming the setting (and the file,
+for a file's unknown key or parse error), never the value (a value may be a secret).
 
 Field metadata (``Field(json_schema_extra=cli(...))``) shapes the flag: its name when it differs
 from the field's (``--timeout`` for ``server_timeout``), a negative form for booleans, or no flag at
