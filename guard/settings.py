@@ -172,6 +172,12 @@ class LayeredSettings(BaseSettings):
         except ValidationError as exc:
             raise ConfigError(describe(exc)) from None
 
+    @classmethod
+    def env_name(cls, name: str) -> str:
+        """The environment variable of field ``name`` (its alias, else the prefix and its name)."""
+        alias = cls.model_fields[name].validation_alias
+        return alias if isinstance(alias, str) else cls.model_config.get("env_prefix", "") + name.upper()
+
     def given(self) -> dict[str, Any]:
         """The values some source set (flag, environment or file), JSON-ready; defaults left out."""
         return self.model_dump(mode="json", exclude_unset=True)
@@ -239,10 +245,8 @@ def flag_parameters(cls: type[LayeredSettings]) -> list[inspect.Parameter]:
             decls = [f"{flag}/--no-{flag.removeprefix('--')}"]
         if meta["short"]:
             decls.append(meta["short"])
-        env = cls.model_config.get("env_prefix", "") + name.upper()
-        if isinstance(info.validation_alias, str):
-            env = info.validation_alias
-        option = typer.Option(*decls, help=_help(info, env), hidden=meta["hidden"], show_default=False)
+        help_text = _help(info, cls.env_name(name))
+        option = typer.Option(*decls, help=help_text, hidden=meta["hidden"], show_default=False)
         params.append(
             inspect.Parameter(
                 name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[kind | None, option]

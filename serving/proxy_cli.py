@@ -20,7 +20,7 @@ import typer
 from guard.errors import GuardError
 from guard.settings import settings_command
 from serving.inspect.factory import build_inspector
-from serving.inspect.settings import ProxySettings, option_values
+from serving.inspect.settings import SECRETS, ProxySettings, option_values
 from serving.mitm.flags import FLAGS_ENV
 
 __all__ = ["icap", "icap_command", "proxy", "proxy_command", "register"]
@@ -74,9 +74,9 @@ def proxy(
     # (a --set would lose to the file); what they leave unset the file may still set. Secrets travel
     # as their own environment variables, which the addon's ProxySettings reads.
     os.environ[FLAGS_ENV] = json.dumps(option_values(settings))
-    for name, env in (("api_key", "GUARD_API_KEY"), ("hash_key", "GUARD_INCIDENT_HASH_KEY")):
-        if value := settings.secret(name):  # type: ignore[arg-type]
-            os.environ[env] = value
+    for name in SECRETS:
+        if value := settings.secret(name):
+            os.environ[ProxySettings.env_name(name)] = value
     args = ["-q", "--listen-host", host, "--listen-port", str(port),
             "-s", str(Path(__file__).parent / "mitm" / "script.py")]  # fmt: skip
     if confdir is not None:

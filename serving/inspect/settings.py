@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_origin
+from typing import Annotated, Any, Literal, NamedTuple, get_origin
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
@@ -24,7 +24,15 @@ from guard.keys import state_dir
 from guard.settings import LayeredSettings, cli, field_cli, split_csv, unwrap_optional
 from serving.inspect.inspector import DEFAULT_HELP
 
-__all__ = ["ProxySettings", "default_incidents", "mitmproxy_options", "option_values"]
+__all__ = [
+    "SECRETS",
+    "MitmOption",
+    "ProxySettings",
+    "default_incidents",
+    "mitmproxy_options",
+    "option_values",
+    "options_given",
+]
 
 
 def default_incidents() -> str:
@@ -137,13 +145,31 @@ class ProxySettings(LayeredSettings):
             raise ValueError("keep_training_text needs an incident store URL (texts never go to a log file)")
         return self
 
-    def secret(self, name: Literal["api_key", "hash_key"]) -> str | None:
-        """The plain value of a secret setting, for the one place that uses it."""
+    def secret(self, name: str) -> str | None:
+        """The plain value of a secret setting (one of `SECRETS`), for the one place that uses it."""
         value = getattr(self, name)
         return None if value is None else str(value.get_secret_value())
 
 
+#: The settings that hold secrets (`SecretStr`): never options, never shown.
+SECRETS: tuple[str, ...] = tuple(
+    name
+    for name, info in ProxySettings.model_fields.items()
+    if unwrap_optional(info.annotation)[0] is SecretStr
+)
+
+
 # --- the mitmproxy addon's options, made from the same fields ---------------------------------------
+
+
+class MitmOption(NamedTuple):
+    """One ``guard_*`` option of the mitmproxy addon and the `ProxySettings` field it sets."""
+
+    name: str
+    field: str
+    typespec: Any
+    default: Any
+    help: str
 
 
 def _option_type(annotation: Any) -> tuple[Any, bool]:
@@ -160,8 +186,8 @@ def _option_type(annotation: Any) -> tuple[Any, bool]:
     raise TypeError(f"no mitmproxy option type for {annotation!r}")
 
 
-def mitmproxy_options() -> list[tuple[str, str, Any, Any, str]]:
-    """``(option, field, typespec, default, help)`` for every setting a flag can give."""
+def mitmproxy_options() -> list[MitmOption]:
+    """An option for every setting a flag can give."""
     out = []
     for name, info in ProxySettings.model_fields.items():
         meta = field_cli(info)
@@ -173,8 +199,15 @@ def mitmproxy_options() -> list[tuple[str, str, Any, Any, str]]:
             default = str(default)
         elif typespec is Sequence[str]:
             default = list(default)
-        out.append((meta["option"] or f"guard_{name}", name, typespec, default, info.description or ""))
+        option = meta["option"] or f"guard_{name}"
+        out.append(MitmOption(option, name, typespec, default, info.description or ""))
     return out
+
+
+def options_given(options: Any, declared: Sequence[MitmOption]) -> dict[str, Any]:
+    """The settings mitmproxy's ``options`` set, by field; an option left at its default is left out,
+    so the environment and the settings file decide it."""
+    return {o.field: getattr(options, o.name) for o in declared if getattr(options, o.name) != o.default}
 
 
 def option_values(settings: ProxySettings) -> dict[str, Any]:
@@ -182,8 +215,8 @@ def option_values(settings: ProxySettings) -> dict[str, Any]:
     addon, typed as mitmproxy expects them."""
     given = settings.given()
     out: dict[str, Any] = {}
-    for option, name, typespec, _default, _help in mitmproxy_options():
-        if name in given and name not in ("api_key", "hash_key", "config"):
-            value = given[name]
-            out[option] = str(value) if typespec is str and isinstance(value, float) else value
+    for o in mitmproxy_options():
+        if o.field in given and o.field not in (*SECRETS, "config"):
+            value = given[o.field]
+            out[o.name] = str(value) if o.typespec is str and isinstance(value, float) else value
     return out

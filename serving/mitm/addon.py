@@ -24,7 +24,7 @@ from guard.errors import GuardError
 from serving.inspect.factory import build_inspector
 from serving.inspect.http import HttpRequest
 from serving.inspect.inspector import Inspector, Outcome
-from serving.inspect.settings import ProxySettings, mitmproxy_options
+from serving.inspect.settings import MitmOption, ProxySettings, mitmproxy_options, options_given
 from serving.mitm.flags import FLAGS_ENV
 
 __all__ = ["GuardAddon"]
@@ -49,7 +49,7 @@ def _response(outcome: Outcome) -> http.Response:
     )
 
 
-def _last_value_wins(options: Any, declared: list[tuple[str, str, Any, Any, str]]) -> None:
+def _last_value_wins(options: Any, declared: list[MitmOption]) -> None:
     """A guard option given twice (``--set guard_x=a --set guard_x=b``, or config.yaml and --set) keeps
     its last value, as command lines do.
 
@@ -57,7 +57,7 @@ def _last_value_wins(options: Any, declared: list[tuple[str, str, Any, Any, str]
     script registers the option, fails with "multiple values": the script is then dropped and the
     proxy forwards everything unguarded. Only single-valued guard options are collapsed here.
     """
-    single = {name for name, _, typespec, _, _ in declared if get_origin(typespec) is not Sequence}
+    single = {o.name for o in declared if get_origin(o.typespec) is not Sequence}
     for name, value in list(options.deferred.items()):
         values = getattr(value, "val", None)
         if name in single and isinstance(values, list) and len(values) > 1:
@@ -71,12 +71,12 @@ class GuardAddon:
     def __init__(self) -> None:
         self.inspector: Inspector | None = None
         self.settings: ProxySettings | None = None
-        self.options: list[tuple[str, str, Any, Any, str]] = []
+        self.options: list[MitmOption] = []
 
     def load(self, loader: Any) -> None:
-        self.options = mitmproxy_options()  # (option, field, typespec, default, help), from ProxySettings
-        for name, _, typespec, default, help_text in self.options:
-            loader.add_option(name, typespec, default, help_text)
+        self.options = mitmproxy_options()
+        for o in self.options:
+            loader.add_option(o.name, o.typespec, o.default, o.help)
         _last_value_wins(loader.master.options, self.options)
         flags = os.environ.get(FLAGS_ENV)
         if flags:  # `guard proxy`'s flags: they win over <confdir>/config.yaml (serving.mitm.flags)
@@ -94,17 +94,8 @@ class GuardAddon:
             raise exceptions.OptionsError("guard: stream_large_bodies would forward bodies unseen; unset it")  # type: ignore[no-untyped-call]
         if not any(name.startswith("guard_") for name in updated):
             return
-        # An option left at its default lets the environment and the settings file decide.
-        given = {
-            field: getattr(ctx.options, option)
-            for option, field, _, default, _ in self.options
-            if getattr(ctx.options, option) != default
-        }
         try:
-            settings = ProxySettings.resolve(given, source="proxy")
-        except GuardError as exc:
-            raise exceptions.OptionsError(f"guard: {exc}") from None  # type: ignore[no-untyped-call]
-        try:
+            settings = ProxySettings.resolve(options_given(ctx.options, self.options), source="proxy")
             self.inspector = build_inspector(settings)
             self.settings = settings
         except GuardError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mitmproxy import options
 
-from serving.inspect.settings import ProxySettings, mitmproxy_options, option_values
+from serving.inspect.settings import ProxySettings, mitmproxy_options, option_values, options_given
 from serving.mitm.addon import _last_value_wins
 
 
@@ -14,8 +14,8 @@ def _registered(*given: str) -> options.Options:
     opts = options.Options()
     opts.set(*given, defer=True)  # what `mitmdump --set ...` does before the script registers its options
     _last_value_wins(opts, declared)
-    for name, _, typespec, default, help_text in declared:
-        opts.add_option(name, typespec, default, help_text)
+    for o in declared:
+        opts.add_option(o.name, o.typespec, o.default, o.help)
     opts.process_deferred()  # raised "Received multiple values" before: mitmproxy then dropped the addon
     return opts
 
@@ -36,7 +36,7 @@ def test_repeated_list_options_keep_every_value() -> None:
 
 
 def test_every_setting_with_a_flag_is_an_option_under_its_established_name() -> None:
-    declared = {field: option for option, field, _, _, _ in mitmproxy_options()}
+    declared = {o.field: o.name for o in mitmproxy_options()}
     assert set(declared) == set(ProxySettings.model_fields) - {"source"}
     assert declared["help_text"] == "guard_help" and declared["credentials"] == "guard_credentials"
     assert declared["server_timeout"] == "guard_server_timeout" and declared["deadline"] == "guard_deadline"
@@ -46,9 +46,7 @@ def test_every_setting_with_a_flag_is_an_option_under_its_established_name() -> 
 def test_options_set_on_the_command_line_parse_into_the_settings() -> None:
     opts = _registered("guard_server_timeout=0.5", "guard_deadline=3", "guard_strict=paste.corp",
                        "guard_fail_mode=open", "guard_coach=true")  # fmt: skip
-    values = {field: getattr(opts, option) for option, field, _, default, _ in mitmproxy_options()
-              if getattr(opts, option) != default}  # fmt: skip
-    settings = ProxySettings.resolve(values)
+    settings = ProxySettings.resolve(options_given(opts, mitmproxy_options()))
     assert (settings.server_timeout, settings.deadline, settings.fail_mode) == (0.5, 3.0, "open")
     assert settings.strict == ["paste.corp"] and settings.coach is True
 
