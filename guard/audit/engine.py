@@ -320,7 +320,7 @@ class AuditRun:
                 self.findings.write(result.rows)
                 self.summary.add_result(result)
                 units += 1
-                chars += sum(len(t) for _, t in item.texts)
+                chars += result.chars
                 self.positions[item.source] = {
                     "units": item.ordinal + 1,
                     "offset": item.offset,
