@@ -10,13 +10,28 @@ from typing import TYPE_CHECKING, Any
 
 from training.data import pools
 
+#: the Faker locale of each language's own names, places and formats
+FAKER_LOCALE = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "ja": "ja_JP", "zh": "zh_CN"}
+
 if TYPE_CHECKING:
     from training.data.values import Ctx
 
 __all__ = ["address", "email", "first_name", "last_name", "person", "phone"]
 
 #: extra Latin-script locales for the names of people writing or written about in en/de/fr texts
-EXTRA_NAME_LOCALES = ("en_IN", "es_ES", "it_IT", "pl_PL", "tr_TR", "pt_BR", "nl_NL", "en_GB")
+#: (appended to, never reordered: each locale's Faker seed follows its position)
+EXTRA_NAME_LOCALES = ("en_IN", "es_ES", "it_IT", "pl_PL", "tr_TR", "pt_BR", "nl_NL", "en_GB", "en_IE", "en_AU",
+                      "en_CA", "da_DK", "sv_SE", "cs_CZ", "ro_RO", "vi_VN")  # fmt: skip
+
+#: postal formats of the countries whose offices and customers en/de/fr texts mention besides the
+#: language's own (Faker locales; ``x:<locale>`` keys like the name locales)
+ADDRESS_LOCALES = {"en": ("en_GB", "en_CA", "en_AU", "en_IE", "en_NZ"), "de": ("de_AT", "de_CH"),
+                   "fr": ("fr_CH", "fr_CA")}  # fmt: skip
+
+_COUNTRY = {"en_US": ("USA", "United States"), "en_GB": ("UK", "United Kingdom"), "en_CA": ("Canada",),
+            "en_AU": ("Australia",), "en_IE": ("Ireland",), "en_NZ": ("New Zealand",),
+            "de_DE": ("Deutschland", "Germany"), "de_AT": ("Österreich", "Austria"), "de_CH": ("Schweiz",),
+            "fr_FR": ("France",), "fr_CH": ("Suisse",), "fr_CA": ("Canada",)}  # fmt: skip
 
 
 def _ascii(s: str) -> str:
@@ -121,16 +136,30 @@ def phone(ctx: Ctx) -> str:
 
 
 def address(ctx: Ctx, multiline: bool = False) -> str:
-    fk = ctx.faker()
-    if ctx.lang == "en" and ctx.rng.random() < 0.2:
-        fk = ctx.fakers["x:en_GB"]
+    """A postal address at street level or more precise, in the forms people write them.
+
+    Written out in full (street, place, postcode), as the street line alone ("14 Kennedy Lane",
+    "Hauptstraße 12"), as street and town, or with the country after it; in the language's own
+    postal format or, for en/de/fr, in a neighbouring country's. A city or country alone is no
+    address (taxonomy), so every form keeps the street line. ``multiline`` keeps Faker's line
+    breaks (letter heads, forms) and always writes the full address.
+    """
+    rng = ctx.rng
+    own = FAKER_LOCALE.get(ctx.lang, "en_US")
+    locale = own
+    if ctx.lang in ADDRESS_LOCALES and rng.random() < 0.3:
+        locale = rng.choice(ADDRESS_LOCALES[ctx.lang])
+    fk = ctx.faker() if locale == own else ctx.fakers[f"x:{locale}"]
+    if ctx.lang in ("ja", "zh"):
+        addr = str(fk.address())
+        if ctx.lang == "ja" and rng.random() < 0.4:
+            addr = "〒" + f"{rng.randint(100, 999)}-{rng.randint(0, 9999):04d} " + addr
+        return addr if multiline else addr.replace("\n", ", ")
+    r = 1.0 if multiline else rng.random()
+    street = str(fk.street_address()).replace("\n", ", ")
+    if r < 0.35 and any(c.isdigit() for c in street):  # a street name without a number is no address
+        return street if r < 0.2 else f"{street}, {fk.city()}"
     addr = str(fk.address())
-    if ctx.lang == "ja":
-        addr = (
-            "〒" + f"{ctx.rng.randint(100, 999)}-{ctx.rng.randint(0, 9999):04d} " + addr
-            if ctx.rng.random() < 0.4
-            else addr
-        )
-    if not multiline:
-        addr = addr.replace("\n", ", ")
-    return addr
+    if r < 0.42:
+        addr = f"{addr}\n{rng.choice(_COUNTRY[locale])}"
+    return addr if multiline else addr.replace("\n", ", ")

@@ -17,16 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from training.data import figures, ids, neutral, people, pools, secrets
-from training.data.people import EXTRA_NAME_LOCALES
+from training.data.people import ADDRESS_LOCALES, EXTRA_NAME_LOCALES, FAKER_LOCALE
 from training.data.placeholders import NEG_SWITCH
 
 __all__ = ["SLOTS", "Ctx", "make_fakers", "slot_value"]
 
-FAKER_LOCALES = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "ja": "ja_JP", "zh": "zh_CN"}
-
 
 def make_fakers(seed: int) -> dict[str, Any]:
-    """One seeded Faker per language plus extra name locales (``x:<locale>`` keys).
+    """One seeded Faker per language plus extra name and address locales (``x:<locale>`` keys).
 
     Faker is imported lazily: it is a training-only dependency.
     """
@@ -37,7 +35,12 @@ def make_fakers(seed: int) -> dict[str, Any]:
         fk = Faker(locale)
         fk.seed_instance(seed * 13 + i)
         fakers[f"x:{locale}"] = fk
-    for i, (lang, locale) in enumerate(FAKER_LOCALES.items()):
+    extra = sorted({loc for locs in ADDRESS_LOCALES.values() for loc in locs} - set(EXTRA_NAME_LOCALES))
+    for i, locale in enumerate(extra):
+        fk = Faker(locale)
+        fk.seed_instance(seed * 17 + i)
+        fakers[f"x:{locale}"] = fk
+    for i, (lang, locale) in enumerate(FAKER_LOCALE.items()):
         fk = Faker(locale)
         fk.seed_instance(seed * 7 + i)
         fakers[lang] = fk
