@@ -141,8 +141,9 @@ def address(ctx: Ctx, multiline: bool = False) -> str:
     Written out in full (street, place, postcode), as the street line alone ("14 Kennedy Lane",
     "Hauptstraße 12"), as street and town, or with the country after it; in the language's own
     postal format or, for en/de/fr, in a neighbouring country's. A city or country alone is no
-    address (taxonomy), so every form keeps the street line. ``multiline`` keeps Faker's line
-    breaks (letter heads, forms) and always writes the full address.
+    address (taxonomy), so the short forms keep a numbered street line (the full ones may be
+    Faker's military or PO box forms). ``multiline`` keeps Faker's line breaks (letter heads,
+    forms) and always writes the full address.
     """
     rng = ctx.rng
     own = FAKER_LOCALE.get(ctx.lang, "en_US")
