@@ -15,7 +15,8 @@ For each graph, over the texts of ``--data`` (one JSON object per line with a ``
 256 tokens of each): seconds for one text per call (best of ``--rounds``), seconds for the same texts
 in length-sorted batches of ``--batch`` (padded, with the attention mask), and how far each text's
 probabilities in its batch are from its own single call (largest absolute difference, and the
-share of tokens whose arg-max tag is the same). Sessions use 2 intra-op threads, as ``guard scan``.
+share of tokens whose arg-max tag is the same). Sessions are opened as guard opens them
+(`guard.model.session.create_session`, CPU, 2 intra-op threads, as ``guard scan``).
 
 Needs the ``train`` extra (torch, for the export) and ``onnx-ir`` (onnxruntime's MatMulNBits
 quantizer). Writes ``bench/results/<name>.{json,md}``.
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_name, shown_command, shown_path, write_results  # noqa: E402
+from guard.model.session import create_session  # noqa: E402
 
 __all__ = ["main", "nbits_graph"]
 
@@ -64,22 +65,13 @@ def nbits_graph(src: Path, dst: Path, bits: int, block: int, accuracy_level: int
     quantizer.model.save_model_to_file(str(dst), use_external_data_format=False)
 
 
-def _session(path: Path) -> Any:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 2
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
 def _softmax(x: np.ndarray) -> np.ndarray:
     z = np.exp(x - x.max(-1, keepdims=True))
     return z / z.sum(-1, keepdims=True)
 
 
 def _measure(path: Path, ids: list[np.ndarray], batch: int, rounds: int) -> dict[str, Any]:
-    session = _session(path)
+    session = create_session(path, "cpu", 2)  # the product's options (fusions, no spinning)
     inputs = {i.name for i in session.get_inputs()}
 
     def run(batch_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -178,7 +170,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for name, path in graphs.items():
             rows[name] = _measure(path, ids, args.batch, args.rounds)
             print(name, rows[name], flush=True)
-        shutil.rmtree(work / "unfused", ignore_errors=True)
     import onnxruntime as ort
 
     result = {
