@@ -280,8 +280,10 @@ class PatternDetector:
     """Runs a compiled :class:`PatternTable` over a text (a :class:`~guard.detect.base.Detector`).
 
     Metadata of each finding: ``kind``, ``pattern`` (entry name), ``provider`` and ``validator`` when
-    set, ``checksum: valid`` when the value carries its issuer's checksum. Spans are the ``value``
-    group when the regex has one, else the whole match.
+    set, ``checksum: valid`` when the value carries its issuer's checksum. Spans are the ``span``
+    group when the regex has one, else the ``value`` group, else the whole match; validators and
+    placeholder rules always read the ``value`` group (the password of a connection string) when
+    there is one.
     """
 
     name = "regex"
@@ -329,11 +331,13 @@ class PatternDetector:
                 pos = m.end() if m.end() > m.start() else m.start() + 1
 
     def _finding(self, pattern: CompiledPattern, text: str, m: re.Match[str]) -> Finding | None:
-        group = "value" if "value" in pattern.regex.groupindex else 0
-        start, end = m.span(group)
+        groups = pattern.regex.groupindex
+        start, end = m.span("value" if "value" in groups else 0)
         if start < 0 or end <= start:
             return None
         value = text[start:end]
+        if "span" in groups:
+            start, end = m.span("span")
         if pattern.validator is not None and not VALIDATORS[pattern.validator](value):
             return None
         if (

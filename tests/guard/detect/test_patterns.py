@@ -287,7 +287,8 @@ HITS: list[tuple[str, str, str]] = [
     ("connection_string_password", "Server=db01;Database=app;Password={};", "saT8ICq9ky[_@FmzGqd"),
     ("jwt", "token {}", _jwt()),
     ("pem_private_key", "key:\n{}\n", PEM),
-    ("credential_uri", "postgres://admin:{}@db.acme.io:5432/app", "Pa55-" + r(10)),
+    # the span is the whole connection string (taxonomy), the password is what the rules check
+    ("credential_uri", "DATABASE_URL={}\n", "postgres://admin:Pa55-" + r(10) + "@db.acme.io:5432/app"),
     ("authorization_basic", "Authorization: Basic {}", "dXNlcjpzM2NyM3QtcGFzcw=="),
     ("authorization_bearer", "-H 'Authorization: Bearer {}'", r(40, URLSAFE)),
     ("password_assignment_quoted", 'db_password: "{}"', "S3cr3t!pw"),
@@ -597,3 +598,42 @@ def test_a_whole_pypi_macaroon_is_marked_valid_and_a_cut_or_forged_one_is_not(
     assert "checksum" not in hit(f"password = {_pypi_token([b'x'], signature=b'1' * 31)}").metadata
     made_up = "pypi-AgEIcHlwaS5vcmc" + "Qx7Lm2Np9Rt4Vw8Yz3Bc6Df1Gh5Jk0Mn2Pq7St4Uv9Wx3Yz8Ab1Cd6Ef0Gh5Ij"
     assert "checksum" not in hit(f"password = {made_up}").metadata
+
+
+_PW = "Hx7" + r(9) + "-q"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a form body or query string: the value ends at the next "&name="
+        (f"token={_PW}&user=ops", _PW),
+        (f"username=bob&password={_PW}&remember=1", _PW),
+        # a stray closing quote after an unquoted value is not part of it
+        (f"export API_KEY={_PW}'\n", _PW),
+        # a value written without a space before Japanese or Chinese text ends where that text starts
+        (f"SECRET_KEY={_PW}あと、明日までにお願いします。", _PW),
+        (f"密码：{_PW}，请不要外传。", _PW),
+        # a URL with userinfo is reported whole, host, port, path and query included, and stops
+        # before sentence punctuation, CJK text and closing brackets
+        (f"see postgres://app:{_PW}@db-01.corp.internal:5432/billing.", f"postgres://app:{_PW}@db-01.corp.internal:5432/billing"),
+        (f"(mongodb://u:{_PW}@h1:27017,h2:27017/db?replicaSet=rs0)", f"mongodb://u:{_PW}@h1:27017,h2:27017/db?replicaSet=rs0"),
+        (f"连接串：redis://:{_PW}@cache-01.prod.local:6379/0，谢谢", f"redis://:{_PW}@cache-01.prod.local:6379/0"),
+        (f"git clone https://ci:{_PW}@git.corp.example/team/api.git", f"https://ci:{_PW}@git.corp.example/team/api.git"),
+    ],
+)  # fmt: skip
+def test_secret_values_end_where_the_value_ends(detector: PatternDetector, text: str, value: str) -> None:
+    start = text.index(value)
+    spans = {(f.start, f.end) for f in detector.detect(text) if f.label == "SECRET"}
+    assert spans == {(start, start + len(value))}
+
+
+def test_a_password_with_an_ampersand_keeps_it_when_no_field_follows(detector: PatternDetector) -> None:
+    text = "password=Tr0ub4dor&3x\n"
+    spans = {text[f.start : f.end] for f in detector.detect(text) if f.label == "SECRET"}
+    assert "Tr0ub4dor&3x" in spans
+
+
+def test_a_connection_string_with_a_placeholder_password_is_not_reported(detector: PatternDetector) -> None:
+    for text in ("postgres://admin:${DB_PASSWORD}@db:5432/app", "mysql://root:<password>@localhost/app"):
+        assert [f for f in detector.detect(text) if f.metadata["pattern"] == "credential_uri"] == []
