@@ -20,6 +20,7 @@ in :meth:`Guard.load`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import re
@@ -35,7 +36,7 @@ from guard.detect.patterns import PatternDetector
 from guard.errors import ConfigError, DetectorError, GuardError, InputError
 from guard.findings import Finding
 from guard.fusion import fuse
-from guard.model.shapes import plausible
+from guard.model.shapes import complete_secret, plausible
 from guard.normalize import normalize
 from guard.policy import Action, Policy, Verdict, apply_policy, decide, load_policy
 from guard.redact import OPERATORS, redact
@@ -351,7 +352,7 @@ class Guard:
             # that cannot be a value of their label (a 3-digit PHONE) are dropped.
             calibrated = self.model.manifest.thresholds
             public = public_material(text)  # certificates, public keys: random by design
-            for f in analysis.findings:
+            for f in map(functools.partial(_complete, text), analysis.findings):
                 if not plausible(f.label, text[f.start : f.end]):
                     continue
                 if f.label == "SECRET" and (
@@ -381,6 +382,14 @@ class Guard:
         log.debug("scanned %d chars: %s, %d findings", len(text), decision.verdict, len(fused))
         near_misses = tuple(sorted(near))
         return ScanResult(decision.verdict, tuple(fused), decision.actions, decision.alerts, near_misses)
+
+
+def _complete(text: str, f: Finding) -> Finding:
+    """A model SECRET span carried to the end of the value it stopped inside (`complete_secret`)."""
+    if f.label != "SECRET":
+        return f
+    end = complete_secret(text, f.start, f.end)
+    return f if end == f.end else dataclasses.replace(f, end=end)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -31,7 +31,8 @@ SECRET        at least 6 characters other than spaces, 4 of them letters or digi
               ``sha512-…``, base64 of "bar"), the same rules the deterministic detectors apply;
               no file name, package reference, path of words or code identifier with at most
               one digit (``__Pyx_PyBool_FromLong``); and not inside a certificate or public key
-              block (`guard.api` drops those)
+              block (`guard.api` drops those). Before the check, a span the model cut inside a run
+              of non-space characters is completed to the end of that value (`complete_secret`)
 CODENAME      it has a letter and is not a weekday or month name in one of the five languages (``Thursday``,
               ``Donnerstag``, ``jeudi``, ``木曜日``, ``星期四``): the generic model guesses code names
               from context, and those words sit in the same contexts. A company whose code name
@@ -54,7 +55,7 @@ from collections.abc import Callable
 from guard.detect.patterns import default_patterns
 from guard.detect.validators import luhn_checksum
 
-__all__ = ["plausible"]
+__all__ = ["complete_secret", "plausible"]
 
 _CJK_NUMERALS = frozenset("〇零一二三四五六七八九十百千万萬亿億兆两")
 _SPELLED_AT = re.compile(r"\[\s*at\s*\]|\(\s*at\s*\)|\s(?:at|AT)\s", re.ASCII)
@@ -200,6 +201,38 @@ _CHECKS: dict[str, Callable[[str], bool]] = {
     "SECRET": _secret,
     "CODENAME": _codename,
 }
+
+
+#: Where a credential in running text ends: whitespace, a quote or backtick, CJK text or fullwidth
+#: forms, or the next field of a form body or query string (``&user=``).
+_VALUE_END = re.compile(r"[\s\"'`\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]|&[A-Za-z_][A-Za-z0-9_.-]{0,64}=")
+#: Sentence punctuation and closing brackets after a value, not part of it.
+_TRAILING = frozenset(".,;:!?)]}>»")
+#: The longest tail a model span is completed by; a longer run is left as the model cut it.
+_MAX_COMPLETION = 256
+
+
+def complete_secret(text: str, start: int, end: int) -> int:
+    """The end of the model's SECRET span ``text[start:end]`` completed to the end of its value.
+
+    The model labels words, and a password full of symbols (``0bMtnB6fOE!<:gHA8``) splits into many
+    tokens; it sometimes stops at one of them and leaves the rest of the credential in the clear. A
+    credential has no space in it, so a span that ends inside a run of non-space characters is
+    carried to the end of that run (`_VALUE_END`), less sentence punctuation at its end; the
+    characters the model did label are never taken away.
+    """
+    if start >= end or end >= len(text) or _VALUE_END.match(text, end):
+        return end
+    stop = _VALUE_END.search(text, end, min(len(text), end + _MAX_COMPLETION + 1))
+    if stop is None:
+        if len(text) - end > _MAX_COMPLETION:
+            return end
+        new = len(text)
+    else:
+        new = stop.start()
+    while new > end and text[new - 1] in _TRAILING:
+        new -= 1
+    return new
 
 
 def plausible(label: str, value: str) -> bool:

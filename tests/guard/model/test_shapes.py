@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from guard import Guard
-from guard.model.shapes import plausible
+from guard.model.shapes import complete_secret, plausible
 from tests.fixtures.tiny_model import build_table_model, tags_for_substrings
 
 
@@ -124,3 +124,40 @@ def test_guard_drops_implausible_model_spans_only(tmp_path: Path) -> None:
     assert {("4711", "PHONE"), ("0171 8463390", "PHONE"), ("jane.doe", "EMAIL")} <= spans
     found = [(text[f.start : f.end], f.label) for f in guard.scan(text).findings]
     assert found == [("0171 8463390", "PHONE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "cut", "value"),
+    [
+        # the model stopped at a symbol: the rest of the run is the same credential
+        ("new vpn password is 0bMtnB6fOE!<:gHA8 (don't share)", "0bMtnB6fOE!", "0bMtnB6fOE!<:gHA8"),
+        ("Das Passwort lautet 0u4lbrwzAi!,|8bS39, bitte nicht", "0u4lbrwzAi!", "0u4lbrwzAi!,|8bS39"),
+        # it ends before sentence punctuation, a closing quote or bracket, CJK text, the next form field
+        ("the token is Zq8v$Rm2pLk4sTw9x.", "Zq8v", "Zq8v$Rm2pLk4sTw9x"),
+        ("try `Zq8v$Rm2pLk4sTw9x` instead", "Zq8v", "Zq8v$Rm2pLk4sTw9x"),
+        ("(password: Zq8v$Rm2pLk4sTw9x)", "Zq8v", "Zq8v$Rm2pLk4sTw9x"),
+        ("我的密钥是Zq8v$Rm2pLk4sTw9x，请不要外传。", "Zq8v", "Zq8v$Rm2pLk4sTw9x"),
+        ("token=Zq8v$Rm2pLk4sTw9x&user=ops", "Zq8v", "Zq8v$Rm2pLk4sTw9x"),
+        # a span that already ends at the end of its value is left as it is
+        ("password Zq8v$Rm2pLk4sTw9x!", "Zq8v$Rm2pLk4sTw9x!", "Zq8v$Rm2pLk4sTw9x!"),
+        ("Zq8v$Rm2pLk4sTw9x", "Zq8v$Rm2pLk4sTw9x", "Zq8v$Rm2pLk4sTw9x"),
+    ],
+)  # fmt: skip
+def test_complete_secret_carries_a_cut_span_to_the_end_of_its_value(text: str, cut: str, value: str) -> None:
+    start = text.index(cut)
+    assert text[start : complete_secret(text, start, start + len(cut))] == value
+
+
+def test_complete_secret_leaves_a_span_in_an_overlong_run_alone() -> None:
+    text = "key " + "Ab1" * 200
+    assert complete_secret(text, 4, 10) == 10
+
+
+def test_guard_reports_the_whole_secret_the_model_cut_short(tmp_path: Path) -> None:
+    text = "new vpn password is 0bMtnB6fOE!<:gHA8 (don't share)"
+    model = build_table_model(
+        tmp_path / "table", tags_for_substrings(text, {"0bMtnB6fOE!": "SECRET"}), max_length=64, stride=16
+    )
+    guard = Guard.load(model=model)
+    found = [(text[f.start : f.end], f.label) for f in guard.scan(text).findings]
+    assert found == [("0bMtnB6fOE!<:gHA8", "SECRET")]
