@@ -62,6 +62,13 @@ def train(
     distill: Annotated[
         bool, typer.Option(help="distil the shallow student from a full-depth teacher")
     ] = False,
+    teacher: Annotated[
+        str | None,
+        typer.Option(
+            help="distil the --from model from this trained model ('default', a packaged model or "
+            "torch weights): how a shallow copy of the default model learns its outputs"
+        ),
+    ] = None,
     trim_vocab: Annotated[bool, typer.Option(help="trim the vocabulary to the training corpus")] = False,
     freeze_embeddings: Annotated[
         bool, typer.Option(help="freeze word embeddings (~20 % faster on CPU)")
@@ -113,6 +120,16 @@ def train(
     if from_model and not (Path(from_model) / "config.json").exists():
         typer.echo(f"error: --from {from_model}: not a trained model directory (no config.json)", err=True)
         raise typer.Exit(2)
+    if teacher is not None:
+        if not from_model or export_only:
+            typer.echo("error: --teacher distils the --from model: give --from, not --export-only", err=True)
+            raise typer.Exit(2)
+        teacher = str(default_torch_dir()) if teacher == "default" else teacher
+        if (Path(teacher) / "model.onnx").exists() and not (Path(teacher) / "config.json").exists():
+            teacher = str(torch_dir_of(Path(teacher)))
+        if not (Path(teacher) / "config.json").exists():
+            typer.echo(f"error: --teacher {teacher}: not a trained model (no config.json)", err=True)
+            raise typer.Exit(2)
     if export_only and not from_model:
         typer.echo("error: --export-only needs --from (the trained torch weights to package)", err=True)
         raise typer.Exit(2)
@@ -163,6 +180,7 @@ def train(
         learning_rate=learning_rate or (5e-5 if tuning else 1e-4),
         layers=layers or None,
         distill=distill,
+        teacher=Path(teacher) if teacher is not None else None,
         trim_vocab=trim_vocab,
         seed=seed,
         freeze_embeddings=freeze_embeddings,

@@ -95,6 +95,8 @@ class PipelineConfig:
     trim_vocab: bool = False
     layers: int | None = 6
     distill: bool = False
+    # a trained model (torch dir) the --from model is distilled from (a shallow copy of the default)
+    teacher: Path | None = None
     epochs: float = 3.0
     max_steps: int = -1
     learning_rate: float = 1e-4
@@ -250,6 +252,14 @@ def train_models(
         "max_seconds": cfg.max_minutes * 60 if cfg.max_minutes else None,
     }
     start = str(cfg.from_model or teacher_base)
+    if cfg.teacher is not None:  # a student that already exists (--from), taught by a trained model
+        return finetune(
+            FinetuneArguments(
+                base_model=start, output_dir=str(cfg.work_dir / "student"), teacher=str(cfg.teacher), **common
+            ),
+            train,
+            dev,
+        )
     teacher = finetune(
         FinetuneArguments(base_model=start, output_dir=str(cfg.work_dir / "teacher"), **common), train, dev
     )

@@ -235,3 +235,18 @@ def test_product_evaluations_use_the_calibrated_thresholds(tmp_path: Path) -> No
     card_report = next(iter(manifest["metrics"]["real_text"].values()))
     again = evaluate_real_text(out, load_records([real / "test.jsonl.gz"]))
     assert card_report == again
+
+
+def test_a_shallow_copy_is_distilled_from_its_teacher(trained: Path, tmp_path: Path) -> None:
+    # `guard train --from <shallow copy> --teacher <trained model>`: the student learns the
+    # teacher's soft tags (the teacher is not trained again) and ships at its own depth
+    from training.shrink import drop_layers
+
+    teacher = trained.parent / "work" / "teacher" / "final"
+    student = drop_layers(teacher, 1, tmp_path / "student-base")
+    out = run(_tiny_cfg(tmp_path, from_model=str(student), teacher=teacher), command="guard train (test)")
+    assert (tmp_path / "work" / "student" / "final" / "config.json").exists()
+    assert not (tmp_path / "work" / "teacher").exists()
+    manifest = json.loads((out / "guard_model.json").read_text())
+    assert manifest["metrics"]["export"]["fused_attention_layers"] == 1
+    assert Guard.load(model=out).model_version == "guard-multilingual@0.0.1-test"
