@@ -469,7 +469,7 @@ def package(cfg: PipelineConfig, torch_dir: Path, data: Mapping[str, Path], comm
             "batch size": cfg.batch_size,
             "learning rate": cfg.learning_rate,
             "seed": cfg.seed,
-            "distilled": cfg.distill,
+            "distilled": cfg.distill or cfg.teacher is not None,
         },
         limits=[
             (

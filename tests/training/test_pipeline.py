@@ -249,4 +249,5 @@ def test_a_shallow_copy_is_distilled_from_its_teacher(trained: Path, tmp_path: P
     assert not (tmp_path / "work" / "teacher").exists()
     manifest = json.loads((out / "guard_model.json").read_text())
     assert manifest["metrics"]["export"]["fused_attention_layers"] == 1
+    assert "- distilled: True" in (out / "MODEL_CARD.md").read_text()
     assert Guard.load(model=out).model_version == "guard-multilingual@0.0.1-test"
