@@ -162,6 +162,7 @@ def create_session(
     intra_op_threads: int | None,
     disabled_optimizers: Sequence[str] | None = None,
     save_optimized: Path | None = None,
+    profile_prefix: Path | None = None,
 ) -> ort.InferenceSession:
     """Open ``model_file`` with onnxruntime.
 
@@ -172,6 +173,8 @@ def create_session(
         disabled_optimizers: graph transformers to skip; None chooses (`auto_disabled_optimizers`).
         save_optimized: where to write the optimised graph (benchmarks and tests inspect
             which fusions ran), None to skip.
+        profile_prefix: write onnxruntime's per-operator profile (JSON, path returned by the
+            session's ``end_profiling``) under this file prefix (benchmarks), None to skip.
 
     Raises:
         ModelError: the file is missing or not a loadable ONNX graph, or CUDA was forced
@@ -193,6 +196,9 @@ def create_session(
         disabled_optimizers = auto_disabled_optimizers(model_file, providers)
     if save_optimized is not None:
         options.optimized_model_filepath = str(save_optimized)
+    if profile_prefix is not None:
+        options.enable_profiling = True
+        options.profile_file_prefix = str(profile_prefix)
     options.log_severity_level = 3  # errors only: onnxruntime warnings are not ours to print
     spinning = os.environ.get("GUARD_ORT_SPINNING", "0").strip()
     if spinning not in ("0", "1"):
