@@ -43,6 +43,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import cpu_name, shown_command  # noqa: E402
 from serving.api.auth import hash_api_key  # noqa: E402
 
 __all__ = ["main"]
@@ -423,7 +424,8 @@ def write_markdown(path: Path, report: dict[str, Any]) -> None:
         f"# Inference server load benchmark ({report['model_version']})",
         "",
         f"Model: `{report['model_version']}` ({report['model_note']}). "
-        f"Machine: {machine['cpus']} CPUs, {machine['platform']}, 1-min load average "
+        f"Machine: {machine['cpus']} CPUs ({machine.get('cpu', 'CPU not recorded')}), {machine['platform']}, "
+        "1-min load average "
         f"{machine['load_average_1m_before']} before / {machine['load_average_1m_after']} after "
         "(the machine is shared). Client and server on the same machine"
         + (f"; server pinned to CPUs {report['server_cpus']}" if report.get("server_cpus") else "")
@@ -529,9 +531,10 @@ def main() -> None:
         "benchmark": "server",
         "model_version": version,
         "model_note": note,
-        "command": " ".join(["python", "bench/bench_server.py", *sys.argv[1:]]),
+        "command": shown_command("bench_server.py", sys.argv[1:]),
         "machine": {
             "cpus": os.cpu_count(),
+            "cpu": cpu_name(),
             "platform": platform.platform(),
             "python": platform.python_version(),
             "load_average_1m_before": load_before,
