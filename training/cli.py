@@ -105,31 +105,17 @@ def train(
     ] = False,
 ) -> None:
     """Train a guard model: generate data, fine-tune, export to ONNX (int8), calibrate, evaluate."""
-    from training.pipeline import PipelineConfig, default_torch_dir, run, torch_dir_of
+    from training.pipeline import PipelineConfig, run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from_default = from_model == "default"
-    if from_default:
-        from_model = str(default_torch_dir())
-    elif (
-        from_model
-        and (Path(from_model) / "model.onnx").exists()
-        and not (Path(from_model) / "config.json").exists()
-    ):
-        from_model = str(torch_dir_of(Path(from_model)))  # a packaged model: continue from its graph
-    if from_model and not (Path(from_model) / "config.json").exists():
-        typer.echo(f"error: --from {from_model}: not a trained model directory (no config.json)", err=True)
-        raise typer.Exit(2)
+    if from_model:
+        from_model = _torch_weights("--from", from_model)
     if teacher is not None:
         if not from_model or export_only:
             typer.echo("error: --teacher distils the --from model: give --from, not --export-only", err=True)
             raise typer.Exit(2)
-        teacher = str(default_torch_dir()) if teacher == "default" else teacher
-        if (Path(teacher) / "model.onnx").exists() and not (Path(teacher) / "config.json").exists():
-            teacher = str(torch_dir_of(Path(teacher)))
-        if not (Path(teacher) / "config.json").exists():
-            typer.echo(f"error: --teacher {teacher}: not a trained model (no config.json)", err=True)
-            raise typer.Exit(2)
+        teacher = _torch_weights("--teacher", teacher)
     if export_only and not from_model:
         typer.echo("error: --export-only needs --from (the trained torch weights to package)", err=True)
         raise typer.Exit(2)
@@ -209,6 +195,24 @@ def train(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"model written to {out}")
+
+
+def _torch_weights(option: str, value: str) -> str:
+    """``value`` of ``option`` (``--from``, ``--teacher``) as trained torch weights, or exit 2.
+
+    ``default`` and a packaged model (``model.onnx``, no ``config.json``) are derived from their ONNX
+    graph; anything else must be a trained model directory.
+    """
+    from training.pipeline import default_torch_dir, torch_dir_of
+
+    if value == "default":
+        value = str(default_torch_dir())
+    elif (Path(value) / "model.onnx").exists() and not (Path(value) / "config.json").exists():
+        value = str(torch_dir_of(Path(value)))  # a packaged model: continue from its graph
+    if not (Path(value) / "config.json").exists():
+        typer.echo(f"error: {option} {value}: not a trained model directory (no config.json)", err=True)
+        raise typer.Exit(2)
+    return value
 
 
 def evaluate(
