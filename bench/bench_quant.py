@@ -28,7 +28,6 @@ quantizer). Writes ``bench/results/<name>.{json,md}``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -41,7 +40,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_vs_presidio import load_texts  # noqa: E402
 from bench.machine import cpu_name, shown_command, shown_path, write_results  # noqa: E402
+from guard.model.decode import softmax  # noqa: E402
 from guard.model.session import create_session  # noqa: E402
 
 __all__ = ["main", "nbits_graph"]
@@ -63,11 +64,6 @@ def nbits_graph(src: Path, dst: Path, bits: int, block: int, accuracy_level: int
     quantizer = MatMulNBitsQuantizer(onnx.load(str(src)), algo_config=config)
     quantizer.process()
     quantizer.model.save_model_to_file(str(dst), use_external_data_format=False)
-
-
-def _softmax(x: np.ndarray) -> np.ndarray:
-    z = np.exp(x - x.max(-1, keepdims=True))
-    return z / z.sum(-1, keepdims=True)
 
 
 def _measure(path: Path, ids: list[np.ndarray], batch: int, rounds: int) -> dict[str, Any]:
@@ -104,7 +100,9 @@ def _measure(path: Path, ids: list[np.ndarray], batch: int, rounds: int) -> dict
             for row, i in enumerate(group):
                 batched[i] = out[row, : len(ids[i])]
         batched_s.append(time.perf_counter() - start)
-    diff = max(float(np.abs(_softmax(singles[i]) - _softmax(batched[i])).max()) for i in range(len(ids)))
+    diff = max(
+        float(np.abs(softmax(singles[i], 1.0) - softmax(batched[i], 1.0)).max()) for i in range(len(ids))
+    )
     same = sum(int((singles[i].argmax(-1) == batched[i].argmax(-1)).sum()) for i in range(len(ids)))
     tokens = sum(len(one) for one in ids)
     return {
@@ -139,12 +137,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     from training.export import OnnxSpec, export_model_dir
 
-    texts = [
-        json.loads(line)["text"]
-        for line in args.data.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    texts = texts[: args.limit]
+    texts = load_texts(args.data, args.limit)
     tokenizer = Tokenizer.from_file(str(args.model / "tokenizer.json"))
     ids = [np.asarray(tokenizer.encode(t).ids[:256], dtype=np.int64) for t in texts]
     variants = [

@@ -123,7 +123,7 @@ def profile_stages(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
 
 
-def profile_operators(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+def profile_operators(args: argparse.Namespace, texts: Sequence[str], tmp: Path) -> dict[str, Any]:
     from tokenizers import Tokenizer
 
     from guard.model import OnnxTokenClassifier, default_model_path, load_manifest
@@ -135,7 +135,6 @@ def profile_operators(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     tokenizer.no_truncation()
     tokenizer.no_padding()
     clf = OnnxTokenClassifier(root, load_manifest(root), tokenizer, session)
-    texts = load_texts(Path(args.data), args.limit)
     for _ in range(args.rounds):
         for text in texts:
             clf.analyze(text)
@@ -151,7 +150,7 @@ def profile_operators(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
 
 
-def hardware_counters(args: argparse.Namespace) -> str:
+def hardware_counters() -> str:
     """``perf stat``'s cycles and instructions of a short scan run, or why there are none."""
     perf = shutil.which("perf")
     if perf is None:
@@ -212,19 +211,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     root = Path(args.model) if args.model else default_model_path()
     manifest = load_manifest(root)
+    texts = load_texts(Path(args.data), args.limit)
     with tempfile.TemporaryDirectory(prefix="guard-profile-") as tmp:
         stages = profile_stages(args, Path(tmp))
-        operators = profile_operators(args, Path(tmp))
+        operators = profile_operators(args, texts, Path(tmp))
     result = {
         "model": f"{manifest.name}@{manifest.version}",
         "data": shown_path(args.data),
-        "texts": len(load_texts(Path(args.data), args.limit)),
+        "texts": len(texts),
         "rounds": args.rounds,
         "rate": args.rate,
         "cpu": cpu_name(),
         "stages": stages,
         "operators": operators,
-        "hardware_counters": hardware_counters(args),
+        "hardware_counters": hardware_counters(),
         "command": shown_command("profile_scan.py", sys.argv[1:] if argv is None else list(argv)),
         "date": time.strftime("%Y-%m-%d"),
     }
